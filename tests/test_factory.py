@@ -1,0 +1,56 @@
+"""The app factory and its configuration."""
+
+import pytest
+
+from webinar import create_app
+
+
+def test_testing_config_is_used(app):
+    assert app.testing
+    assert app.config["PUBLIC_URL"] == "http://webinar.test"
+
+
+def test_missing_secret_key_outside_debug_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_environment_variables_override_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.setenv("FLASK_EVENTS_PER_PAGE", "7")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["EVENTS_PER_PAGE"] == 7
+
+
+def test_debug_without_secret_key_starts_with_a_random_one(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
+    app = create_app()
+    assert len(app.config["SECRET_KEY"]) == 64
+
+
+def test_session_cookie_is_secure_outside_debug_and_testing(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_SECRET_KEY", "k")
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_migrations_match_the_models(app):
+    """Autogenerate finds nothing to add: the migrations describe the models exactly."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from webinar.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []

@@ -1,0 +1,67 @@
+"""Calendar files (RFC 5545) for events and registrations, made with icalendar."""
+
+from collections.abc import Iterable
+from datetime import UTC
+
+from flask import current_app, url_for
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from .models import Event, utcnow
+
+PRODID = "-//webinar//Event calendar//EN"
+
+
+def public_url(endpoint: str, **values) -> str:
+    """Return an absolute URL from the configured PUBLIC_URL, never from the request's Host."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def event_uid(event: Event) -> str:
+    """Return the stable UID of an event's public calendar entry."""
+    return f"event-{event.id}@{_uid_domain()}"
+
+
+def _uid_domain() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
+
+
+def make_vevent(
+    event: Event, *, uid: str, url: str, description: str, sequence: int | None = None
+) -> VEvent:
+    """Return the VEVENT of an event: times in UTC, the given UID, URL and description."""
+    vevent = VEvent()
+    vevent.add("uid", uid)
+    vevent.add("dtstamp", utcnow())
+    vevent.add("dtstart", event.starts_at.astimezone(UTC))
+    vevent.add("dtend", event.ends_at.astimezone(UTC))
+    vevent.add("summary", event.title)
+    vevent.add("description", description)
+    vevent.add("url", url)
+    vevent.add("location", event.location or "Online")
+    vevent.add("sequence", event.ics_sequence if sequence is None else sequence)
+    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    return vevent
+
+
+def public_vevent(event: Event) -> VEvent:
+    """Return the public entry of an event: its page URL, never the join URL."""
+    url = public_url("events.detail", slug=event.slug)
+    description = f"{event.summary}\n\n{url}".strip()
+    return make_vevent(event, uid=event_uid(event), url=url, description=description)
+
+
+def calendar_file(vevents: Iterable[VEvent], *, name: str, method: str | None = None) -> bytes:
+    """Wrap entries in a VCALENDAR and return it as bytes ready to send."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    if method:
+        cal.add("method", method)
+    for vevent in vevents:
+        cal.add_component(vevent)
+    return cal.to_ical()

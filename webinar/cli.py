@@ -1,0 +1,24 @@
+"""Flask commands: `flask --app app demo`, `flask --app app outbox ...`."""
+
+import click
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Attach the project's commands to the app's CLI."""
+    app.cli.add_command(demo_command)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no events.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo talks (running it again adds nothing)."""
+    from .demo import load_demo
+    from .extensions import db
+    from .models import Event
+
+    if if_empty and db.session.scalar(db.select(Event.id).limit(1)) is not None:
+        click.echo("The database has events: demo data not loaded.")
+        return
+    created = load_demo()
+    click.echo(f"Demo data: {created} new events." if created else "Demo data already loaded.")

@@ -1,0 +1,51 @@
+"""Default settings.
+
+Each one can be overridden in instance/config.py and then by an environment
+variable with the FLASK_ prefix (FLASK_SECRET_KEY, FLASK_MAIL_SERVER, ...).
+The README lists every setting.
+"""
+
+# Required outside debug and testing: there is deliberately no usable default.
+SECRET_KEY = None
+
+# None means SQLite at instance/webinar.sqlite3 (filled in by the factory).
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Absolute links in emails, calendar files and share links are built from
+# this, never from the Host header of a request. Set it in production.
+PUBLIC_URL = "http://127.0.0.1:5000"
+SITE_NAME = "Webinar"
+ORGANISER_NAME = "European Cluster Collaboration Platform"
+
+EVENTS_PER_PAGE = 12
+
+# Where uploaded banners and slides, and the development mailbox, live.
+# None means instance/uploads and instance/mailbox.
+UPLOAD_FOLDER = None
+MAILBOX_FOLDER = None
+
+# Mail: without MAIL_SERVER, emails are written to instance/mailbox/ as .eml.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Webinar <no-reply@localhost>"
+MAIL_TIMEOUT = 10
+
+# Rate limits (Flask-Limiter); use redis://host:6379 in production.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+REGISTRATION_RATE_LIMIT = "10 per minute"
+
+# Start the outbox worker in a background thread of the web process
+# (development only; production runs `flask outbox work`).
+OUTBOX_THREAD = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True
+
+MAX_CONTENT_LENGTH = 25 * 1024 * 1024

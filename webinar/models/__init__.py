@@ -1,0 +1,24 @@
+"""The data model: events and their parts, organisers, registrations, the outbox."""
+
+from .event import EVENT_STATUSES, MATERIAL_KINDS, Event, Material, Speaker, Topic
+from .organiser import Organiser
+from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail
+from .registration import REGISTRATION_STATUSES, Registration
+from .types import UTCDateTime, utcnow
+
+__all__ = [
+    "EVENT_STATUSES",
+    "MATERIAL_KINDS",
+    "ONCE_PER_REGISTRATION",
+    "OUTBOX_STATUSES",
+    "REGISTRATION_STATUSES",
+    "Event",
+    "Material",
+    "Organiser",
+    "OutboxEmail",
+    "Registration",
+    "Speaker",
+    "Topic",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,63 @@
+"""The transactional outbox: emails written with the change that causes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .registration import Registration
+from .types import UTCDateTime, utcnow
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+# Kinds that go out at most once per registration, enforced by a unique index.
+ONCE_PER_REGISTRATION = (
+    "confirmation",
+    "waitlisted",
+    "promoted",
+    "cancelled",
+    "reminder_24h",
+    "reminder_1h",
+    "follow_up",
+)
+_once = ", ".join(f"'{kind}'" for kind in ONCE_PER_REGISTRATION)
+
+
+class OutboxEmail(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE")
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text, default="")
+    ics: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration | None] = relationship()
+
+    __table_args__ = (
+        Index(
+            "uq_outbox_email_registration_kind_once",
+            "registration_id",
+            "kind",
+            unique=True,
+            sqlite_where=text(f"kind IN ({_once})"),
+            postgresql_where=text(f"kind IN ({_once})"),
+        ),
+        Index("ix_outbox_email_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_email_registration_kind", "registration_id", "kind"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<OutboxEmail {self.id} {self.kind} {self.status}>"
