@@ -113,6 +113,26 @@ class Event(db.Model):
     def has_ended(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) >= self.ends_at
 
+    def registration_state(self, now: datetime | None = None) -> str:
+        """Say whether people can register now, and if not, why.
+
+        One of: "open", "waitlist" (full, new people join the waiting list),
+        "full" (full, no waiting list), "not_open_yet", "closed", "ended",
+        "cancelled", "draft".
+        """
+        now = now or utcnow()
+        if self.status != "published":
+            return self.status
+        if self.has_ended(now):
+            return "ended"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open_yet"
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return "closed"
+        if self.seats_left == 0:
+            return "waitlist" if self.waitlist_enabled else "full"
+        return "open"
+
 
 class Speaker(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
