@@ -1,6 +1,93 @@
-"""Demo talks for a newcomer's first `make run`."""
+"""Demo talks for a newcomer's first `make run`: `flask --app app demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import Event, Material, Speaker, Topic
+from .artwork import save_banner, save_slides
+from .talks import TOPICS, demo_talks
+
+# Keys of a demo talk that are not Event columns.
+EXTRAS = ("speakers", "topics", "colours", "slides")
+
+
+def banner_name(slug: str) -> str:
+    """Return the stable file name of a demo talk's banner."""
+    return f"demo-{slug}.png"
+
+
+def slides_name(slug: str) -> str:
+    """Return the stable file name of a demo talk's slides."""
+    return f"demo-{slug}-slides.pdf"
 
 
 def load_demo() -> int:
-    """Load the demo talks; return how many events were created."""
-    return 0
+    """Load the demo talks; return how many events were created.
+
+    Talks and topics are matched by slug, so a second run adds nothing. Banner
+    and slide files are drawn again whenever they are missing, even for talks
+    already in the database (a fresh checkout of a copied database, say).
+    """
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    uploads.mkdir(parents=True, exist_ok=True)
+    topics = ensure_topics()
+    created = 0
+    for talk in demo_talks():
+        draw_missing_files(talk, uploads)
+        exists = db.session.scalar(db.select(Event.id).where(Event.slug == talk["slug"]))
+        if exists is None:
+            db.session.add(build_event(talk, topics))
+            created += 1
+    db.session.commit()
+    return created
+
+
+def ensure_topics() -> dict[str, Topic]:
+    """Return the demo topics by slug, creating the ones that are missing."""
+    found = {
+        topic.slug: topic
+        for topic in db.session.scalars(
+            db.select(Topic).where(Topic.slug.in_([slug for slug, _ in TOPICS]))
+        )
+    }
+    for slug, name in TOPICS:
+        if slug not in found:
+            found[slug] = Topic(slug=slug, name=name)
+            db.session.add(found[slug])
+    return found
+
+
+def build_event(talk: dict, topics: dict[str, Topic]) -> Event:
+    """Return a new published Event, with speakers, topics and slides, for a demo talk."""
+    columns = {key: value for key, value in talk.items() if key not in EXTRAS}
+    event = Event(**columns, status="published", banner=banner_name(talk["slug"]))
+    event.speakers = [
+        Speaker(position=position, name=name, role=role, organisation=organisation)
+        for position, (name, role, organisation) in enumerate(talk["speakers"], start=1)
+    ]
+    event.topics = [topics[slug] for slug in talk["topics"]]
+    if talk.get("slides"):
+        event.materials = [
+            Material(
+                position=1,
+                kind="slides",
+                title="Presentation slides (PDF)",
+                filename=slides_name(talk["slug"]),
+            )
+        ]
+    return event
+
+
+def draw_missing_files(talk: dict, uploads: Path) -> None:
+    """Draw the banner and slides of a demo talk when their files are not there."""
+    banner = uploads / banner_name(talk["slug"])
+    if not banner.exists():
+        save_banner(banner, talk["title"], talk["series"], talk["colours"])
+    if talk.get("slides"):
+        slides = uploads / slides_name(talk["slug"])
+        if not slides.exists():
+            save_slides(slides, talk["title"], talk["slides"], talk["colours"])
