@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 
 def init_app(app: Flask) -> None:
@@ -11,6 +12,7 @@ def init_app(app: Flask) -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no events.")
+@with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load the demo talks (running it again adds nothing)."""
     from .demo import load_demo

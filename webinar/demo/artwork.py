@@ -49,7 +49,9 @@ def add_shapes(image: Image.Image, seed: str, accent: Colour) -> None:
         elif kind < 0.55:
             draw.ellipse(box, fill=(255, 255, 255, rng.randint(16, 36)))
         else:
-            draw.ellipse(box, outline=(255, 255, 255, rng.randint(50, 110)), width=rng.randint(3, 8))
+            draw.ellipse(
+                box, outline=(255, 255, 255, rng.randint(50, 110)), width=rng.randint(3, 8)
+            )
     # A dotted grid on the left keeps the text side quiet but not empty.
     for gx in range(60, width // 2, 40):
         for gy in range(height - 110, height - 30, 40):
@@ -137,7 +139,7 @@ def write_atomically(path: Path, save: Callable[[Path], None]) -> None:
 def save_banner(path: Path, title: str, series: str, colours) -> None:
     """Draw a banner and save it as PNG at path."""
     image = draw_banner(title, series, colours)
-    write_atomically(path, lambda target: image.save(target, "PNG", optimize=True))
+    write_atomically(path, lambda target: image.save(target, "PNG"))
 
 
 def save_slides(path: Path, title: str, pages: list[tuple[str, list[str]]], colours) -> None:

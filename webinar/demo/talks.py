@@ -115,7 +115,11 @@ def upcoming(days: int, hour: int, minute: int, zone: str, minutes: int) -> dict
     """Return starts_at and ends_at for a talk `days` from today, in its zone."""
     today = datetime.now(ZoneInfo(zone)).date()
     starts_at = at(today + timedelta(days=days), hour, minute, zone)
-    return {"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=minutes), "timezone": zone}
+    return {
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(minutes=minutes),
+        "timezone": zone,
+    }
 
 
 def demo_talks() -> list[dict]:
@@ -151,8 +155,11 @@ def demo_talks() -> list[dict]:
                 "STEP: Strategic Technologies for Europe Platform"
             ),
             "speakers": [
-                ("Davide Lombardo", "Acting Head of the STEP Task Force",
-                 "DG BUDG, European Commission"),
+                (
+                    "Davide Lombardo",
+                    "Acting Head of the STEP Task Force",
+                    "DG BUDG, European Commission",
+                ),
                 ("Ben Jorgensen", "Chief Project Manager", "CLEAN"),
                 ("Elvis Bajric", "Business Developer", "High Tech NL Robotics"),
                 ("Mike Richardson", "Senior Project Manager", "OpTecBB"),
@@ -214,7 +221,7 @@ Please have a one-paragraph description of your idea ready.
             "title": "AI for manufacturing SMEs: Nordic–Baltic matchmaking",
             "series": "Cluster Matchmaking",
             "event_type": "Matchmaking",
-            "target_audience": "Manufacturing SMEs and AI providers in the Nordic and Baltic regions",
+            "target_audience": "Manufacturing SMEs and AI providers around the Baltic Sea",
             "organised_by": "Gulf of Finland Digital Manufacturing Cluster",
             "summary": (
                 "Short pitches from AI providers and manufacturers looking for them, followed by "
@@ -240,7 +247,11 @@ The session runs on Helsinki time (EET in winter, EEST in summer).
                 "AI for manufacturing SMEs: Nordic–Baltic matchmaking"
             ),
             "speakers": [
-                ("Aino Virtanen", "Cluster Manager", "Gulf of Finland Digital Manufacturing Cluster"),
+                (
+                    "Aino Virtanen",
+                    "Cluster Manager",
+                    "Gulf of Finland Digital Manufacturing Cluster",
+                ),
                 ("Kristjan Tamm", "Innovation Broker", "Tallinn Industrial AI Hub"),
             ],
             "topics": ["deep-and-digital-technologies"],

@@ -1,0 +1,209 @@
+"""The demo data: `flask --app app demo` and the steps of `make run`."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image
+
+from webinar.extensions import db
+from webinar.models import Event, Material, Speaker, Topic
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = "step-strategic-technologies-for-europe-platform"
+
+
+def load(runner) -> str:
+    """Run the demo command, check it succeeded, return what it printed."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def reference_talk() -> Event:
+    """Return the reference talk (call inside an app context)."""
+    return db.session.execute(db.select(Event).where(Event.slug == REFERENCE)).scalar_one()
+
+
+def counts() -> dict[str, int]:
+    """Count the rows the demo command creates (call inside an app context)."""
+    return {
+        model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
+        for model in (Event, Speaker, Topic, Material)
+    }
+
+
+def test_demo_creates_the_reference_talk_with_its_five_speakers_in_order(app, runner):
+    assert load(runner) == "Demo data: 5 new events.\n"
+    with app.app_context():
+        talk = reference_talk()
+        speakers = [(s.name, s.role, s.organisation) for s in talk.speakers]
+    assert speakers == [
+        ("Davide Lombardo", "Acting Head of the STEP Task Force", "DG BUDG, European Commission"),
+        ("Ben Jorgensen", "Chief Project Manager", "CLEAN"),
+        ("Elvis Bajric", "Business Developer", "High Tech NL Robotics"),
+        ("Mike Richardson", "Senior Project Manager", "OpTecBB"),
+        ("Stamatiki Kritas", "Business Development Manager", "Hellenic Bio Cluster"),
+    ]
+
+
+def test_reference_talk_is_on_6_december_2023_from_0830_to_0945_in_brussels(app, runner):
+    load(runner)
+    with app.app_context():
+        talk = reference_talk()
+    assert talk.starts_at == datetime(2023, 12, 6, 7, 30, tzinfo=UTC)
+    assert talk.ends_at == datetime(2023, 12, 6, 8, 45, tzinfo=UTC)
+    assert talk.timezone == "Europe/Brussels"
+    assert (talk.local_start.strftime("%H:%M"), talk.local_end.strftime("%H:%M")) == (
+        "08:30",
+        "09:45",
+    )
+
+
+def test_reference_talk_has_everything_its_page_shows(app, runner):
+    load(runner)
+    with app.app_context():
+        talk = reference_talk()
+        topics = [topic.name for topic in talk.topics]
+        materials = [(m.kind, m.filename) for m in talk.materials]
+    assert talk.title == "STEP: Strategic Technologies for Europe Platform"
+    assert talk.series == "EU Clusters Talk"
+    assert talk.status == "published"
+    assert talk.location == "Virtual Event"
+    assert "European Cluster Collaboration Platform" in talk.organised_by
+    assert talk.target_audience and talk.event_type and talk.summary
+    assert talk.recording_url.startswith("https://")
+    assert "## Key takeaways" in talk.post_summary
+    # Nested lists in the description: four spaces deep, as Python-Markdown wants.
+    assert re.search(r"^- .+\n {4}- ", talk.description, re.MULTILINE)
+    assert topics == ["Biotechnologies", "Clean technologies", "Deep and digital technologies"]
+    assert materials == [("slides", f"demo-{REFERENCE}-slides.pdf")]
+
+
+def test_banner_is_a_1600_by_600_image_in_the_upload_folder(app, runner):
+    load(runner)
+    with app.app_context():
+        talk = reference_talk()
+    path = Path(app.config["UPLOAD_FOLDER"]) / talk.banner
+    with Image.open(path) as banner:
+        assert banner.size == (1600, 600)
+    assert "STEP" in talk.banner_alt
+
+
+def test_slides_are_a_pdf_of_several_pages(app, runner):
+    load(runner)
+    with app.app_context():
+        slides = reference_talk().materials[0]
+    data = (Path(app.config["UPLOAD_FOLDER"]) / slides.filename).read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) == 4
+
+
+def test_every_demo_talk_has_a_banner_file_alt_text_and_a_private_join_url(app, runner):
+    load(runner)
+    with app.app_context():
+        talks = [
+            (t.slug, t.banner, t.banner_alt, t.join_url, len(t.speakers), len(t.topics))
+            for t in db.session.scalars(db.select(Event))
+        ]
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    for slug, banner, banner_alt, join_url, speakers, topics in talks:
+        assert (uploads / banner).is_file(), slug
+        assert banner_alt, slug
+        assert join_url.startswith("https://meet.example.org/"), slug
+        assert speakers and topics, slug
+
+
+def test_upcoming_talks_are_in_the_future_and_one_has_20_seats_and_a_waiting_list(app, runner):
+    load(runner)
+    now = datetime.now(UTC)
+    with app.app_context():
+        upcoming = db.session.scalars(
+            db.select(Event).where(Event.starts_at > now).order_by(Event.starts_at)
+        ).all()
+    assert len(upcoming) >= 2
+    assert all(talk.status == "published" for talk in upcoming)
+    assert [(t.capacity, t.waitlist_enabled) for t in upcoming].count((20, True)) == 1
+    assert any(talk.capacity is None for talk in upcoming)
+    # A Brussels talk starts at a morning hour, local time.
+    brussels = [t for t in upcoming if t.timezone == "Europe/Brussels"]
+    assert brussels and all(8 <= t.local_start.hour <= 11 for t in brussels)
+
+
+def test_running_demo_twice_adds_nothing(app, runner):
+    load(runner)
+    with app.app_context():
+        before = counts()
+    assert load(runner) == "Demo data already loaded.\n"
+    with app.app_context():
+        assert counts() == before
+    assert before == {"Event": 5, "Speaker": 14, "Topic": 5, "Material": 1}
+
+
+def test_demo_draws_missing_files_again_for_talks_already_loaded(app, runner):
+    load(runner)
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    for path in uploads.iterdir():
+        path.unlink()
+    assert load(runner) == "Demo data already loaded.\n"
+    with app.app_context():
+        talk = reference_talk()
+        banner, slides = talk.banner, talk.materials[0].filename
+    assert (uploads / banner).is_file()
+    assert (uploads / slides).read_bytes().startswith(b"%PDF")
+
+
+def test_demo_if_empty_loads_nothing_on_a_database_with_an_event(app, runner, make_event):
+    make_event(title="An organiser's own talk")
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.output == "The database has events: demo data not loaded.\n"
+    with app.app_context():
+        assert counts()["Event"] == 1
+
+
+def test_demo_if_empty_loads_the_talks_on_an_empty_database(app, runner):
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.output == "Demo data: 5 new events.\n"
+
+
+def flask(*args: str, env: dict[str, str]) -> str:
+    """Run `flask --app app ...` in the project, as `make run` does; return its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_run_steps_on_a_fresh_sqlite_file_keep_the_data(tmp_path):
+    database = tmp_path / "webinar.sqlite3"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
+    env.update(
+        FLASK_SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
+        FLASK_SECRET_KEY="a-secret-for-this-test",
+        FLASK_UPLOAD_FOLDER=str(tmp_path / "uploads"),
+    )
+    outputs = []
+    for _ in range(2):
+        flask("db", "upgrade", env=env)
+        outputs.append(flask("demo", "--if-empty", env=env))
+    assert outputs == [
+        "Demo data: 5 new events.\n",
+        "The database has events: demo data not loaded.\n",
+    ]
+    with closing(sqlite3.connect(database)) as connection:
+        (events,) = connection.execute("SELECT count(*) FROM event").fetchone()
+    assert events == 5
+    assert (tmp_path / "uploads" / f"demo-{REFERENCE}.png").is_file()
