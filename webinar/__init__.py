@@ -70,6 +70,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    from .models import Organiser
+
+    @login_manager.user_loader
+    def load_organiser(organiser_id: str) -> Organiser | None:
+        return db.session.get(Organiser, int(organiser_id))
+
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
