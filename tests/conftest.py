@@ -224,3 +224,6 @@ def csrf_token(html: str | bytes) -> str:
     match = CSRF_RE.search(html)
     assert match, "the page has no form with a CSRF token"
     return match.group(1)
+
+
+from browser_fixtures import browser, live_server, page  # noqa: E402,F401  (fixtures)

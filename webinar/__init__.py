@@ -59,7 +59,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from . import database
+    from . import database, security
     from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
@@ -69,6 +69,13 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    security.init_app(app)
+
+    from .models import Organiser
+
+    @login_manager.user_loader
+    def load_organiser(organiser_id: str) -> Organiser | None:
+        return db.session.get(Organiser, int(organiser_id))
 
 
 def register_blueprints(app: Flask) -> None:
