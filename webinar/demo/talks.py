@@ -68,7 +68,7 @@ STEP concentrates on three groups of technologies:
 """
 
 STEP_POST_SUMMARY = """\
-Thank you to everyone who joined. The recording and the slides are below.
+Thank you to everyone who joined. The recording and the slides are on this page.
 
 ## Key takeaways
 
