@@ -121,4 +121,4 @@ def personal_calendar(registration: Registration) -> bytes:
     vevent = make_vevent(
         event, uid=registration_uid(registration), url=url, description="\n\n".join(lines)
     )
-    return calendar_file([vevent], name=event.title, method="PUBLISH")
+    return calendar_file([vevent], name=one_line(event.title), method="PUBLISH")
