@@ -21,8 +21,9 @@ LINK = re.compile(r'https?://[^\s"<>]+')
 
 @pytest.fixture
 def talk(make_event):
-    return make_event(title="STEP & you", starts_at=STARTS, ends_at=ENDS, capacity=1,
-                      waitlist_enabled=True)
+    return make_event(
+        title="STEP & you", starts_at=STARTS, ends_at=ENDS, capacity=1, waitlist_enabled=True
+    )
 
 
 def test_confirmation_has_title_times_in_both_zones_and_absolute_links(app, client, talk):

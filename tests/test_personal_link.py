@@ -78,9 +78,7 @@ def test_cancel_asks_first_and_a_get_changes_nothing(app, client, make_event):
     assert registration(app, token).anonymised_at is None
 
 
-def test_cancel_with_the_button_frees_the_seat_for_the_oldest_waitlisted(
-    app, client, make_event
-):
+def test_cancel_with_the_button_frees_the_seat_for_the_oldest_waitlisted(app, client, make_event):
     event = make_event(capacity=1, waitlist_enabled=True)
     for email in ("first@example.org", "second@example.org", "third@example.org"):
         register_through_form(client, event.slug, email=email)

@@ -43,7 +43,9 @@ def test_form_shows_every_field_with_its_label(client, make_event):
 def test_privacy_consent_is_never_pre_ticked_and_links_the_notice(client, make_event):
     event = make_event()
     html = client.get(f"/events/{event.slug}/register").data.decode()
-    consent = html[html.index('id="consent_privacy"') - 60 : html.index('id="consent_privacy"') + 80]
+    consent = html[
+        html.index('id="consent_privacy"') - 60 : html.index('id="consent_privacy"') + 80
+    ]
     assert "checked" not in consent
     assert 'href="/privacy"' in html
 
@@ -117,9 +119,7 @@ def test_an_invalid_browser_time_zone_is_dropped_not_refused(app, client, make_e
     assert registrations(app, event)[0].attendee_timezone == ""
 
 
-def test_received_page_names_the_address_typed_without_putting_it_in_the_url(
-    client, make_event
-):
+def test_received_page_names_the_address_typed_without_putting_it_in_the_url(client, make_event):
     event = make_event()
     response = register_through_form(client, event.slug, email="ada@example.org")
     assert "ada" not in response.location
@@ -158,7 +158,7 @@ def test_bad_input_is_refused_next_to_the_field_and_writes_nothing(
     assert response.status_code == 200
     assert 'class="form-errors" role="alert"' in html
     assert f'<p class="field-error" id="{name}-error">' in html
-    assert f'aria-describedby="{name}-error"' in html or f'{name}-hint {name}-error' in html
+    assert f'aria-describedby="{name}-error"' in html or f"{name}-hint {name}-error" in html
     assert registrations(app) == []
     assert emails(app) == []
 
@@ -213,9 +213,7 @@ def test_a_missing_or_wrong_csrf_token_is_refused_and_writes_nothing(
     assert registrations(app) == []
 
 
-def test_same_email_again_creates_no_second_row_and_gets_the_same_page(
-    app, client, make_event
-):
+def test_same_email_again_creates_no_second_row_and_gets_the_same_page(app, client, make_event):
     event = make_event()
     first = register_through_form(client, event.slug, email="ada@example.org")
     first_page = client.get(first.location).data

@@ -228,4 +228,3 @@ def test_anonymising_cancels_erases_details_and_unsent_emails(app, make_event):
     assert all(e.recipient != "person1@example.org" for e in emails(app))
     assert [e.kind for e in emails(app)] == ["waitlisted", "promoted"]
     assert registrations(app, event)[1].status == "confirmed"
-

@@ -241,4 +241,3 @@ def anonymise(registration: Registration) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-

@@ -29,9 +29,7 @@ def strip(value):
 @cache
 def country_choices() -> list[tuple[str, str]]:
     """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name."""
-    countries = sorted(
-        pycountry.countries, key=lambda c: getattr(c, "common_name", None) or c.name
-    )
+    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", None) or c.name)
     return [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in countries]
 
 

@@ -18,8 +18,8 @@ from flask import (
 )
 
 from .. import seats
-from ..extensions import db, limiter
 from ..dates import long_date, zone_label
+from ..extensions import db, limiter
 from ..mail.render import personal_calendar, times
 from ..models import Event, Registration, utcnow
 from . import bp
