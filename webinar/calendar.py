@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import UTC
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
@@ -14,7 +14,10 @@ PRODID = "-//webinar//Event calendar//EN"
 
 def public_url(endpoint: str, **values) -> str:
     """Return an absolute URL from the configured PUBLIC_URL, never from the request's Host."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+    # Built from the URL map rather than url_for so that it also works outside
+    # a request (the outbox worker, a thread) and never adds the request's root.
+    path = current_app.url_map.bind("", script_name="/").build(endpoint, values)
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 def event_uid(event: Event) -> str:

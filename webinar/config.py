@@ -18,6 +18,13 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 SITE_NAME = "Webinar"
 ORGANISER_NAME = "European Cluster Collaboration Platform"
 
+# The privacy notice at /privacy. Raise the version whenever its text changes:
+# each registration records the version the person agreed to.
+PRIVACY_CONTROLLER = None  # None means ORGANISER_NAME
+PRIVACY_CONTACT = "privacy@localhost"
+PRIVACY_RETENTION_DAYS = 365  # after the talk, registrations are anonymised
+PRIVACY_NOTICE_VERSION = "1"
+
 EVENTS_PER_PAGE = 12
 
 # Where uploaded banners and slides, and the development mailbox, live.

@@ -1,12 +1,14 @@
 """Organisers: the people who publish talks and see who registered."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import db, login_manager
 from .types import UTCDateTime, utcnow
 
 
@@ -22,3 +24,11 @@ class Organiser(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organiser {self.email}>"
+
+
+@login_manager.user_loader
+def load_organiser(organiser_id: str) -> Organiser | None:
+    """Return the signed-in organiser of a session, if they still exist."""
+    if not organiser_id.isdigit():
+        return None
+    return db.session.get(Organiser, int(organiser_id))

@@ -1,20 +1,224 @@
-"""Views of registration (placeholder until the registration flow lands)."""
+"""Attendee pages: the form, the personal page, its calendar file and the join link."""
 
-from flask import render_template
+from __future__ import annotations
 
-from ..extensions import db
-from ..models import Event
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from .. import seats
+from ..dates import long_date, zone_label
+from ..extensions import db, limiter
+from ..mail.render import personal_calendar, times
+from ..models import Event, Registration, utcnow
 from . import bp
+from .forms import ConfirmForm, RegistrationForm
+
+# The join link works from this long before the start until the end.
+JOIN_OPENS_BEFORE = timedelta(minutes=15)
+
+# Registration states in which the form is shown.
+FORM_STATES = ("open", "waitlist")
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment: datetime, zone: str) -> str:
+    """Return '6 December 2023, 08:15 CET': a moment in a zone, for a sentence."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{long_date(local)}, {local:%H:%M} {zone_label(local)}"
+
+
+def registration_rate_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def public_event(slug: str) -> Event:
+    return db.one_or_404(db.select(Event).where(Event.slug == slug, Event.status != "draft"))
+
+
+def registration_for(token: str) -> Registration:
+    return db.one_or_404(db.select(Registration).where(Registration.token == token))
+
+
+def private(response: Response | str, status: int = 200) -> Response:
+    """Mark a page reached through a personal link: not cached, indexed or leaked as Referer."""
+    response = current_app.make_response((response, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_rate_limit, methods=["POST"])
 def register(slug: str):
     """Register an attendee for an event."""
-    event = db.one_or_404(db.select(Event).where(Event.slug == slug, Event.status != "draft"))
-    return render_template("registration/placeholder.html", event=event)
+    event = public_event(slug)
+    state = event.registration_state()
+    if state not in FORM_STATES:
+        return render_template("registration/unavailable.html", event=event, state=state)
+
+    form = RegistrationForm()
+    if request.method == "GET":
+        for name in ("utm_source", "utm_medium", "utm_campaign"):
+            getattr(form, name).data = request.args.get(name, "")
+        form.referrer.data = request.referrer or ""
+
+    if form.validate_on_submit():
+        if not form.is_spam():
+            data = form.registration_data()
+            data["privacy_notice_version"] = current_app.config["PRIVACY_NOTICE_VERSION"]
+            outcome = seats.register(event, data)
+            if outcome.status in (seats.FULL, seats.CLOSED):
+                # The last seat went while the form was open: the page now says why.
+                return redirect(url_for(".register", slug=slug), code=303)
+        # Through the session, not the URL: addresses stay out of logs and histories.
+        session["registered"] = {"slug": slug, "email": form.email.data}
+        return redirect(url_for(".received", slug=slug), code=303)
+
+    return render_template("registration/form.html", event=event, form=form, state=state)
+
+
+@bp.get("/events/<slug>/register/received")
+def received(slug: str):
+    """Say that the registration is received and a confirmation is on its way."""
+    event = public_event(slug)
+    registered = session.get("registered") or {}
+    email = registered.get("email") if registered.get("slug") == slug else None
+    return render_template("registration/received.html", event=event, email=email)
+
+
+@bp.get("/registrations/<token>")
+def manage(token: str):
+    """Show an attendee their registration, the join details and what they can do."""
+    registration = registration_for(token)
+    event_time, own_time = times(registration)
+    return private(
+        render_template(
+            "registration/manage.html",
+            registration=registration,
+            event=registration.event,
+            event_time=event_time,
+            own_time=own_time,
+            opens_at=registration.event.starts_at - JOIN_OPENS_BEFORE,
+        )
+    )
+
+
+@bp.get("/registrations/<token>.ics")
+def calendar(token: str):
+    """Download the attendee's own calendar file."""
+    registration = registration_for(token)
+    if not registration.is_active:
+        abort(404)
+    response = private(personal_calendar(registration))
+    response.mimetype = "text/calendar"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{registration.event.slug}.ics"'
+    )
+    return response
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    """Ask for confirmation, then cancel the registration."""
+    registration = registration_for(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        seats.cancel(registration)
+        return redirect(url_for(".manage", token=token), code=303)
+    return private(
+        render_template(
+            "registration/confirm.html",
+            registration=registration,
+            event=registration.event,
+            form=form,
+            action="cancel",
+        )
+    )
+
+
+@bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
+def forget(token: str):
+    """Ask for confirmation, then cancel the registration and erase the person's details."""
+    registration = registration_for(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        seats.anonymise(registration)
+        return redirect(url_for(".manage", token=token), code=303)
+    return private(
+        render_template(
+            "registration/confirm.html",
+            registration=registration,
+            event=registration.event,
+            form=form,
+            action="delete",
+        )
+    )
+
+
+@bp.get("/join/<token>")
+def join(token: str):
+    """Send an attendee to the talk while it is on, and note that they joined."""
+    registration = registration_for(token)
+    event = registration.event
+    now = utcnow()
+    opens_at = event.starts_at - JOIN_OPENS_BEFORE
+    if registration.status != "confirmed" or event.status == "cancelled" or not event.join_url:
+        reason = "no_seat"
+    elif now < opens_at:
+        reason = "not_yet"
+    elif event.has_ended(now):
+        reason = "ended"
+    else:
+        reason = None
+    if reason:
+        page = render_template(
+            "registration/join.html",
+            registration=registration,
+            event=event,
+            reason=reason,
+            opens_at=opens_at,
+        )
+        return private(page)
+
+    join_url = event.join_url
+    # This GET writes. End the read transaction first, so that on SQLite the
+    # UPDATE opens a transaction of its own and waits for the write lock
+    # instead of failing to upgrade a read.
+    db.session.commit()
+    db.session.execute(
+        sa.update(Registration)
+        .where(Registration.token == token, Registration.status == "confirmed")
+        .values(joined_at=sa.func.coalesce(Registration.joined_at, now), last_joined_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    response = redirect(join_url, code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/privacy")
 def privacy():
     """Show the privacy notice."""
-    return render_template("registration/placeholder.html", event=None)
+    config = current_app.config
+    return render_template(
+        "registration/privacy.html",
+        controller=config["PRIVACY_CONTROLLER"] or config["ORGANISER_NAME"],
+        contact=config["PRIVACY_CONTACT"],
+        retention_days=config["PRIVACY_RETENTION_DAYS"],
+        version=config["PRIVACY_NOTICE_VERSION"],
+    )

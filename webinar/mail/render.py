@@ -1,0 +1,124 @@
+"""Render the emails and the personal calendar file of a registration.
+
+Emails are rendered when they are enqueued, from templates/email/<kind>.txt
+and .html, so the outbox row holds exactly what will be sent. Every link is
+absolute and built from PUBLIC_URL, never from a request's Host header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import current_app, render_template
+
+from ..calendar import calendar_file, make_vevent, public_url
+from ..dates import span
+from ..models import Registration
+
+SUBJECTS = {
+    "confirmation": "Your place at {title}",
+    "waitlisted": "You are on the waiting list for {title}",
+    "promoted": "A seat is now yours: {title}",
+    "already_registered": "You are already registered for {title}",
+    "cancelled": "Registration cancelled: {title}",
+}
+
+# Kinds whose email carries the personal calendar file.
+WITH_CALENDAR = ("confirmation", "promoted")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text_body: str
+    html_body: str
+    ics: str | None = None
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Return text on one line, without control characters, at most `limit` long."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:limit]
+
+
+def links(registration: Registration) -> dict[str, str | None]:
+    """Return the absolute links of a registration; the join link only for a seat."""
+    confirmed = registration.status == "confirmed"
+    return {
+        "manage_url": public_url("registration.manage", token=registration.token),
+        "calendar_url": public_url("registration.calendar", token=registration.token),
+        "join_url": public_url("registration.join", token=registration.token)
+        if confirmed
+        else None,
+        "event_url": public_url("events.detail", slug=registration.event.slug),
+        "privacy_url": public_url("registration.privacy"),
+    }
+
+
+def attendee_zone(registration: Registration) -> ZoneInfo | None:
+    """Return the attendee's own time zone, when the browser gave a valid one."""
+    name = registration.attendee_timezone
+    return ZoneInfo(name) if name and name in available_timezones() else None
+
+
+def times(registration: Registration) -> tuple[str, str | None]:
+    """Return the event's time in its zone and, when it reads differently, in the attendee's."""
+    event = registration.event
+    in_event_zone = span(event.starts_at, event.ends_at, event.timezone)
+    zone = attendee_zone(registration)
+    if zone is None:
+        return in_event_zone, None
+    in_own_zone = span(event.starts_at, event.ends_at, zone)
+    return in_event_zone, (in_own_zone if in_own_zone != in_event_zone else None)
+
+
+def render_email(kind: str, registration: Registration) -> RenderedEmail:
+    """Render the subject, text and HTML bodies (and calendar file) of one email."""
+    event = registration.event
+    event_time, own_time = times(registration)
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "event": event,
+        "event_time": event_time,
+        "own_time": own_time,
+        "own_zone": registration.attendee_timezone,
+        "organiser_name": current_app.config["ORGANISER_NAME"],
+        **links(registration),
+    }
+    subject = one_line(SUBJECTS[kind].format(title=event.title))
+    context["subject"] = subject
+    ics = personal_calendar(registration).decode() if kind in WITH_CALENDAR else None
+    return RenderedEmail(
+        subject=subject,
+        text_body=render_template(f"email/{kind}.txt", **context),
+        html_body=render_template(f"email/{kind}.html", **context),
+        ics=ics,
+    )
+
+
+def registration_uid(registration: Registration) -> str:
+    """Return the UID of a registration's calendar entry, stable for its whole life."""
+    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
+    return f"registration-{registration.id}@{domain}"
+
+
+def personal_calendar(registration: Registration) -> bytes:
+    """Return the attendee's own calendar file: with the join link when they hold a seat."""
+    event = registration.event
+    urls = links(registration)
+    url = urls["join_url"] or urls["manage_url"]
+    lines = [event.summary.strip()] if event.summary.strip() else []
+    if urls["join_url"]:
+        lines.append(f"Join the talk: {urls['join_url']}")
+    else:
+        lines.append("You are on the waiting list; we will email you if a seat frees up.")
+    lines.append(f"Your registration: {urls['manage_url']}")
+    vevent = make_vevent(
+        event, uid=registration_uid(registration), url=url, description="\n\n".join(lines)
+    )
+    return calendar_file([vevent], name=one_line(event.title), method="PUBLISH")

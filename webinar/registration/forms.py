@@ -1,0 +1,144 @@
+"""The registration form and the small forms of the personal page."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from zoneinfo import available_timezones
+
+import pycountry
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+# Any control character, line breaks included: none belongs in a name or an
+# address, and CR/LF would be a header injection wherever the text reaches an email.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def no_control_characters(_form, field) -> None:
+    """Refuse line breaks, tabs and other control characters."""
+    if field.data and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError("Please type this on one line, without line breaks or tabs.")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+@cache
+def country_choices() -> list[tuple[str, str]]:
+    """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name."""
+    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", None) or c.name)
+    return [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in countries]
+
+
+@cache
+def timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def text_field(
+    label: str, max_length: int, *, required: bool = True, autocomplete: str = ""
+) -> StringField:
+    """Return a one-line text field with a length limit and the control-character check."""
+    presence = (
+        DataRequired(message=f"Please enter your {label.lower()}.") if required else Optional()
+    )
+    return StringField(
+        label,
+        validators=[
+            presence,
+            Length(max=max_length, message=f"Please keep this under {max_length + 1} characters."),
+            no_control_characters,
+        ],
+        filters=[strip],
+        render_kw={"maxlength": max_length, "autocomplete": autocomplete or "on"},
+    )
+
+
+class RegistrationForm(FlaskForm):
+    first_name = text_field("First name", 100, autocomplete="given-name")
+    last_name = text_field("Last name", 100, autocomplete="family-name")
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired(message="Please enter your email address."),
+            Length(max=254, message="Please keep this under 255 characters."),
+            no_control_characters,
+            Email(
+                message="Please enter an email address such as name@example.org.",
+                check_deliverability=False,
+            ),
+        ],
+        filters=[strip],
+        render_kw={"maxlength": 254, "autocomplete": "email"},
+    )
+    organisation = text_field("Organisation", 200, autocomplete="organization")
+    job_title = text_field("Job title", 200, required=False, autocomplete="organization-title")
+    country = SelectField(
+        "Country",
+        choices=[],
+        validators=[DataRequired(message="Please choose your country.")],
+        validate_choice=False,
+    )
+    consent_privacy = BooleanField(
+        "I have read the privacy notice and agree that my details are used to run this talk.",
+        validators=[
+            DataRequired(message="Please agree to the privacy notice to register."),
+        ],
+    )
+    consent_marketing = BooleanField(
+        "Send me news about future talks (optional; you can unsubscribe at any time)."
+    )
+    # Filled in by static/js/registration.js; without JavaScript it stays empty.
+    timezone = HiddenField()
+    # Kept from the visit that brought the person here.
+    utm_source = HiddenField()
+    utm_medium = HiddenField()
+    utm_campaign = HiddenField()
+    referrer = HiddenField()
+    # A field people never see: software that fills every field fills this one too.
+    website = StringField(
+        "Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", "Choose a country")] + country_choices()
+
+    def validate_country(self, field) -> None:
+        if field.data and field.data not in dict(country_choices()):
+            raise ValidationError("Please choose a country from the list.")
+
+    def is_spam(self) -> bool:
+        """Say whether the hidden field was filled, which people never do."""
+        return bool(self.website.data)
+
+    def source(self) -> dict[str, str]:
+        """Return the browser's time zone and the visit's origin, cleaned; never an error."""
+        zone = (self.timezone.data or "").strip()
+        values = {"timezone": zone if zone in timezones() else ""}
+        limits = {"utm_source": 200, "utm_medium": 200, "utm_campaign": 200, "referrer": 500}
+        for name, limit in limits.items():
+            # Hidden fields cannot be corrected by the person: clean them instead.
+            value = CONTROL_CHARACTERS.sub("", getattr(self, name).data or "").strip()
+            values[name] = value[:limit]
+        return values
+
+    def registration_data(self) -> dict[str, str | bool]:
+        """Return the fields seats.register() needs."""
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "email": self.email.data,
+            "organisation": self.organisation.data,
+            "job_title": self.job_title.data or "",
+            "country": self.country.data,
+            "marketing_consent": bool(self.consent_marketing.data),
+            **self.source(),
+        }
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button with a CSRF token (cancel, delete my data)."""

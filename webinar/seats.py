@@ -1,0 +1,243 @@
+"""Seats: the one place that allocates, releases and promotes them.
+
+Every change of `Event.seats_taken` goes through a conditional UPDATE here, so
+the count stays exact with many web processes on SQLite (BEGIN IMMEDIATE) or
+PostgreSQL (the UPDATE locks the event row until commit).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from . import mail
+from .extensions import db
+from .models import Event, OutboxEmail, Registration, utcnow
+
+# What register() can answer.
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+FULL = "full"
+ALREADY_REGISTERED = "already_registered"
+CLOSED = "closed"
+
+# Registration states of an event in which a registration may be attempted.
+_ACCEPTING = ("open", "waitlist")
+
+# Fields of a registration that name a person; anonymise() blanks them.
+PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "country",
+    "job_title",
+    "attendee_timezone",
+    "referrer",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one registration attempt."""
+
+    status: str
+    registration: Registration | None = None
+
+
+def normalise_email(email: str) -> str:
+    """Return the form of an address used to spot a second registration."""
+    return email.strip().lower()
+
+
+def register(event: Event, data: dict) -> Outcome:
+    """Register a person for an event in one transaction and enqueue their email."""
+    email = normalise_email(data["email"])
+    try:
+        outcome = _register(event.id, email, data)
+        db.session.commit()
+    except IntegrityError:
+        # The unique index saw a concurrent registration with the same address.
+        db.session.rollback()
+        outcome = _already_registered(event.id, email)
+        db.session.commit()
+    return outcome
+
+
+def _register(event_id: int, email: str, data: dict) -> Outcome:
+    event = db.session.get(Event, event_id, populate_existing=True)
+    state = event.registration_state() if event else "draft"
+    # Decide "closed" and "full" before looking the address up, so the answer
+    # never depends on whether someone registered with it.
+    if state == "full":
+        return Outcome(FULL)
+    if state not in _ACCEPTING:
+        return Outcome(CLOSED)
+
+    existing = _already_registered(event_id, email)
+    if existing.registration is not None:
+        return existing
+
+    if _take_seat(event_id):
+        status = CONFIRMED
+    elif event.waitlist_enabled:
+        status = WAITLISTED
+    else:
+        return Outcome(FULL)
+
+    now = utcnow()
+    registration = Registration(
+        event=event,
+        token=secrets.token_urlsafe(32),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"].strip(),
+        email_normalised=email,
+        organisation=data.get("organisation", ""),
+        country=data.get("country", ""),
+        job_title=data.get("job_title", ""),
+        status=status,
+        created_at=now,
+        attendee_timezone=data.get("timezone", ""),
+        utm_source=data.get("utm_source", ""),
+        utm_medium=data.get("utm_medium", ""),
+        utm_campaign=data.get("utm_campaign", ""),
+        referrer=data.get("referrer", ""),
+        privacy_consent_at=now,
+        privacy_notice_version=data.get("privacy_notice_version", ""),
+        marketing_consent=bool(data.get("marketing_consent")),
+        marketing_consent_at=now if data.get("marketing_consent") else None,
+    )
+    db.session.add(registration)
+    # The flush raises IntegrityError here, not at commit, on a concurrent duplicate.
+    db.session.flush()
+    if status == CONFIRMED:
+        mail.enqueue_confirmation(registration)
+    else:
+        mail.enqueue_waitlisted(registration)
+    return Outcome(status, registration)
+
+
+def _already_registered(event_id: int, email: str) -> Outcome:
+    """Re-send the personal link of an active registration, if there is one."""
+    registration = db.session.execute(
+        db.select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email_normalised == email,
+            Registration.status != "cancelled",
+        )
+    ).scalar_one_or_none()
+    if registration is None:
+        return Outcome(ALREADY_REGISTERED)
+    mail.enqueue_already_registered(registration)
+    return Outcome(ALREADY_REGISTERED, registration)
+
+
+def _take_seat(event_id: int) -> bool:
+    """Take one seat if one is free; the WHERE clause makes it safe under concurrency."""
+    result = db.session.execute(
+        sa.update(Event)
+        .where(
+            Event.id == event_id,
+            sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
+        )
+        .values(seats_taken=Event.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _release_seat(event_id: int) -> None:
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id, Event.seats_taken > 0)
+        .values(seats_taken=Event.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel(registration: Registration, *, notify: bool = True) -> bool:
+    """Cancel a registration, hand its seat to the oldest waitlisted person, and commit.
+
+    Return False when it was already cancelled (nothing changes then).
+    """
+    changed = _cancel(registration, notify=notify)
+    db.session.commit()
+    return changed
+
+
+def _cancel(registration: Registration, *, notify: bool) -> bool:
+    previous = registration.status
+    now = utcnow()
+    # Conditional on the status read, so two cancels at once release one seat.
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.status == previous)
+        .where(Registration.status != "cancelled")
+        .values(status="cancelled", cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(registration)
+        return False
+    db.session.refresh(registration)
+    if previous == CONFIRMED:
+        _release_seat(registration.event_id)
+        _fill_free_seats(registration.event_id)
+    if notify:
+        mail.enqueue_cancelled(registration)
+    return True
+
+
+def fill_free_seats(event: Event) -> int:
+    """Promote waitlisted people, oldest first, while seats are free; commit; return how many."""
+    promoted = _fill_free_seats(event.id)
+    db.session.commit()
+    return promoted
+
+
+def _fill_free_seats(event_id: int) -> int:
+    promoted = 0
+    while True:
+        waiting = db.session.execute(
+            db.select(Registration)
+            .where(Registration.event_id == event_id, Registration.status == WAITLISTED)
+            .order_by(Registration.created_at, Registration.id)
+            .limit(1)
+            # Two cancellations at once must not promote the same person.
+            .with_for_update(skip_locked=True)
+        ).scalar_one_or_none()
+        if waiting is None or not _take_seat(event_id):
+            return promoted
+        waiting.status = CONFIRMED
+        db.session.flush()
+        mail.enqueue_promoted(waiting)
+        promoted += 1
+
+
+def anonymise(registration: Registration) -> None:
+    """Cancel a registration, erase the person's details and their emails, and commit."""
+    _cancel(registration, notify=False)
+    for field in PERSONAL_FIELDS:
+        setattr(registration, field, "")
+    registration.email_normalised = ""
+    registration.marketing_consent = False
+    registration.marketing_consent_at = None
+    registration.anonymised_at = utcnow()
+    # Unsent emails would go out to a person who asked to be forgotten; sent
+    # ones keep only their kind and times.
+    db.session.execute(
+        sa.delete(OutboxEmail)
+        .where(OutboxEmail.registration_id == registration.id, OutboxEmail.status != "sent")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.registration_id == registration.id)
+        .values(recipient="", subject="", text_body="", html_body="", ics=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
