@@ -71,12 +71,6 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.init_app(app)
 
-    from .models import Organiser
-
-    @login_manager.user_loader
-    def load_organiser(organiser_id: str) -> Organiser | None:
-        return db.session.get(Organiser, int(organiser_id))
-
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
