@@ -6,6 +6,7 @@ import email
 import email.policy
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -263,9 +264,7 @@ def test_rest_of_the_batch_goes_out_on_a_new_connection_after_a_drop(
     assert len(smtp_server.messages) == 2
 
 
-def test_after_the_last_attempt_the_email_is_failed(
-    smtp_server, app, enqueue, deliver, outbox_row
-):
+def test_after_the_last_attempt_the_email_is_failed(smtp_server, app, enqueue, deliver, outbox_row):
     smtp_server.answer("defer")
     email_id = enqueue(attempts=app.config["OUTBOX_MAX_ATTEMPTS"] - 1)
 
@@ -337,28 +336,32 @@ def test_email_stuck_in_sending_goes_back_to_pending_and_out(
 def test_without_a_mail_server_emails_land_in_the_mailbox_folder(
     app, enqueue, deliver, outbox_row, caplog
 ):
-    first = enqueue(recipient="ann@example.org", subject="First", ics="BEGIN:VCALENDAR\r\n"
-                    "VERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n")
+    invite = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//test//EN",
+            "METHOD:PUBLISH",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+    first = enqueue(recipient="ann@example.org", subject="First", ics=invite)
     second = enqueue(subject="Second", kind="cancelled")
 
     with caplog.at_level("INFO", logger="webinar.mail"):
         assert deliver() == 2
 
-    files = sorted(p for p in (app.config["MAILBOX_FOLDER"] and _folder(app)).iterdir())
-    assert [f.name.endswith(suffix) for f, suffix in zip(files, ("confirmation.eml", "cancelled.eml"), strict=True)] == [True, True]
+    files = sorted(Path(app.config["MAILBOX_FOLDER"]).iterdir())
+    assert [path.name.rsplit("-", 1)[1] for path in files] == ["confirmation.eml", "cancelled.eml"]
     message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert message["Subject"] == "First"
     assert message["To"] == "ann@example.org"
-    [invite] = message.iter_attachments()
-    assert invite.get_param("method") == "PUBLISH"
+    assert message["X-Webinar-Kind"] == "confirmation"
+    [attachment] = message.iter_attachments()
+    assert attachment.get_param("method") == "PUBLISH"
     assert str(files[0]) in caplog.text
     assert [outbox_row(i).status for i in (first, second)] == ["sent", "sent"]
-
-
-def _folder(app):
-    from pathlib import Path
-
-    return Path(app.config["MAILBOX_FOLDER"])
 
 
 def test_two_claimers_never_take_the_same_email(app, enqueue):
@@ -394,6 +397,8 @@ def test_a_claim_skips_emails_another_worker_holds(app, database, enqueue):
             other_worker.execute(
                 db.select(OutboxEmail.id).where(OutboxEmail.id == held).with_for_update()
             )
+            # Were the held row waited for, this would fail instead of hanging.
+            db.session.execute(db.text("SET LOCAL lock_timeout = '2s'"))
             letters = claim_due(10)
             other_worker.rollback()
 
@@ -407,9 +412,7 @@ def test_second_claim_finds_nothing_left(app, enqueue):
         assert claim_due(10) == []
 
 
-def test_cli_work_once_sends_what_is_due_and_says_how_many(
-    smtp_server, app, runner, enqueue
-):
+def test_cli_work_once_sends_what_is_due_and_says_how_many(smtp_server, app, runner, enqueue):
     enqueue()
     enqueue()
 

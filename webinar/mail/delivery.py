@@ -5,10 +5,15 @@ next_attempt_at after a transient failure, or to failed after a permanent
 refusal or the last attempt. Delivery is at least once: an email whose
 worker died while sending goes back to pending after OUTBOX_STUCK_AFTER.
 
-The attempts counter counts real tries of that one email. When the
-connection breaks while an email is on the wire, that email is charged an
-attempt; the rest of the batch was never tried and goes back to pending as
-it was (still due), to be sent over a fresh connection on the next round.
+The attempts counter counts real tries of each email:
+- the server cannot be reached (refused, timed out, bad greeting): every
+  email of the batch was due and tried, so each is charged an attempt and
+  waits its backoff;
+- the connection breaks while an email is on the wire (dropped, timed out,
+  421): that email is charged; the rest of the batch was never tried and goes
+  back to pending as it was (still due), for a fresh connection next pass.
+Either way the pass ends there, so a server that never answers costs the
+worker one timeout per pass.
 """
 
 from __future__ import annotations
@@ -53,9 +58,7 @@ def release_stuck() -> int:
 
 class BatchOutcome(NamedTuple):
     sent: int
-    # The connection failed: the pass ends here, so a server that never
-    # answers costs one timeout per pass, not one per batch.
-    interrupted: bool = False
+    interrupted: bool = False  # the connection failed: end the pass
 
 
 def deliver_due() -> int:
@@ -197,7 +200,10 @@ def retry_later(letter: Letter, reason: str) -> None:
     next_attempt_at = utcnow() + backoff(attempts)
     logger.warning(
         "Email %d (%s) not sent, next try at %s: %s",
-        letter.id, letter.kind, f"{next_attempt_at:%H:%M:%S}", reason,
+        letter.id,
+        letter.kind,
+        f"{next_attempt_at:%H:%M:%S}",
+        reason,
     )
     _settle(
         letter,
