@@ -1,4 +1,4 @@
-"""The outbox worker loop: `flask outbox work` until a signal, and the development thread."""
+"""The outbox commands, the worker loop until a signal, and the development thread."""
 
 from __future__ import annotations
 
@@ -106,3 +106,43 @@ def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(app, app_config, s
     assert worker.returncode == 0, output
     assert "Outbox worker stopped." in output
     assert f"written to {mailbox}" in output
+
+
+def test_outbox_work_once_sends_what_is_due_and_says_how_many(smtp_server, app, runner):
+    add_email(app)
+    add_email(app)
+
+    result = runner.invoke(args=["outbox", "work", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "Sent 2 emails." in result.output
+    assert len(smtp_server.messages) == 2
+
+
+def test_outbox_status_counts_emails_by_state(app, runner):
+    add_email(app)
+    add_email(app, status="failed")
+    add_email(app, status="sent")
+    add_email(app, status="sent")
+
+    result = runner.invoke(args=["outbox", "status"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:4] == ["pending  1", "sending  0", "sent     2", "failed   1"]
+    assert lines[4].startswith("Next pending email due at ")
+
+
+def test_outbox_retry_failed_puts_failed_emails_back_in_the_queue(app, runner):
+    failed = add_email(app, status="failed", attempts=10, last_error="550 No such mailbox")
+    sent = add_email(app, status="sent")
+
+    result = runner.invoke(args=["outbox", "retry-failed"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 failed email back in the queue." in result.output
+    with app.app_context():
+        row = db.session.get(OutboxEmail, failed)
+        assert (row.status, row.attempts) == ("pending", 0)
+    assert status_of(app, sent) == "sent"
+    assert "Sent 1 email." in runner.invoke(args=["outbox", "work", "--once"]).output

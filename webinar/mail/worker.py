@@ -55,5 +55,7 @@ def start_development_thread(app: Flask) -> Worker | None:
         return None
     worker = Worker(app).start()
     app.extensions["outbox_worker"] = worker
-    logger.info("Outbox worker running in a background thread")
+    # Through app.logger, which Flask sets up (level and handler) on first
+    # use, so the worker's messages, such as mailbox paths, are shown.
+    app.logger.info("Outbox worker running in a background thread.")
     return worker
