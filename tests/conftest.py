@@ -227,3 +227,4 @@ def csrf_token(html: str | bytes) -> str:
 
 
 from browser_fixtures import browser, live_server, page  # noqa: E402,F401  (fixtures)
+from smtp_fixtures import smtp_server  # noqa: E402,F401  (fixtures)

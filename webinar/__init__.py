@@ -24,6 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+
+    from .mail.worker import start_development_thread
+
+    start_development_thread(app)
     return app
 
 

@@ -7,7 +7,10 @@ from flask.cli import with_appcontext
 
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
+    from .mail.cli import outbox_group
+
     app.cli.add_command(demo_command)
+    app.cli.add_command(outbox_group)
 
 
 @click.command("demo")

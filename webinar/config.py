@@ -40,16 +40,23 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Webinar <no-reply@localhost>"
-MAIL_TIMEOUT = 10
+MAIL_TIMEOUT = 10  # seconds; SMTP socket timeout of the outbox worker
 
 # Rate limits (Flask-Limiter); use redis://host:6379 in production.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 REGISTRATION_RATE_LIMIT = "10 per minute"
 
-# Start the outbox worker in a background thread of the web process
-# (development only; production runs `flask outbox work`).
+# The outbox worker (`flask outbox work`). Times are in seconds.
+# OUTBOX_THREAD starts it in a background thread of the web process
+# (development only: `make run` sets it; production runs `flask outbox work`).
 OUTBOX_THREAD = False
+OUTBOX_INTERVAL = 5  # pause between two passes of the worker
+OUTBOX_BATCH_SIZE = 50  # emails sent over one SMTP connection
+OUTBOX_MAX_ATTEMPTS = 10  # a transient failure on the last one marks the email failed
+OUTBOX_RETRY_AFTER = 30  # first retry; doubles on each failure ...
+OUTBOX_RETRY_AFTER_MAX = 3600  # ... up to this
+OUTBOX_STUCK_AFTER = 600  # "sending" for longer than this (a crashed worker): back to pending
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

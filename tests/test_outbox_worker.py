@@ -1,0 +1,148 @@
+"""The outbox commands, the worker loop until a signal, and the development thread."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from webinar import ROOT, create_app
+from webinar.extensions import db
+from webinar.models import OutboxEmail
+
+
+def add_email(app, **fields) -> int:
+    """Insert a pending outbox email due now and return its id."""
+    values = {
+        "kind": "confirmation",
+        "recipient": "ann@example.org",
+        "subject": "Registered",
+        "text_body": "Hello",
+    }
+    values.update(fields)
+    with app.app_context():
+        row = OutboxEmail(**values)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    """Poll condition() until it holds or the time is up; return whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def status_of(app, email_id: int) -> str:
+    with app.app_context():
+        return db.session.get(OutboxEmail, email_id).status
+
+
+def test_no_worker_thread_runs_in_tests_even_when_asked(app_config):
+    app = create_app({**app_config, "OUTBOX_THREAD": True})
+
+    assert "outbox_worker" not in app.extensions
+
+
+def test_no_worker_thread_in_the_reloader_watching_process(app_config, monkeypatch):
+    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    app = create_app({**app_config, "TESTING": False, "DEBUG": True, "OUTBOX_THREAD": True})
+
+    assert "outbox_worker" not in app.extensions
+
+
+def test_worker_thread_of_the_development_server_delivers_and_stops(app_config, monkeypatch):
+    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")  # the process the reloader started
+    app = create_app(
+        {**app_config, "TESTING": False, "OUTBOX_THREAD": True, "OUTBOX_INTERVAL": 0.1}
+    )
+    worker = app.extensions["outbox_worker"]
+    try:
+        email_id = add_email(app)
+        assert wait_for(lambda: status_of(app, email_id) == "sent")
+        assert len(list(Path(app_config["MAILBOX_FOLDER"]).glob("*.eml"))) == 1
+    finally:
+        worker.stop()
+        with app.app_context():
+            db.engine.dispose()
+    assert not worker.thread.is_alive()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(app, app_config, signum):
+    email_id = add_email(app)
+    mailbox = Path(app_config["MAILBOX_FOLDER"])
+    environment = {
+        **os.environ,
+        "FLASK_SECRET_KEY": "test",
+        "FLASK_SQLALCHEMY_DATABASE_URI": app_config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_MAILBOX_FOLDER": str(mailbox),
+        "FLASK_OUTBOX_INTERVAL": "0.1",
+    }
+    environment.pop("FLASK_MAIL_SERVER", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "outbox", "work"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert wait_for(lambda: status_of(app, email_id) == "sent")
+    finally:
+        worker.send_signal(signum)
+        output, _ = worker.communicate(timeout=10)
+
+    assert worker.returncode == 0, output
+    assert "Outbox worker stopped." in output
+    assert f"written to {mailbox}" in output
+
+
+def test_outbox_work_once_sends_what_is_due_and_says_how_many(smtp_server, app, runner):
+    add_email(app)
+    add_email(app)
+
+    result = runner.invoke(args=["outbox", "work", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "Sent 2 emails." in result.output
+    assert len(smtp_server.messages) == 2
+
+
+def test_outbox_status_counts_emails_by_state(app, runner):
+    add_email(app)
+    add_email(app, status="failed")
+    add_email(app, status="sent")
+    add_email(app, status="sent")
+
+    result = runner.invoke(args=["outbox", "status"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:4] == ["pending  1", "sending  0", "sent     2", "failed   1"]
+    assert lines[4].startswith("Next pending email due at ")
+
+
+def test_outbox_retry_failed_puts_failed_emails_back_in_the_queue(app, runner):
+    failed = add_email(app, status="failed", attempts=10, last_error="550 No such mailbox")
+    sent = add_email(app, status="sent")
+
+    result = runner.invoke(args=["outbox", "retry-failed"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 failed email back in the queue." in result.output
+    with app.app_context():
+        row = db.session.get(OutboxEmail, failed)
+        assert (row.status, row.attempts) == ("pending", 0)
+    assert status_of(app, sent) == "sent"
+    assert "Sent 1 email." in runner.invoke(args=["outbox", "work", "--once"]).output

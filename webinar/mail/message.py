@@ -1,0 +1,119 @@
+"""Turn an outbox row into a MIME message, refusing anything that could inject headers."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from email.charset import QP, Charset
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_mail import Message
+
+from ..models import OutboxEmail
+
+# Quoted-printable bodies stay 7-bit with short lines, whatever the templates
+# produce; Flask-Mail's default would send raw 8-bit lines of any length.
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP
+
+METHOD_RE = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+class UnsafeHeader(ValueError):
+    """A header value that would break out of its line: the email must never be sent."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What the worker needs of one claimed outbox row, read before SMTP is touched."""
+
+    id: int
+    kind: str
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+    ics: str | None
+    attempts: int
+    created_at: datetime
+    claimed_at: datetime
+
+    @classmethod
+    def from_row(cls, row: OutboxEmail, claimed_at: datetime) -> Letter:
+        """Copy a claimed row, so no database access is needed while sending."""
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            recipient=row.recipient,
+            subject=row.subject,
+            text_body=row.text_body,
+            html_body=row.html_body or "",
+            ics=row.ics,
+            attempts=row.attempts,
+            created_at=row.created_at,
+            claimed_at=claimed_at,
+        )
+
+
+def check_header(name: str, value: str) -> None:
+    """Raise UnsafeHeader when value holds a line break or another control character."""
+    for char in value:
+        if char in "\r\n":
+            raise UnsafeHeader(f"{name} contains a line break (possible header injection)")
+        if char != "\t" and unicodedata.category(char) == "Cc":
+            raise UnsafeHeader(f"{name} contains the control character {char!r}")
+
+
+def check_letter(letter: Letter) -> None:
+    """Raise UnsafeHeader unless every value that becomes a header is one clean line."""
+    check_header("the subject", letter.subject)
+    check_header("the kind", letter.kind)
+    check_header("the recipient", letter.recipient)
+    if parseaddr(letter.recipient)[1] != letter.recipient or "@" not in letter.recipient:
+        raise UnsafeHeader("the recipient is not a single email address")
+
+
+def message_id(letter: Letter) -> str:
+    """Return a Message-ID that stays the same when the email is sent again.
+
+    Delivery is at least once: when a server took a message but the
+    connection broke before it said so, the retry carries the same id and
+    mail programs show one email.
+    """
+    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    return f"<outbox.{letter.id}.{letter.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def calendar_content_type(ics: str) -> str:
+    """Return the MIME type of the .ics attachment, with its METHOD when it has one."""
+    # Flask-Mail splits the type at "/" and passes the rest on as the subtype,
+    # so parameters can ride along after it.
+    content_type = 'text/calendar; charset="utf-8"'
+    match = METHOD_RE.search(ics)
+    if match:
+        content_type += f"; method={match.group(1).upper()}"
+    return content_type
+
+
+def build_message(letter: Letter) -> Message:
+    """Return the Flask-Mail message of a letter, or raise UnsafeHeader."""
+    check_letter(letter)
+    message = Message(
+        subject=letter.subject,
+        recipients=[letter.recipient],
+        body=letter.text_body,
+        html=letter.html_body or None,
+        date=time.time(),
+        charset=UTF8_QP,
+        extra_headers={"X-Webinar-Kind": letter.kind},
+    )
+    message.msgId = message_id(letter)
+    if letter.ics:
+        # Bytes, not str: Flask-Mail would mangle non-ASCII text before base64.
+        message.attach("invite.ics", calendar_content_type(letter.ics), letter.ics.encode())
+    return message
