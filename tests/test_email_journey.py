@@ -92,3 +92,34 @@ def test_the_first_waitlisted_person_gets_the_promoted_email_after_a_cancellatio
     ]
     promoted = next(m for m in after if m["X-Webinar-Kind"] == "promoted")
     assert calendar_of(promoted).walk("VEVENT")[0]["URL"]
+
+
+def test_registration_succeeds_while_smtp_is_down_and_its_email_goes_out_once_it_is_back(
+    smtp_server, app, client, make_event
+):
+    from datetime import timedelta
+
+    from registration_helpers import emails, registrations
+
+    from webinar.extensions import db
+    from webinar.models import OutboxEmail, utcnow
+
+    event = make_event()
+    smtp_server.stop()
+    response = register_through_form(client, event.slug)
+    assert response.status_code == 303
+    assert [r.status for r in registrations(app, event)] == ["confirmed"]
+
+    assert deliver(app) == 0
+    (email,) = emails(app)
+    assert email.status == "pending"
+    assert email.attempts == 1
+    assert email.next_attempt_at > utcnow() + timedelta(seconds=20)
+
+    smtp_server.start()
+    with app.app_context():  # instead of waiting for the backoff to pass
+        db.session.execute(db.update(OutboxEmail).values(next_attempt_at=utcnow()))
+        db.session.commit()
+    assert deliver(app) == 1
+    assert deliver(app) == 0
+    assert [m["X-Webinar-Kind"] for m in smtp_server.messages] == ["confirmation"]
