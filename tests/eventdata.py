@@ -85,3 +85,14 @@ def write_upload(app, name: str, content: bytes) -> None:
     folder = Path(app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(content)
+
+
+def create_reference_event(app, make_event) -> Event:
+    """Create the reference talk of 6 December 2023 with speakers, topics, banner and slides."""
+    event = make_event(**REFERENCE_FIELDS)
+    add_speakers(app, event.id, REFERENCE_SPEAKERS)
+    add_topics(app, event.id, "Deep and digital technologies", "Clean technologies")
+    add_material(app, event.id, kind="slides", title="Slides of the talk", filename="step.pdf")
+    write_upload(app, "step-banner.png", PNG_BYTES)
+    write_upload(app, "step.pdf", b"%PDF-1.4\n%%EOF\n")
+    return event

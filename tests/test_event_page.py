@@ -6,26 +6,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import in_days
 from eventdata import (
-    PNG_BYTES,
-    REFERENCE_FIELDS,
     REFERENCE_SPEAKERS,
     add_material,
     add_speakers,
     add_topics,
-    write_upload,
+    create_reference_event,
 )
 
 
 @pytest.fixture
 def reference_event(app, make_event):
     """The reference talk of 6 December 2023 with its speakers, topics, banner and slides."""
-    event = make_event(**REFERENCE_FIELDS)
-    add_speakers(app, event.id, REFERENCE_SPEAKERS)
-    add_topics(app, event.id, "Deep and digital technologies", "Clean technologies")
-    add_material(app, event.id, kind="slides", title="Slides of the talk", filename="step.pdf")
-    write_upload(app, "step-banner.png", PNG_BYTES)
-    write_upload(app, "step.pdf", b"%PDF-1.4\n%%EOF\n")
-    return event
+    return create_reference_event(app, make_event)
 
 
 @pytest.fixture
