@@ -54,8 +54,13 @@ def add_speakers(app, event_id: int, speakers) -> None:
     with app.app_context():
         for position, (name, role, organisation) in enumerate(speakers):
             db.session.add(
-                Speaker(event_id=event_id, position=position, name=name, role=role,
-                        organisation=organisation)
+                Speaker(
+                    event_id=event_id,
+                    position=position,
+                    name=name,
+                    role=role,
+                    organisation=organisation,
+                )
             )
         db.session.commit()
 
@@ -96,3 +101,22 @@ def create_reference_event(app, make_event) -> Event:
     write_upload(app, "step-banner.png", PNG_BYTES)
     write_upload(app, "step.pdf", b"%PDF-1.4\n%%EOF\n")
     return event
+
+
+def queries_to_show(app, client, path: str) -> int:
+    """Return how many SQL statements the app runs to answer GET path (which must be 200)."""
+    from sqlalchemy import event as sa_event
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(1)
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

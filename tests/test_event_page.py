@@ -11,6 +11,7 @@ from eventdata import (
     add_speakers,
     add_topics,
     create_reference_event,
+    queries_to_show,
 )
 
 
@@ -29,7 +30,7 @@ def reference_page(client, reference_event) -> str:
 
 def text_of(html: str) -> str:
     """Return the visible text of a page's main content, tags removed and spaces collapsed."""
-    main = html[html.index("<main"):]
+    main = html[html.index("<main") :]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
@@ -100,7 +101,7 @@ def test_reference_page_follows_the_reference_order(reference_page):
     ]
     positions = [text.index(landmark) for landmark in landmarks]
     assert positions == sorted(positions)
-    assert reference_page.index("step-banner.png\"\n") < reference_page.index("<h1")
+    assert reference_page.index('class="banner-image"') < reference_page.index("<h1")
 
 
 def test_reference_page_has_share_links_and_social_tags(reference_page):
@@ -258,25 +259,6 @@ def test_description_is_sanitised(client, make_event):
 def test_talk_page_loads_speakers_topics_and_materials_without_a_query_each(
     app, client, make_event
 ):
-    from sqlalchemy import event as sa_event
-
-    from webinar.extensions import db
-
-    def queries_for(slug: str) -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-
-        def count(*_args):
-            statements.append(1)
-
-        sa_event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(f"/events/{slug}").status_code == 200
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
-
     small = make_event()
     add_speakers(app, small.id, REFERENCE_SPEAKERS[:1])
     add_topics(app, small.id, "One")
@@ -285,7 +267,8 @@ def test_talk_page_loads_speakers_topics_and_materials_without_a_query_each(
     add_topics(app, big.id, "One", "Two", "Three")
     for number in range(3):
         add_material(app, big.id, kind="link", title=f"Link {number}", url="https://example.org")
-    assert queries_for(big.slug) == queries_for(small.slug)
+    big_queries = queries_to_show(app, client, f"/events/{big.slug}")
+    assert big_queries == queries_to_show(app, client, f"/events/{small.slug}")
 
 
 def test_talk_starting_now_and_ended_talk_differ_in_what_they_offer(client, make_event):

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from conftest import in_days
-from eventdata import BRUSSELS, PNG_BYTES, add_topics, write_upload
+from eventdata import BRUSSELS, PNG_BYTES, add_topics, queries_to_show, write_upload
 
 
 def titles(html: str) -> list[str]:
@@ -118,32 +118,13 @@ def test_talk_in_progress_is_still_upcoming(client, make_event):
 
 
 def test_list_makes_the_same_queries_for_few_or_many_topics(app, client, make_event):
-    from sqlalchemy import event as sa_event
-
-    from webinar.extensions import db
-
-    def queries_for_home() -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-
-        def count(*_args):
-            statements.append(1)
-
-        sa_event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get("/").status_code == 200
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
-
     first = make_event(starts_at=in_days(1))
     add_topics(app, first.id, "One")
-    few = queries_for_home()
+    few = queries_to_show(app, client, "/")
     for day in range(2, 8):
         event = make_event(starts_at=in_days(day))
         add_topics(app, event.id, "One", "Two", f"Topic {day}")
-    assert queries_for_home() == few
+    assert queries_to_show(app, client, "/") == few
 
 
 def test_image_upload_is_shown_inline(app, client):
@@ -196,7 +177,7 @@ def test_unknown_page_is_a_404_in_the_site_style(client):
     response = client.get("/no/such/page")
     page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "<h1 id=\"error-title\">Page not found</h1>" in page
+    assert '<h1 id="error-title">Page not found</h1>' in page
     assert '<link rel="stylesheet" href="/static/css/app.css">' in page
     assert 'href="/">See the upcoming talks</a>' in page
 

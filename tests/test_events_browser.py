@@ -48,18 +48,14 @@ def test_visitor_in_the_event_zone_sees_no_second_time(app, make_event, open_tab
 
 
 @pytest.mark.parametrize("path", ["/", REFERENCE_PATH, "/events/past"])
-def test_pages_fit_a_360_pixel_screen_without_sideways_scrolling(
-    app, make_event, open_tab, path
-):
+def test_pages_fit_a_360_pixel_screen_without_sideways_scrolling(app, make_event, open_tab, path):
     create_reference_event(app, make_event)
     make_event(title="A talk with a rather long title about regional innovation ecosystems")
     tab = open_tab(path, width=360)
     assert tab.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_register_button_is_reached_from_the_keyboard_with_a_visible_focus(
-    make_event, open_tab
-):
+def test_register_button_is_reached_from_the_keyboard_with_a_visible_focus(make_event, open_tab):
     event = make_event(capacity=20, seats_taken=8)
     tab = open_tab(f"/events/{event.slug}")
     register = tab.get_by_role("link", name="Register", exact=True)

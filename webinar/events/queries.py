@@ -14,11 +14,7 @@ PUBLIC_STATUSES = ("published", "cancelled")
 def listing(*, past: bool, topic: str | None = None, event_type: str | None = None) -> Select:
     """Return the query of published talks, upcoming soonest first or past latest first."""
     now = utcnow()
-    query = (
-        db.select(Event)
-        .where(Event.status == "published")
-        .options(selectinload(Event.topics))
-    )
+    query = db.select(Event).where(Event.status == "published")
     if past:
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
     else:
