@@ -63,3 +63,11 @@ def test_register_button_is_reached_from_the_keyboard_with_a_visible_focus(make_
     outline = register.evaluate("element => getComputedStyle(element).outlineStyle")
     assert outline == "solid"
     assert tab.get_by_text("12 seats left").is_visible()
+
+
+def test_elements_marked_hidden_stay_hidden_under_the_site_styles(make_event, open_tab):
+    event = make_event()
+    tab = open_tab(f"/events/{event.slug}/register")
+    hidden = tab.locator("[hidden]")
+    assert hidden.count() > 0
+    assert all(not hidden.nth(index).is_visible() for index in range(hidden.count()))
