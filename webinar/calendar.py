@@ -2,11 +2,13 @@
 
 from collections.abc import Iterable
 from datetime import UTC
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from .dates import compact_utc
 from .models import Event, utcnow
 
 PRODID = "-//webinar//Event calendar//EN"
@@ -26,8 +28,6 @@ def event_uid(event: Event) -> str:
 
 
 def _uid_domain() -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
 
 
@@ -68,3 +68,16 @@ def calendar_file(vevents: Iterable[VEvent], *, name: str, method: str | None = 
     for vevent in vevents:
         cal.add_component(vevent)
     return cal.to_ical()
+
+
+def google_calendar_url(event: Event) -> str:
+    """Return a link that opens Google Calendar with the event filled in."""
+    page = public_url("events.detail", slug=event.slug)
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{compact_utc(event.starts_at)}/{compact_utc(event.ends_at)}",
+        "details": f"{event.summary}\n\n{page}".strip(),
+        "location": event.location or "Online",
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)

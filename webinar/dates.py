@@ -41,3 +41,14 @@ def event_date(event) -> str:
 def isoformat_utc(moment: datetime) -> str:
     """Return the instant as ISO 8601 in UTC: '2023-12-06T07:30:00Z'."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def moment_in(moment: datetime, zone: str | ZoneInfo) -> str:
+    """Return one instant in a zone: '1 December 2023, 09:00 CET'."""
+    local = moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+    return f"{long_date(local)}, {local:%H:%M} {zone_label(local)}"
+
+
+def compact_utc(moment: datetime) -> str:
+    """Return the instant in the compact UTC form calendars use: '20231206T073000Z'."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

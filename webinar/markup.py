@@ -1,5 +1,7 @@
 """Markdown written by organisers, rendered and then sanitised for the page."""
 
+from urllib.parse import urlsplit
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -38,3 +40,10 @@ def render_markdown(text: str | None) -> Markup:
         return Markup("")
     html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
     return Markup(sanitise_html(html))
+
+
+def web_link(url: str | None) -> str | None:
+    """Return the URL if it is an http(s) link, else None: no javascript: or data: links."""
+    if url and urlsplit(url.strip()).scheme.lower() in {"http", "https"}:
+        return url.strip()
+    return None

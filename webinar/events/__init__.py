@@ -2,6 +2,11 @@
 
 from flask import Blueprint
 
+from .. import calendar, dates, markup
+
 bp = Blueprint("events", __name__)
+bp.add_app_template_global(calendar.public_url, "public_url")
+bp.add_app_template_filter(dates.moment_in, "moment_in")
+bp.add_app_template_filter(markup.web_link, "web_link")
 
 from . import views  # noqa: E402,F401  (views attach their routes to bp)

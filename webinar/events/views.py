@@ -1,23 +1,129 @@
-"""Views of the public event pages."""
+"""Views of the public event pages, their calendar files, uploads and the health check."""
 
-from flask import render_template
+import mimetypes
+from urllib.parse import quote, urlencode
 
+from flask import current_app, render_template, request, send_from_directory
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import calendar
 from ..extensions import db
-from ..models import Event
-from . import bp
+from . import bp, queries
+
+# Uploads shown in the page; anything else (PDF, SVG that could carry script,
+# office files) is sent as a download so a browser never renders it as ours.
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}
 
 
 @bp.get("/")
 def index():
     """List upcoming published talks, soonest first."""
-    events = db.session.scalars(
-        db.select(Event).where(Event.status == "published").order_by(Event.starts_at)
-    ).all()
-    return render_template("events/index.html", events=events)
+    return _listing(past=False)
+
+
+@bp.get("/events/past")
+def past():
+    """List past talks, the most recent first."""
+    return _listing(past=True)
+
+
+def _listing(*, past: bool):
+    """Render one page of talks, filtered by the topic and type in the query string."""
+    topic = request.args.get("topic", "").strip() or None
+    event_type = request.args.get("type", "").strip() or None
+    page = db.paginate(
+        queries.listing(past=past, topic=topic, event_type=event_type),
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        max_per_page=current_app.config["EVENTS_PER_PAGE"],
+    )
+    topics, types = queries.filter_choices()
+    return render_template(
+        "events/index.html",
+        page=page,
+        past=past,
+        topics=topics,
+        types=types,
+        topic=topic,
+        event_type=event_type,
+    )
 
 
 @bp.get("/events/<slug>")
 def detail(slug: str):
-    """Show one talk."""
-    event = db.one_or_404(db.select(Event).where(Event.slug == slug, Event.status != "draft"))
-    return render_template("events/detail.html", event=event)
+    """Show one talk: what it is about, who speaks, when, and how to register."""
+    event = queries.public_event(slug)
+    url = calendar.public_url("events.detail", slug=event.slug)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        state=event.registration_state(),
+        canonical_url=url,
+        share_links=share_links(event.title, url),
+        google_calendar_url=calendar.google_calendar_url(event),
+    )
+
+
+def share_links(title: str, url: str) -> list[tuple[str, str]]:
+    """Return plain share links (no third-party script) for a page."""
+    return [
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}"),
+    ]
+
+
+@bp.get("/events/<slug>.ics")
+def event_calendar(slug: str):
+    """Send one talk as a calendar file."""
+    event = queries.public_event(slug)
+    body = calendar.calendar_file([calendar.public_vevent(event)], name=event.title)
+    return _calendar_response(body, f"{event.slug}.ics")
+
+
+@bp.get("/events.ics")
+def feed():
+    """Send the calendar feed of upcoming talks, to subscribe to."""
+    vevents = [calendar.public_vevent(event) for event in queries.calendar_feed()]
+    body = calendar.calendar_file(vevents, name=current_app.config["SITE_NAME"])
+    return _calendar_response(body, "events.ics")
+
+
+def _calendar_response(body: bytes, filename: str):
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
+@bp.get("/uploads/<path:filename>")
+def upload(filename: str):
+    """Serve an uploaded banner, photo or slides file."""
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    inline = mimetype in INLINE_TYPES
+    response = send_from_directory(
+        current_app.config["UPLOAD_FOLDER"],
+        filename,
+        mimetype=mimetype,
+        as_attachment=not inline,
+        max_age=3600,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """Say whether the app and its database answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        current_app.logger.exception("Health check: the database does not answer")
+        db.session.rollback()
+        return {"status": "unavailable", "database": "error"}, 503
+    return {"status": "ok", "database": "ok"}
