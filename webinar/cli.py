@@ -3,10 +3,13 @@
 import click
 from flask import Flask
 
+from .organiser.cli import organiser_group
+
 
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(organiser_group)
 
 
 @click.command("demo")
