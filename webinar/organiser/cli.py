@@ -1,6 +1,9 @@
 """Flask commands for organiser accounts: `flask --app app organiser ...`."""
 
+import sys
+
 import click
+from flask.cli import AppGroup
 
 from .accounts import AccountError, create_organiser, find_organiser, set_password
 
@@ -8,11 +11,11 @@ from .accounts import AccountError, create_organiser, find_organiser, set_passwo
 def read_password(from_stdin: bool) -> str:
     """Ask for a password twice, or read one line from standard input."""
     if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-@click.group("organiser")
+@click.group("organiser", cls=AppGroup)
 def organiser_group() -> None:
     """Manage organiser accounts."""
 
