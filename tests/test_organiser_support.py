@@ -74,3 +74,28 @@ def owner_client(signed_in, owner):
 @pytest.fixture
 def owned_event(make_event, owner) -> Event:
     return make_event(owner_id=owner)
+
+
+def add_registrations(app, event_id: int, *statuses: str, joined: int = 0) -> list[int]:
+    """Insert registrations with these statuses (the first `joined` of them joined); return ids."""
+    import secrets
+
+    from webinar.models import Registration, utcnow
+
+    with app.app_context():
+        rows = [
+            Registration(
+                event_id=event_id,
+                token=secrets.token_urlsafe(32),
+                first_name="Reg",
+                last_name=f"Number {number}",
+                email=f"reg{number}-{event_id}@example.org",
+                email_normalised=f"reg{number}-{event_id}@example.org",
+                status=status,
+                joined_at=utcnow() if number < joined else None,
+            )
+            for number, status in enumerate(statuses)
+        ]
+        db.session.add_all(rows)
+        db.session.commit()
+        return [row.id for row in rows]
