@@ -1,16 +1,12 @@
 """Who may open which page of the organiser area, and CSRF on every form of the app."""
 
 import pytest
-from test_organiser_support import (  # noqa: F401  (fixtures)
+from test_organiser_support import (
     OWNER_EMAIL,
-    make_organiser,
-    owned_event,
-    owner,
-    owner_client,
     sign_in,
-    signed_in,
     token_of,
 )
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
 
 from webinar.extensions import db
 from webinar.models import Event, Material, Organiser, Speaker

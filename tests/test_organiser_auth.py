@@ -3,16 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from test_organiser_support import (  # noqa: F401  (fixtures)
+from test_organiser_support import (
     OWNER_EMAIL,
     PASSWORD,
-    make_organiser,
-    owner,
-    owner_client,
     sign_in,
-    signed_in,
     token_of,
 )
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
 
 from webinar.extensions import db
 from webinar.models import Event, Organiser, utcnow

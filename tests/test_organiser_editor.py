@@ -3,16 +3,12 @@
 from datetime import UTC, datetime
 
 import pytest
-from test_organiser_support import (  # noqa: F401  (fixtures)
+from test_organiser_support import (
     add_registrations,
     load_event,
-    make_organiser,
-    owned_event,
-    owner,
-    owner_client,
-    signed_in,
     token_of,
 )
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
 
 from webinar.extensions import db
 from webinar.models import Event, Topic

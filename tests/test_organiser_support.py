@@ -9,6 +9,9 @@ from webinar.extensions import db
 from webinar.models import Event
 from webinar.organiser.accounts import create_organiser
 
+# The fixtures, for `from test_organiser_support import *` in the organiser tests.
+__all__ = ["make_organiser", "owned_event", "owner", "owner_client", "signed_in"]
+
 PASSWORD = "correct horse battery"
 OWNER_EMAIL = "olga@example.org"
 

@@ -23,7 +23,8 @@ def render_materials(event: Event, slides_form=None, link_form=None):
 def add_material(event: Event, **fields) -> Material:
     """Append a material to the end of the event's list and commit."""
     position = max((material.position for material in event.materials), default=-1) + 1
-    material = Material(event=event, position=position, **fields)
+    material = Material(position=position, **fields)
+    event.materials.append(material)
     db.session.commit()
     return material
 

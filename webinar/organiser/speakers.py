@@ -36,8 +36,9 @@ def speakers(event_id: int):
     event = get_managed_event_or_404(event_id)
     form = SpeakerForm()
     if form.validate_on_submit():
-        speaker = Speaker(event=event, position=len(renumber(event)))
+        speaker = Speaker(position=len(renumber(event)))
         _fill(speaker, form)
+        event.speakers.append(speaker)
         db.session.commit()
         flash(f"{speaker.name} is added.", "success")
         return redirect(url_for("organiser.speakers", event_id=event.id))
