@@ -3,18 +3,18 @@
 from datetime import timedelta
 
 import pytest
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from test_organiser_support import (
     OWNER_EMAIL,
     PASSWORD,
     sign_in,
     token_of,
 )
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
+from werkzeug.security import check_password_hash
 
 from webinar.extensions import db
 from webinar.models import Event, Organiser, utcnow
 from webinar.organiser.accounts import create_demo_organiser
-from werkzeug.security import check_password_hash
 
 
 def stored_organiser(app, email: str) -> Organiser:

@@ -3,8 +3,8 @@
 import re
 
 from conftest import in_days
-from test_organiser_support import add_registrations
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
+from test_organiser_support import add_registrations
 
 from webinar.extensions import db
 from webinar.models import OutboxEmail

@@ -3,12 +3,12 @@
 from datetime import UTC, datetime
 
 import pytest
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from test_organiser_support import (
     add_registrations,
     load_event,
     token_of,
 )
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
 
 from webinar.extensions import db
 from webinar.models import Event, Topic
@@ -115,7 +115,8 @@ def test_registration_closing_before_it_opens_is_refused(owner_client):
     response = owner_client.post("/organiser/events/new", data=form_data(
         owner_client, registration_opens_on="2031-06-01", registration_opens_time="09:00",
         registration_closes_on="2031-05-01", registration_closes_time="09:00"))
-    assert error_of(response, "registration_closes_time") == "Registration must close after it opens."
+    message = error_of(response, "registration_closes_time")
+    assert message == "Registration must close after it opens."
 
 
 def test_a_local_time_skipped_by_the_clock_change_is_refused(owner_client):

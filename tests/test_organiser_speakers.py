@@ -1,7 +1,7 @@
 """Speakers and links of an event in the organiser area."""
 
-from test_organiser_support import load_event, token_of
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
+from test_organiser_support import load_event, token_of
 
 
 def add_speaker(client, event, name: str, role: str = "", organisation: str = ""):

@@ -5,11 +5,11 @@ from pathlib import Path
 
 from PIL import Image
 from test_organiser_editor import form_data
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from test_organiser_support import (
     load_event,
     token_of,
 )
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 

@@ -105,7 +105,8 @@ def authenticate(email: str, password: str) -> Organiser | None:
     db.session.flush()
     db.session.refresh(organiser)
     if organiser.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        organiser.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        lockout = timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        organiser.locked_until = now + lockout
         organiser.failed_logins = 0
     db.session.commit()
     return None

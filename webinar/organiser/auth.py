@@ -27,9 +27,13 @@ def load_organiser(user_id: str) -> Organiser | None:
 @bp.before_request
 def require_sign_in():
     """Send visitors who are not signed in to the sign-in page, for every page but that one."""
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if request.method != "GET":
+        # Coming back to a button's address after sign-in would only give "not allowed".
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for("organiser.login"))
+    return login_manager.unauthorized()
 
 
 @bp.after_request

@@ -44,7 +44,8 @@ def list_command() -> None:
 
     organisers = db.session.scalars(db.select(Organiser).order_by(Organiser.email)).all()
     if not organisers:
-        click.echo("No organisers yet. Create one with: flask --app app organiser create EMAIL --name NAME")
+        click.echo("No organisers yet. Create one with: "
+                   "flask --app app organiser create EMAIL --name NAME")
     for organiser in organisers:
         flags = " (admin)" if organiser.is_admin else ""
         click.echo(f"{organiser.email}\t{organiser.name}{flags}")

@@ -143,7 +143,7 @@ def _co_organisers(form: EventForm, owner_id: int | None) -> list[Organiser]:
 def _topics(form: EventForm) -> list[Topic]:
     """Return the ticked topics plus the new ones typed in, creating those."""
     chosen = set(form.topics.data or [])
-    topics = list(db.session.scalars(db.select(Topic).where(Topic.id.in_(chosen)))) if chosen else []
+    topics = list(db.session.scalars(db.select(Topic).where(Topic.id.in_(chosen))))
     for name in (part.strip() for part in (form.new_topics.data or "").split(",")):
         if not name:
             continue
@@ -206,8 +206,9 @@ def change_capacity(event: Event, capacity: int | None) -> None:
 
 def _write(form, event: Event, starts_at, ends_at, opens_at, closes_at) -> None:
     """Copy the checked values of the form onto the event."""
+    join_url = form.join_url.data or ""
     if event.id is not None and (
-        (event.starts_at, event.ends_at, event.join_url) != (starts_at, ends_at, form.join_url.data or "")
+        (event.starts_at, event.ends_at, event.join_url) != (starts_at, ends_at, join_url)
     ):
         # Calendar apps replace an entry only when its sequence number grows.
         event.ics_sequence += 1
@@ -217,7 +218,7 @@ def _write(form, event: Event, starts_at, ends_at, opens_at, closes_at) -> None:
         "banner_alt",
     ):  # fmt: skip
         setattr(event, name, (getattr(form, name).data or "").strip())
-    event.join_url = form.join_url.data or ""
+    event.join_url = join_url
     event.starts_at, event.ends_at = starts_at, ends_at
     event.registration_opens_at, event.registration_closes_at = opens_at, closes_at
     event.waitlist_enabled = form.waitlist_enabled.data
