@@ -79,10 +79,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from .events import bp as events_bp
+    from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(organiser_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

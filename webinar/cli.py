@@ -4,6 +4,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from .organiser.cli import organiser_group
+
 
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
@@ -11,6 +13,7 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(demo_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(organiser_group)
 
 
 @click.command("demo")

@@ -46,6 +46,11 @@ MAIL_TIMEOUT = 10  # seconds; SMTP socket timeout of the outbox worker
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 REGISTRATION_RATE_LIMIT = "10 per minute"
+# Sign-in: attempts per client address, and the lockout of one account
+# after repeated wrong passwords.
+LOGIN_RATE_LIMIT = "10 per minute"
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCKOUT_MINUTES = 15
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process
@@ -63,3 +68,5 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True
 
 MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+BANNER_MAX_BYTES = 5 * 1024 * 1024
+SLIDES_MAX_BYTES = 20 * 1024 * 1024

@@ -1,0 +1,138 @@
+"""Who may open which page of the organiser area, and CSRF on every form of the app."""
+
+import pytest
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
+from test_organiser_support import (
+    token_of,
+)
+
+from webinar.extensions import db
+from webinar.models import Event, Material, Organiser, Speaker
+
+# Pages every visitor may open: signing in, and signing out (harmless when not signed in).
+OPEN_ENDPOINTS = {"organiser.login", "organiser.logout"}
+
+
+def organiser_rules(app):
+    """Return (rule, method) for every page of the organiser area that needs an account."""
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/organiser") and rule.endpoint not in OPEN_ENDPOINTS
+        for method in sorted(rule.methods & {"GET", "POST"})
+    ]
+
+
+@pytest.fixture
+def event_with_parts(app, make_event, owner):
+    """Return a function making an owned event with a speaker and a link; gives URL arguments."""
+
+    def make() -> dict:
+        event = make_event(owner_id=owner)
+        with app.app_context():
+            speaker = Speaker(event_id=event.id, name="Sam Speaker", position=0)
+            material = Material(event_id=event.id, kind="link", title="Site",
+                                url="https://example.org/")
+            db.session.add_all([speaker, material])
+            db.session.commit()
+            return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id}
+
+    return make
+
+
+def url_of(rule, arguments: dict) -> str:
+    return rule.build({name: arguments[name] for name in rule.arguments})[1]
+
+
+def request(client, method: str, url: str, token: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token})
+
+
+def test_every_organiser_page_sends_visitors_to_sign_in(app, client, event_with_parts):
+    arguments = event_with_parts()
+    token = token_of(client)
+    rules = organiser_rules(app)
+    assert len(rules) > 15
+    for rule, method in rules:
+        response = request(client, method, url_of(rule, arguments), token)
+        assert response.status_code == 302, (method, rule.rule)
+        expected = "/organiser/login?next=" if method == "GET" else "/organiser/login"
+        assert response.location.startswith(expected), (method, rule.rule)
+
+
+def test_every_page_of_an_event_is_not_found_for_another_organiser(
+    app, make_organiser, signed_in, event_with_parts
+):
+    arguments = event_with_parts()
+    make_organiser("stranger@example.org", "Stan Stranger")
+    stranger = signed_in("stranger@example.org")
+    token = token_of(stranger, "/organiser/")
+    event_rules = [(rule, method) for rule, method in organiser_rules(app)
+                   if "event_id" in rule.arguments]
+    for rule, method in event_rules:
+        response = request(stranger, method, url_of(rule, arguments), token)
+        assert response.status_code == 404, (method, rule.rule)
+    with app.app_context():
+        event = db.session.get(Event, arguments["event_id"])
+        assert event.status == "published"
+        assert len(event.speakers) == 1 and len(event.materials) == 1
+
+
+def test_every_organiser_page_works_for_the_owner(app, owner_client, event_with_parts):
+    token = token_of(owner_client, "/organiser/")
+    for rule, method in organiser_rules(app):
+        # A fresh event each time: some of these requests remove or cancel things.
+        response = request(owner_client, method, url_of(rule, event_with_parts()), token)
+        assert response.status_code in (200, 302), (method, rule.rule, response.status_code)
+        assert not (response.location or "").startswith("/organiser/login"), (method, rule.rule)
+
+
+def placeholder_arguments(rule, known: dict) -> dict:
+    """Fill a rule's arguments from known values; 1 fits any other converter (int or string)."""
+    return {name: known.get(name, 1) for name in rule.arguments}
+
+
+def test_every_post_in_the_app_refuses_a_missing_or_wrong_csrf_token(
+    app, owner_client, event_with_parts
+):
+    arguments = event_with_parts()
+    with app.app_context():
+        arguments["slug"] = db.session.get(Event, arguments["event_id"]).slug
+    post_rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+    assert len(post_rules) > 10
+    for rule in post_rules:
+        url = rule.build(placeholder_arguments(rule, arguments))[1]
+        for data in ({}, {"csrf_token": "not-the-token"}):
+            response = owner_client.post(url, data=data)
+            assert response.status_code == 400, (rule.rule, data)
+            assert "Bad request" in response.text
+
+
+def test_co_organiser_sees_and_edits_the_event(app, make_organiser, signed_in, owned_event):
+    co_id = make_organiser("cora@example.org", "Cora Co")
+    with app.app_context():
+        event = db.session.get(Event, owned_event.id)
+        event.co_organisers.append(db.session.get(Organiser, co_id))
+        db.session.commit()
+    cora = signed_in("cora@example.org")
+    assert owned_event.title in cora.get("/organiser/").text
+    assert cora.get(f"/organiser/events/{owned_event.id}").status_code == 200
+    assert cora.get(f"/organiser/events/{owned_event.id}/edit").status_code == 200
+
+
+def test_stranger_neither_lists_nor_opens_the_event(make_organiser, signed_in, owned_event):
+    make_organiser("stranger@example.org", "Stan Stranger")
+    stranger = signed_in("stranger@example.org")
+    assert owned_event.title not in stranger.get("/organiser/").text
+    assert stranger.get(f"/organiser/events/{owned_event.id}").status_code == 404
+
+
+def test_admin_sees_every_event(make_organiser, signed_in, make_event, owned_event):
+    orphan = make_event(title="Nobody's talk")
+    make_organiser("root@example.org", "Ruth Root", is_admin=True)
+    admin = signed_in("root@example.org")
+    dashboard = admin.get("/organiser/").text
+    assert owned_event.title in dashboard and "Nobody&#39;s talk" in dashboard
+    assert admin.get(f"/organiser/events/{orphan.id}/edit").status_code == 200

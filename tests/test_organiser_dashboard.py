@@ -1,0 +1,68 @@
+"""The organiser dashboard: events grouped, with registration and email counts."""
+
+import re
+
+from conftest import in_days
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
+from test_organiser_support import add_registrations
+
+from webinar.extensions import db
+from webinar.models import OutboxEmail
+
+
+def add_email(app, registration_id: int, status: str, kind: str) -> None:
+    with app.app_context():
+        db.session.add(OutboxEmail(kind=kind, registration_id=registration_id,
+                                   recipient="someone@example.org", subject="S",
+                                   text_body="T", status=status))
+        db.session.commit()
+
+
+def row_of(page: str, title: str) -> list[str]:
+    """Return the cells of the dashboard row of a talk, as text."""
+    row = re.search(rf"<tr>\s*<th scope=\"row\"><a [^>]*>{re.escape(title)}</a></th>(.*?)</tr>",
+                    page, re.S)
+    assert row, f"no row for {title}"
+    return [re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
+
+
+def section_of(page: str, heading_id: str) -> str:
+    start = page.index(f'id="group-{heading_id}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_events_are_grouped_as_upcoming_past_and_drafts(owner_client, make_event, owner):
+    make_event(owner_id=owner, title="Coming soon")
+    make_event(owner_id=owner, title="Long ago", starts_at=in_days(-30))
+    make_event(owner_id=owner, title="Still a draft", status="draft")
+    page = owner_client.get("/organiser/").text
+    assert "Coming soon" in section_of(page, "upcoming")
+    assert "Long ago" in section_of(page, "past")
+    assert "Still a draft" in section_of(page, "drafts")
+    assert "Long ago" not in section_of(page, "upcoming")
+
+
+def test_dashboard_counts_registrations_and_emails_per_event(
+    app, owner_client, make_event, owner
+):
+    busy = make_event(owner_id=owner, title="Busy talk", capacity=3, seats_taken=2)
+    quiet = make_event(owner_id=owner, title="Quiet talk")
+    ids = add_registrations(app, busy.id, "confirmed", "confirmed", "waitlisted", "cancelled",
+                            joined=1)
+    add_registrations(app, quiet.id, "confirmed")
+    add_email(app, ids[0], "sent", "confirmation")
+    add_email(app, ids[1], "pending", "confirmation")
+    add_email(app, ids[2], "sending", "waitlisted")
+    add_email(app, ids[3], "failed", "cancelled")
+    page = owner_client.get("/organiser/").text
+    # Columns: date, status, confirmed / capacity, waitlisted, cancelled, joined, pending, failed.
+    assert row_of(page, "Busy talk")[2:] == ["2 / 3", "1", "1", "1", "2", "1"]
+    assert row_of(page, "Quiet talk")[2:] == ["1 / unlimited", "0", "0", "0", "0", "0"]
+
+
+def test_event_overview_shows_the_same_counts(app, owner_client, owned_event):
+    add_registrations(app, owned_event.id, "confirmed", "waitlisted", joined=1)
+    page = owner_client.get(f"/organiser/events/{owned_event.id}").text
+    assert "<dt>Confirmed</dt><dd>1 of unlimited seats</dd>" in page
+    assert "<dt>Joined</dt><dd>1</dd>" in page

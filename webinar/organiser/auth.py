@@ -1,0 +1,90 @@
+"""Signing organisers in and out."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, limiter, login_manager
+from ..models import Organiser
+from . import bp
+from .accounts import authenticate
+from .forms import LoginForm
+
+LOGIN_ERROR = "Email or password is incorrect."
+# Pages of the area that a visitor who is not signed in may open.
+PUBLIC_ENDPOINTS = {"organiser.login"}
+
+login_manager.login_view = "organiser.login"
+login_manager.login_message = "Please sign in to use the organiser area."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_organiser(user_id: str) -> Organiser | None:
+    """Return the signed-in organiser from the id kept in the session."""
+    return db.session.get(Organiser, int(user_id))
+
+
+@bp.before_request
+def require_sign_in():
+    """Send visitors who are not signed in to the sign-in page, for every page but that one."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if request.method != "GET":
+        # Coming back to a button's address after sign-in would only give "not allowed".
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for("organiser.login"))
+    return login_manager.unauthorized()
+
+
+@bp.after_request
+def do_not_store(response):
+    """Keep organiser pages (attendee data) out of shared and browser caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a path on this site, else None.
+
+    Only "/path" is accepted: "//host" and "/\\host" are read by browsers as
+    another site, and browsers drop tabs and newlines, which could turn
+    "/\\t/host" into "//host".
+    """
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(char) < 0x21 or char == "\x7f" for char in target):
+        return None
+    return target
+
+
+def login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
+def login():
+    """Sign an organiser in."""
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("organiser.dashboard"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        organiser = authenticate(form.email.data, form.password.data)
+        if organiser is not None:
+            # A fresh session: nothing set before sign-in carries over (session fixation).
+            session.clear()
+            login_user(organiser)
+            return redirect(next_url or url_for("organiser.dashboard"))
+        error = LOGIN_ERROR
+    return render_template("organiser/login.html", form=form, error=error, next=next_url)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign the organiser out."""
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("organiser.login"))

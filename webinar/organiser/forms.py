@@ -1,0 +1,137 @@
+"""Forms of the organiser area."""
+
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class HttpUrl:
+    """Accept only an absolute http or https URL with a host."""
+
+    def __init__(self, message: str = "Enter an address starting with http:// or https://."):
+        self.message = message
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+            raise ValidationError(self.message)
+        field.data = value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """Return the IANA time zone names, sorted, as select options."""
+    return [(name, name) for name in sorted(available_timezones())]
+
+
+class EventForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
+    slug = StringField(
+        "Address (slug)",
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(SLUG_PATTERN, message="Use lowercase letters a-z, digits and single hyphens."),
+        ],
+    )
+    series = StringField("Series", validators=[Length(max=120)])
+    event_type = StringField("Event type", validators=[Length(max=80)])
+    target_audience = StringField("Target audience", validators=[Length(max=300)])
+    organised_by = StringField("Organised by", validators=[Length(max=300)])
+    summary = TextAreaField("Summary", validators=[Length(max=2000)])
+    description = TextAreaField("Description (Markdown)")
+    timezone = SelectField("Time zone", default="Europe/Brussels")
+    starts_on = DateField("Date", validators=[DataRequired("Enter the date.")])
+    starts_time = TimeField("Starts at", validators=[DataRequired("Enter the start time.")])
+    ends_on = DateField("End date", validators=[DataRequired("Enter the end date.")])
+    ends_time = TimeField("Ends at", validators=[DataRequired("Enter the end time.")])
+    location = StringField("Location", default="Virtual Event", validators=[Length(max=120)])
+    join_url = StringField(
+        "Join link (private)", validators=[Optional(), Length(max=500), HttpUrl(
+            "Enter the join link starting with http:// or https://.")]
+    )
+    capacity = IntegerField(
+        "Capacity",
+        validators=[Optional(), NumberRange(min=1, message="Capacity must be at least 1.")],
+    )
+    waitlist_enabled = BooleanField("Waiting list when full")
+    registration_opens_on = DateField("Registration opens (date)", validators=[Optional()])
+    registration_opens_time = TimeField("Registration opens (time)", validators=[Optional()])
+    registration_closes_on = DateField("Registration closes (date)", validators=[Optional()])
+    registration_closes_time = TimeField("Registration closes (time)", validators=[Optional()])
+    recording_url = StringField(
+        "Recording link", validators=[Optional(), Length(max=500), HttpUrl(
+            "Enter the recording link starting with http:// or https://.")]
+    )
+    post_summary = TextAreaField("Summary after the event (Markdown)")
+    topics = CheckboxListField("Topics", coerce=int, validate_choice=False)
+    new_topics = StringField("New topics", validators=[Length(max=500)])
+    reminder_24h = BooleanField("Reminder email 24 hours before", default=True)
+    reminder_1h = BooleanField("Reminder email 1 hour before", default=True)
+    banner = FileField("Banner image")
+    remove_banner = BooleanField("Remove the current banner")
+    banner_alt = StringField("Banner description (alt text)", validators=[Length(max=300)])
+    co_organisers = StringField("Co-organisers", validators=[Length(max=2000)])
+    save = SubmitField("Save")
+    preview = SubmitField("Preview description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the speaker's name."),
+                                           Length(max=200)])
+    role = StringField("Role", validators=[Length(max=200)])
+    organisation = StringField("Organisation", validators=[Length(max=200)])
+
+
+class SlidesForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title for the slides."),
+                                             Length(max=200)])
+    file = FileField("PDF file")
+
+
+class LinkForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title for the link."),
+                                             Length(max=200)])
+    url = StringField("Address", validators=[DataRequired("Enter the link's address."),
+                                             Length(max=500), HttpUrl(
+        "Enter an address starting with http:// or https://.")])

@@ -1,0 +1,104 @@
+"""Uploaded files: banners and slides, checked by content and stored under generated names.
+
+The name and extension a browser sends are never trusted: the content decides
+what a file is, and every stored file gets a fresh random name.
+"""
+
+import io
+import os
+import re
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
+
+BANNER_SIZE = (1600, 600)
+BANNER_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Far above any real banner; stops a small file that decompresses to gigabytes.
+MAX_IMAGE_PIXELS = 50_000_000
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|webp|pdf)$")
+
+
+
+class UploadError(ValueError):
+    """An uploaded file that cannot be accepted; the message is shown to the user."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def read_upload(storage: FileStorage, max_bytes: int, what: str) -> bytes:
+    """Return the bytes of an upload, refusing a folder path in its name or too many bytes."""
+    name = storage.filename or ""
+    if "/" in name or "\\" in name or ".." in name:
+        raise UploadError(
+            "The file name contains a folder path (such as ../). Rename the file and try again."
+        )
+    data = storage.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadError(f"The {what} is larger than {_megabytes(max_bytes)}. "
+                          "Please choose a smaller file.")
+    if not data:
+        raise UploadError(f"The {what} file is empty.")
+    return data
+
+
+def _store(data: bytes, extension: str) -> str:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.{extension}"
+    partial = folder / f".{name}.part"
+    partial.write_bytes(data)
+    # A reader never sees half a file: the name appears only once it is complete.
+    os.replace(partial, folder / name)
+    return name
+
+
+def save_banner(storage: FileStorage) -> str:
+    """Check an uploaded banner, crop it to fill 1600 x 600 and store it; return its name."""
+    data = read_upload(storage, current_app.config["BANNER_MAX_BYTES"], "banner")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format, pixels = probe.format, probe.width * probe.height
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise UploadError("The banner must be a JPEG, PNG or WebP image.") from error
+    if image_format not in BANNER_FORMATS:
+        raise UploadError("The banner must be a JPEG, PNG or WebP image.")
+    if pixels > MAX_IMAGE_PIXELS:
+        raise UploadError("The banner has too many pixels. Please use a smaller image.")
+    try:
+        # verify() leaves the image unusable: open it again to decode it.
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            banner = ImageOps.fit(ImageOps.exif_transpose(image), BANNER_SIZE,
+                                  Image.Resampling.LANCZOS)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise UploadError("The banner image is damaged and cannot be read.") from error
+
+    output = io.BytesIO()
+    # Transparency survives in WebP; everything else becomes a JPEG.
+    if banner.mode in ("RGBA", "LA") or (banner.mode == "P" and "transparency" in banner.info):
+        banner.convert("RGBA").save(output, "WEBP", quality=85)
+        extension = "webp"
+    else:
+        banner.convert("RGB").save(output, "JPEG", quality=85, optimize=True)
+        extension = "jpg"
+    return _store(output.getvalue(), extension)
+
+
+def save_slides(storage: FileStorage) -> str:
+    """Check uploaded slides are a PDF and store them; return the stored name."""
+    data = read_upload(storage, current_app.config["SLIDES_MAX_BYTES"], "slides file")
+    if not data.startswith(b"%PDF-"):
+        raise UploadError("The slides must be a PDF file.")
+    return _store(data, "pdf")
+
+
+def delete_upload(name: str | None) -> None:
+    """Remove a stored upload, if it is there."""
+    if name and STORED_NAME.match(name):
+        (Path(current_app.config["UPLOAD_FOLDER"]) / name).unlink(missing_ok=True)
