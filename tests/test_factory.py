@@ -54,3 +54,18 @@ def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
+
+
+def test_instance_config_file_is_read(monkeypatch, tmp_path):
+    """instance/config.py (here, a temporary instance folder) overrides the defaults."""
+    import webinar
+
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setattr(webinar, "ROOT", tmp_path)
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text(
+        f"SECRET_KEY = 'from-instance'\nSQLALCHEMY_DATABASE_URI = 'sqlite:///{tmp_path}/i.db'\n"
+    )
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-instance"
+    assert app.instance_path == str(tmp_path / "instance")
