@@ -61,7 +61,24 @@ def detail(slug: str):
         canonical_url=url,
         share_links=share_links(event.title, url),
         google_calendar_url=calendar.google_calendar_url(event),
+        register_args=campaign_args(),
     )
+
+
+CAMPAIGN_ARGS = ("utm_source", "utm_medium", "utm_campaign")
+
+
+def campaign_args() -> dict[str, str]:
+    """Return where this visit came from, to be carried to the registration form.
+
+    The form keeps the campaign (utm_*) and the page that sent the visitor;
+    by the time they reach the form, their browser's referrer is our own page.
+    """
+    args = {name: request.args[name][:200] for name in CAMPAIGN_ARGS if request.args.get(name)}
+    referrer = request.referrer or ""
+    if referrer and not referrer.startswith(current_app.config["PUBLIC_URL"]):
+        args["ref"] = referrer[:500]
+    return args
 
 
 def share_links(title: str, url: str) -> list[tuple[str, str]]:

@@ -73,7 +73,7 @@ def register(slug: str):
     if request.method == "GET":
         for name in ("utm_source", "utm_medium", "utm_campaign"):
             getattr(form, name).data = request.args.get(name, "")
-        form.referrer.data = request.referrer or ""
+        form.referrer.data = request.args.get("ref") or request.referrer or ""
 
     if form.validate_on_submit():
         if not form.is_spam():
