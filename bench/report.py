@@ -77,6 +77,8 @@ def commit() -> str:
         ).stdout.strip()
     except OSError:
         return "unknown"
+    if not head:
+        return "unknown (not a git checkout)"
     return f"{head} (with uncommitted changes)" if dirty else head
 
 

@@ -142,7 +142,8 @@ def measure(client, section, size, attendees, export_status, first) -> list[dict
         ok = seconds < EXPORT_TARGET_S and memory < EXPORT_MEMORY_TARGET_MB
         verdict = "met" if ok else "MISSED"
     note = f"{lines - 1:,} rows; " + growth(first, "export", seconds, size)
-    result = f"{seconds:.2f} s, peak +{memory:.1f} MB"
+    shown = f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+    result = f"{shown}, peak +{memory:.1f} MB"
     rows.append(row(section, name, result, target, verdict, note))
     return rows
 
