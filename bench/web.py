@@ -36,14 +36,14 @@ def prepare(env: dict[str, str], app) -> Setup:
     return Setup(demo_slugs[0] if demo_slugs else slug, event_id, slug, token)
 
 
-def page_scenario(client: LiveClient, name: str, path: str, target=None) -> Scenario:
+def page_scenario(client: LiveClient, name: str, path: str, target=None, shown=None) -> Scenario:
     """Return a GET scenario, skipped with the reason when the page does not answer 200."""
     scenario = Scenario(name, path, target=target)
     status, _, _ = client.request("GET", path)
     if status == 404:
-        scenario.skip = f"{path} answers 404 (not built yet)"
+        scenario.skip = f"{shown or path} answers 404 (not built yet)"
     elif status != 200:
-        scenario.skip = f"{path} answers {status}"
+        scenario.skip = f"{shown or path} answers {status}"
     return scenario
 
 
@@ -108,7 +108,12 @@ def run(backend: str, database_url: str, workdir: Path, load: Load) -> list[dict
             scenarios = [
                 page_scenario(client, "home page", "/"),
                 page_scenario(client, "talk page", f"/events/{setup.talk_slug}", target=0.5),
-                page_scenario(client, "personal link page", f"/registrations/{setup.token}"),
+                page_scenario(
+                    client,
+                    "personal link page",
+                    f"/registrations/{setup.token}",
+                    shown="/registrations/<token>",
+                ),
                 attendee_scenario(LiveClient(server.url), setup),
                 registration_scenario(
                     LiveClient(server.url), app, setup, target=0.25 if backend == "SQLite" else None
