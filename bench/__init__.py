@@ -1,0 +1,1 @@
+"""Load and scale benchmarks of the webinar app (run with `make bench`)."""
