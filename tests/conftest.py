@@ -42,6 +42,8 @@ def pytest_generate_tests(metafunc):
     if "database" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("backend")
         backends = ["sqlite", "postgresql"] if chosen == "all" else [chosen]
+        if metafunc.definition.get_closest_marker("postgres_only"):
+            backends = [name for name in backends if name == "postgresql"]
         metafunc.parametrize("database", backends, indirect=True, scope="session")
 
 

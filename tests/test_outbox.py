@@ -388,9 +388,8 @@ def test_two_claimers_never_take_the_same_email(app, enqueue):
         assert counts_by_status()["sending"] == 40
 
 
-def test_a_claim_skips_emails_another_worker_holds(app, database, enqueue):
-    if database.backend != "postgresql":
-        pytest.skip("row locks and SKIP LOCKED are PostgreSQL's; SQLite claims take turns")
+@pytest.mark.postgres_only  # row locks and SKIP LOCKED; SQLite claims take turns
+def test_a_claim_skips_emails_another_worker_holds(app, enqueue):
     held, free = enqueue(), enqueue()
     with app.app_context():
         with db.engine.connect() as other_worker:
