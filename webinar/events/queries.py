@@ -51,6 +51,26 @@ def public_event(slug: str) -> Event:
     )
 
 
+def public_event_row(slug: str) -> Event:
+    """Return a published or cancelled event without its parts (one query), or 404."""
+    return db.one_or_404(
+        db.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    )
+
+
+def load_event_parts(event: Event) -> None:
+    """Load an event's speakers, materials and topics, one query each."""
+    db.session.execute(
+        db.select(Event)
+        .where(Event.id == event.id)
+        .options(
+            selectinload(Event.speakers),
+            selectinload(Event.materials),
+            selectinload(Event.topics),
+        )
+    ).scalar_one()
+
+
 def calendar_feed() -> list[Event]:
     """Return the talks of the subscribable feed: upcoming, published or cancelled."""
     query = (

@@ -3,13 +3,20 @@
 import mimetypes
 from urllib.parse import quote, urlencode
 
-from flask import current_app, render_template, request, send_from_directory
+from flask import (
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import calendar
 from ..extensions import db
-from . import bp, queries
+from . import bp, pagecache, queries
 
 # Uploads shown in the page; anything else (PDF, SVG that could carry script,
 # office files) is sent as a download so a browser never renders it as ours.
@@ -52,17 +59,50 @@ def _listing(*, past: bool):
 @bp.get("/events/<slug>")
 def detail(slug: str):
     """Show one talk: what it is about, who speaks, when, and how to register."""
-    event = queries.public_event(slug)
-    url = calendar.public_url("events.detail", slug=event.slug)
-    return render_template(
-        "events/detail.html",
-        event=event,
-        state=event.registration_state(),
-        canonical_url=url,
-        share_links=share_links(event.title, url),
-        google_calendar_url=calendar.google_calendar_url(event),
-        register_args=campaign_args(),
+    event = queries.public_event_row(slug)
+    state = event.registration_state()
+    register_args = campaign_args()
+    key = pagecache.page_key(
+        event.id, event.updated_at, event.seats_taken, state, sorted(register_args.items())
     )
+    if request.if_none_match.contains(key):
+        response = current_app.response_class(status=304)
+        response.set_etag(key)
+        return response
+
+    # A page with a flashed message is for one visitor only: never cached.
+    personal = "_flashes" in session
+    html = None if personal else pagecache.cache().get(key)
+    if html is None:
+        queries.load_event_parts(event)
+        url = calendar.public_url("events.detail", slug=event.slug)
+        html = render_template(
+            "events/detail.html",
+            event=event,
+            state=state,
+            canonical_url=url,
+            share_links=share_links(event.title, url),
+            google_calendar_url=calendar.google_calendar_url(event),
+            register_args=register_args,
+        )
+        if not personal:
+            pagecache.cache().put(key, html)
+    response = make_response(html)
+    response.set_etag(key)
+    response.last_modified = event.updated_at
+    # Revalidate each time: seats and registration state change without notice.
+    response.cache_control.no_cache = True
+    return response
+
+
+def share_links(title: str, url: str) -> list[tuple[str, str]]:
+    """Return plain share links (no third-party script) for a page."""
+    return [
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}"),
+    ]
 
 
 CAMPAIGN_ARGS = ("utm_source", "utm_medium", "utm_campaign")
@@ -79,16 +119,6 @@ def campaign_args() -> dict[str, str]:
     if referrer and not referrer.startswith(current_app.config["PUBLIC_URL"]):
         args["ref"] = referrer[:500]
     return args
-
-
-def share_links(title: str, url: str) -> list[tuple[str, str]]:
-    """Return plain share links (no third-party script) for a page."""
-    return [
-        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
-        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
-        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}"),
-    ]
 
 
 @bp.get("/events/<slug>.ics")

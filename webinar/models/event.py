@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -132,6 +133,23 @@ class Event(db.Model):
         if self.seats_left == 0:
             return "waitlist" if self.waitlist_enabled else "full"
         return "open"
+
+
+@sa_event.listens_for(Session, "before_flush")
+def touch_events_whose_parts_changed(session: Session, _context, _instances) -> None:
+    """Move an event's updated_at when its speakers, materials or topics change.
+
+    The public page is cached under updated_at, so any change to what it
+    shows must move it, not only changes to the event's own row.
+    """
+    now = utcnow()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Speaker | Material):
+            event = obj.event or (obj.event_id and session.get(Event, obj.event_id))
+            if event is not None:
+                event.updated_at = now
+        elif isinstance(obj, Event) and obj in session.dirty and session.is_modified(obj):
+            obj.updated_at = now
 
 
 class Speaker(db.Model):
