@@ -56,7 +56,9 @@ def purge(now: datetime | None = None) -> PurgeResult:
         sa.update(OutboxEmail)
         .where(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before)
         .where(
-            sa.or_(OutboxEmail.text_body != "", OutboxEmail.html_body != "", OutboxEmail.ics.is_not(None))
+            sa.or_(
+                OutboxEmail.text_body != "", OutboxEmail.html_body != "", OutboxEmail.ics.is_not(None)
+            )
         )
         .values(text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
@@ -82,7 +84,7 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
         sa.update(Registration)
         .where(Registration.id.in_(ids))
         .values(
-            {field: "" for field in PERSONAL_FIELDS},
+            **dict.fromkeys(PERSONAL_FIELDS, ""),
             email_normalised=sa.literal("anonymised-") + sa.cast(Registration.id, sa.String),
             marketing_consent=False,
             marketing_consent_at=None,
