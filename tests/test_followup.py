@@ -25,7 +25,8 @@ def ended_talk(app, clock, talk, owner):
         db.session.add(Material(event_id=event.id, kind="slides", title="The slides",
                                 filename="slides-abc.pdf"))  # fmt: skip
         db.session.commit()
-    add_registration(app, event, email="came@example.org", joined_at=TALK_END - timedelta(minutes=50))
+    joined_at = TALK_END - timedelta(minutes=50)
+    add_registration(app, event, email="came@example.org", joined_at=joined_at)
     add_registration(app, event, email="missed@example.org")
     add_registration(app, event, email="waiting@example.org", status="waitlisted")
     add_registration(app, event, email="gone@example.org", status="cancelled")

@@ -12,13 +12,18 @@ from webinar.extensions import db
 from webinar.models import OutboxEmail
 
 
+def ended_days_ago(talk, days: int):
+    """Return a talk held `days` before TALK_START (the tests' clock then sits at TALK_END)."""
+    return talk(starts_at=TALK_START - timedelta(days=days), ends_at=TALK_END - timedelta(days=days))
+
+
 def anonymised(app) -> list[bool]:
     return [row.anonymised_at is not None for row in registrations(app)]
 
 
 def test_the_purge_anonymises_exactly_the_registrations_past_retention(app, clock, talk):
-    old = talk(starts_at=TALK_START - timedelta(days=200), ends_at=TALK_END - timedelta(days=200))
-    recent = talk(starts_at=TALK_START - timedelta(days=100), ends_at=TALK_END - timedelta(days=100))
+    old = ended_days_ago(talk, 200)
+    recent = ended_days_ago(talk, 100)
     coming = talk()
     for event in (old, old, recent, coming):
         add_registration(app, event, joined_at=event.starts_at)
@@ -60,7 +65,7 @@ def test_the_purge_empties_bodies_of_emails_sent_more_than_30_days_ago(app, clie
 
 
 def test_flask_privacy_purge_prints_the_counts(app, runner, clock, talk):
-    old = talk(starts_at=TALK_START - timedelta(days=200), ends_at=TALK_END - timedelta(days=200))
+    old = ended_days_ago(talk, 200)
     add_registration(app, old)
     clock.set(TALK_END)
     result = runner.invoke(args=["privacy", "purge"])
@@ -70,7 +75,7 @@ def test_flask_privacy_purge_prints_the_counts(app, runner, clock, talk):
 
 
 def test_the_outbox_loop_runs_the_purge_once_a_day(app, clock, talk, caplog):
-    old = talk(starts_at=TALK_START - timedelta(days=200), ends_at=TALK_END - timedelta(days=200))
+    old = ended_days_ago(talk, 200)
     clock.set(TALK_END)
     deliver(app)
     add_registration(app, old)

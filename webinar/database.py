@@ -50,5 +50,11 @@ def insert_new(model, rows: list[dict]) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(rows).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount
+    statement = (
+        insert(model)
+        .values(rows)
+        .on_conflict_do_nothing()
+        # Counted from RETURNING: psycopg reports no row count for this statement.
+        .returning(*model.__table__.primary_key.columns)
+    )
+    return len(db.session.execute(statement).all())

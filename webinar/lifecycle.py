@@ -87,7 +87,7 @@ def follow_up_context(registration: Registration) -> dict:
 
 
 def send_follow_up(event: Event) -> int:
-    """Enqueue the follow-up for everyone who had a seat and has not had it; commit; return how many.
+    """Enqueue the follow-up for everyone with a seat who lacks it; commit; return how many.
 
     People who stayed on the waiting list never had a seat, so they get none.
     """

@@ -57,7 +57,9 @@ def purge(now: datetime | None = None) -> PurgeResult:
         .where(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before)
         .where(
             sa.or_(
-                OutboxEmail.text_body != "", OutboxEmail.html_body != "", OutboxEmail.ics.is_not(None)
+                OutboxEmail.text_body != "",
+                OutboxEmail.html_body != "",
+                OutboxEmail.ics.is_not(None),
             )
         )
         .values(text_body="", html_body="", ics=None)

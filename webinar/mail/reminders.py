@@ -42,7 +42,7 @@ def events_due(kind: str, lead: timedelta, switch, now: datetime) -> list[int]:
 
 
 def enqueue_due_reminders(now: datetime | None = None) -> int:
-    """Enqueue every reminder due now to confirmed registrants, at most once each; return how many."""
+    """Enqueue the reminders due now to confirmed registrants, once each; return how many."""
     if not current_app.config["REMINDERS_ENABLED"]:
         return 0
     now = now or utcnow()

@@ -130,6 +130,14 @@ def registration_uid(registration: Registration) -> str:
     return f"registration-{registration.id}@{domain}"
 
 
+def sender_address() -> str:
+    """Return the bare address emails are sent from."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"] or ""
+    # Flask-Mail also takes a (name, address) pair.
+    address = sender[1] if isinstance(sender, tuple | list) else parseaddr(sender)[1]
+    return address or "no-reply@localhost"
+
+
 def personal_calendar(registration: Registration, method: str = "PUBLISH") -> bytes:
     """Return the attendee's own calendar file: with the join link when they hold a seat."""
     event = registration.event
@@ -146,8 +154,7 @@ def personal_calendar(registration: Registration, method: str = "PUBLISH") -> by
     )
     if method != "PUBLISH":
         # Scheduling messages (RFC 5546) name who sends them.
-        sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"] or "")[1] or "no-reply@localhost"
-        organizer = vCalAddress(f"mailto:{sender}")
+        organizer = vCalAddress(f"mailto:{sender_address()}")
         organizer.params["cn"] = current_app.config["ORGANISER_NAME"]
         vevent.add("organizer", organizer)
     return calendar_file([vevent], name=one_line(event.title), method=method)
