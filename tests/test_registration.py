@@ -54,11 +54,11 @@ def test_privacy_notice_names_controller_contact_retention_and_version(app, clie
     app.config.update(
         PRIVACY_CONTROLLER="Cluster Office",
         PRIVACY_CONTACT="dpo@cluster.example",
-        PRIVACY_RETENTION_DAYS=180,
+        RETENTION_DAYS=90,
         PRIVACY_NOTICE_VERSION="2024-03",
     )
     html = client.get("/privacy").data.decode()
-    for text in ("Cluster Office", "dpo@cluster.example", "180 days", "Version 2024-03"):
+    for text in ("Cluster Office", "dpo@cluster.example", "90 days", "Version 2024-03"):
         assert text in html
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app app demo`, `flask --app app outbox ...`."""
+"""Flask commands: `flask --app app demo`, `flask --app app outbox ...`, `privacy purge`."""
 
 import click
 from flask import Flask
@@ -10,10 +10,12 @@ from .organiser.cli import organiser_group
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     from .mail.cli import outbox_group
+    from .privacy import privacy_group
 
     app.cli.add_command(demo_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(organiser_group)
+    app.cli.add_command(privacy_group)
 
 
 @click.command("demo")

@@ -22,8 +22,20 @@ ORGANISER_NAME = "European Cluster Collaboration Platform"
 # each registration records the version the person agreed to.
 PRIVACY_CONTROLLER = None  # None means ORGANISER_NAME
 PRIVACY_CONTACT = "privacy@localhost"
-PRIVACY_RETENTION_DAYS = 365  # after the talk, registrations are anonymised
 PRIVACY_NOTICE_VERSION = "1"
+
+# Retention (`flask privacy purge`, also run daily by the outbox worker):
+# registrations are anonymised this many days after their talk ended, and
+# the bodies of sent emails are deleted after EMAIL_BODY_RETENTION_DAYS.
+RETENTION_DAYS = 180
+EMAIL_BODY_RETENTION_DAYS = 30
+
+# Reminders, enqueued by the outbox worker: 24 hours and 1 hour before the
+# start (each switchable per talk). A reminder whose moment passed more than
+# its grace period ago (in seconds) is skipped: a late registrant is not told
+# "tomorrow" two hours before the start.
+REMINDERS_ENABLED = True
+REMINDER_GRACE_SECONDS = {"reminder_24h": 12 * 3600, "reminder_1h": 30 * 60}
 
 EVENTS_PER_PAGE = 12
 

@@ -36,3 +36,25 @@ def init_app(app: Flask) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_new(model, rows: list[dict]) -> int:
+    """Insert rows in one statement, skipping any a unique index already holds; return how many.
+
+    INSERT ... ON CONFLICT DO NOTHING on both SQLite and PostgreSQL: two
+    processes inserting the same once-only row never fail, one of them wins.
+    """
+    if not rows:
+        return 0
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (
+        insert(model)
+        .values(rows)
+        .on_conflict_do_nothing()
+        # Counted from RETURNING: psycopg reports no row count for this statement.
+        .returning(*model.__table__.primary_key.columns)
+    )
+    return len(db.session.execute(statement).all())

@@ -30,8 +30,10 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import OUTBOX_STATUSES, OutboxEmail, utcnow
+from ..privacy import purge_if_due
 from . import smtp
 from .message import Letter, UnsafeHeader, build_message
+from .reminders import enqueue_due_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ logger = logging.getLogger(__name__)
 def run_once() -> int:
     """Do one pass of the outbox worker and return the number of emails sent."""
     release_stuck()
+    enqueue_due_reminders()
+    purge_if_due()
     return deliver_due()
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, render_template
+from icalendar import vCalAddress
 
 from ..calendar import calendar_file, make_vevent, public_url
 from ..dates import span
@@ -24,10 +26,21 @@ SUBJECTS = {
     "promoted": "A seat is now yours: {title}",
     "already_registered": "You are already registered for {title}",
     "cancelled": "Registration cancelled: {title}",
+    "reminder_24h": "Tomorrow: {title}",
+    "reminder_1h": "Starting in one hour: {title}",
+    "updated": "Changed: {title}",
+    "event_cancelled": "Cancelled: {title}",
+    "follow_up": "After the talk: {title}",
+    "announcement": "{title}",
 }
 
 # Kinds whose email carries the personal calendar file.
-WITH_CALENDAR = ("confirmation", "promoted")
+WITH_CALENDAR = (
+    "confirmation", "promoted", "reminder_24h", "reminder_1h", "updated", "event_cancelled",
+)  # fmt: skip
+# The iTIP method of the calendar file: REQUEST and CANCEL make calendar apps
+# update or remove the entry of the same UID that PUBLISH put there.
+CALENDAR_METHODS = {"updated": "REQUEST", "event_cancelled": "CANCEL"}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -76,8 +89,14 @@ def times(registration: Registration) -> tuple[str, str | None]:
     return in_event_zone, (in_own_zone if in_own_zone != in_event_zone else None)
 
 
-def render_email(kind: str, registration: Registration) -> RenderedEmail:
-    """Render the subject, text and HTML bodies (and calendar file) of one email."""
+def render_email(
+    kind: str, registration: Registration, *, subject: str | None = None, **extra
+) -> RenderedEmail:
+    """Render the subject, text and HTML bodies (and calendar file) of one email.
+
+    `extra` adds to (or overrides) the templates' context; `subject` replaces
+    the kind's usual one.
+    """
     event = registration.event
     event_time, own_time = times(registration)
     context = {
@@ -89,10 +108,14 @@ def render_email(kind: str, registration: Registration) -> RenderedEmail:
         "own_zone": registration.attendee_timezone,
         "organiser_name": current_app.config["ORGANISER_NAME"],
         **links(registration),
+        **extra,
     }
-    subject = one_line(SUBJECTS[kind].format(title=event.title))
+    subject = one_line(subject or SUBJECTS[kind].format(title=event.title))
     context["subject"] = subject
-    ics = personal_calendar(registration).decode() if kind in WITH_CALENDAR else None
+    ics = None
+    if kind in WITH_CALENDAR:
+        method = CALENDAR_METHODS.get(kind, "PUBLISH")
+        ics = personal_calendar(registration, method=method).decode()
     return RenderedEmail(
         subject=subject,
         text_body=render_template(f"email/{kind}.txt", **context),
@@ -107,7 +130,15 @@ def registration_uid(registration: Registration) -> str:
     return f"registration-{registration.id}@{domain}"
 
 
-def personal_calendar(registration: Registration) -> bytes:
+def sender_address() -> str:
+    """Return the bare address emails are sent from."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"] or ""
+    # Flask-Mail also takes a (name, address) pair.
+    address = sender[1] if isinstance(sender, tuple | list) else parseaddr(sender)[1]
+    return address or "no-reply@localhost"
+
+
+def personal_calendar(registration: Registration, method: str = "PUBLISH") -> bytes:
     """Return the attendee's own calendar file: with the join link when they hold a seat."""
     event = registration.event
     urls = links(registration)
@@ -121,4 +152,9 @@ def personal_calendar(registration: Registration) -> bytes:
     vevent = make_vevent(
         event, uid=registration_uid(registration), url=url, description="\n\n".join(lines)
     )
-    return calendar_file([vevent], name=one_line(event.title), method="PUBLISH")
+    if method != "PUBLISH":
+        # Scheduling messages (RFC 5546) name who sends them.
+        organizer = vCalAddress(f"mailto:{sender_address()}")
+        organizer.params["cn"] = current_app.config["ORGANISER_NAME"]
+        vevent.add("organizer", organizer)
+    return calendar_file([vevent], name=one_line(event.title), method=method)

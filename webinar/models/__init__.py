@@ -1,23 +1,27 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
 from .event import EVENT_STATUSES, MATERIAL_KINDS, Event, Material, Speaker, Topic
+from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser
 from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail
 from .registration import REGISTRATION_STATUSES, Registration
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "ANNOUNCEMENT_AUDIENCES",
     "EVENT_STATUSES",
     "MATERIAL_KINDS",
     "ONCE_PER_REGISTRATION",
     "OUTBOX_STATUSES",
     "REGISTRATION_STATUSES",
+    "Announcement",
     "Event",
     "Material",
     "Organiser",
     "OutboxEmail",
     "Registration",
     "Speaker",
+    "TaskRun",
     "Topic",
     "UTCDateTime",
     "utcnow",

@@ -74,6 +74,8 @@ class Event(db.Model):
     reminder_1h: Mapped[bool] = mapped_column(default=True)
     # Raised on every change of time or join URL so calendars update their entry.
     ics_sequence: Mapped[int] = mapped_column(default=0)
+    # When the follow-up (recording, summary, slides) was first sent.
+    follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

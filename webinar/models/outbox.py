@@ -18,6 +18,7 @@ ONCE_PER_REGISTRATION = (
     "waitlisted",
     "promoted",
     "cancelled",
+    "event_cancelled",
     "reminder_24h",
     "reminder_1h",
     "follow_up",

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from .. import clock
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware datetime, stored in UTC on every database.
@@ -34,5 +36,5 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    """Return the current time, aware, in UTC."""
-    return datetime.now(UTC)
+    """Return the current time, aware, in UTC, from the app's clock (webinar.clock)."""
+    return clock.now()

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..lifecycle import enqueue_event_cancelled
 from ..markup import render_markdown
 from ..models import Event
 from ..uploads import delete_upload
@@ -128,8 +129,19 @@ def has_registrations(event: Event) -> bool:
 
 
 def cancel_event(event: Event):
-    """Cancel an event."""
-    return change_status(event, ("draft", "published"), "cancelled", "The talk is cancelled.")
+    """Cancel an event and tell everyone registered, with a calendar cancellation."""
+    if event.status not in ("draft", "published"):
+        return change_status(event, ("draft", "published"), "cancelled", "")
+    # Rendered after the status changes, so the calendar files say CANCELLED,
+    # and committed with it: the talk is cancelled and its emails exist together.
+    event.status = "cancelled"
+    told = enqueue_event_cancelled(event)
+    db.session.commit()
+    message = "The talk is cancelled."
+    if told:
+        message += f" {told} registered {'person is' if told == 1 else 'people are'} told by email."
+    flash(message, "success")
+    return redirect(url_for("organiser.event", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_login import current_user
 
 from ..extensions import db
+from ..lifecycle import enqueue_event_updated
 from ..models import Event, Organiser, Topic
 from ..uploads import UploadError, save_banner
 from .accounts import find_organiser
@@ -191,11 +192,15 @@ def apply_form(form: EventForm, event: Event) -> bool:
     else:
         banner = event.banner if keeps_banner else None
 
+    sequence = event.ics_sequence
     _write(form, event, starts_at, ends_at, opens_at, closes_at)
     event.slug = slug or unique_slug(slugify(form.title.data), event.id)
     event.banner = banner
     event.topics = topics
     event.co_organisers = co_organisers
+    if event.ics_sequence != sequence:
+        # A new time or join link: registrants get it with the change, in one commit.
+        enqueue_event_updated(event)
     return True
 
 

@@ -219,6 +219,7 @@ def privacy():
         "registration/privacy.html",
         controller=config["PRIVACY_CONTROLLER"] or config["ORGANISER_NAME"],
         contact=config["PRIVACY_CONTACT"],
-        retention_days=config["PRIVACY_RETENTION_DAYS"],
+        retention_days=config["RETENTION_DAYS"],
+        email_retention_days=config["EMAIL_BODY_RETENTION_DAYS"],
         version=config["PRIVACY_NOTICE_VERSION"],
     )

@@ -1,0 +1,187 @@
+"""What registrants hear about a talk after they registered, besides reminders.
+
+Changes (a new time or join link), the cancellation of the talk, the
+follow-up after it and the organisers' announcements. Each goes through the
+outbox, written in the same transaction as the change that causes it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from .calendar import public_url
+from .extensions import db
+from .mail.bulk import enqueue_for
+from .mail.render import RenderedEmail, render_email
+from .markup import render_markdown, web_link
+from .models import ANNOUNCEMENT_AUDIENCES, Announcement, Event, Registration, utcnow
+
+
+def registrants(event: Event, *statuses: str):
+    """Return a query of the event's registrations with these statuses."""
+    return db.select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(statuses)
+    )
+
+
+def enqueue_event_updated(event: Event) -> int:
+    """Tell every confirmed registrant that the time or join link changed; the caller commits.
+
+    The calendar file has the UID of the one in their confirmation and the
+    event's raised sequence, so calendar apps move the entry.
+    """
+    return enqueue_for("updated", registrants(event, "confirmed"))
+
+
+def enqueue_event_cancelled(event: Event) -> int:
+    """Tell every active registrant that the talk is cancelled (once each); the caller commits."""
+    return enqueue_for(
+        "event_cancelled",
+        registrants(event, "confirmed", "waitlisted"),
+        context=lambda _registration: {"join_url": None},
+    )
+
+
+# -- Follow-up ---------------------------------------------------------------
+
+
+def follow_up_materials(event: Event) -> list[tuple[str, str]]:
+    """Return (title, absolute URL) of the event's slides and other materials."""
+    found = []
+    for material in event.materials:
+        if material.filename:
+            found.append((material.title, public_url("events.upload", filename=material.filename)))
+        elif web_link(material.url):
+            found.append((material.title, web_link(material.url)))
+    return found
+
+
+def follow_up_missing(event: Event, now: datetime | None = None) -> str | None:
+    """Say why the follow-up cannot be sent yet, or None when it can."""
+    if event.status != "published":
+        return f"The talk is {event.status}: there is nothing to follow up."
+    if not event.has_ended(now):
+        return "The follow-up can be sent once the talk has ended."
+    if not (web_link(event.recording_url) or event.post_summary.strip() or event.materials):
+        return "Add a recording, a summary or slides first: the follow-up is there to share them."
+    return None
+
+
+def follow_up_context(registration: Registration) -> dict:
+    """Return the template values of one follow-up: thanks for attendees, catch-up for no-shows."""
+    event = registration.event
+    attended = registration.joined_at is not None
+    opening = "Thank you for joining" if attended else "Sorry we missed you"
+    return {
+        "attended": attended,
+        "subject": f"{opening}: {event.title}",
+        "recording_url": web_link(event.recording_url),
+        "summary_html": render_markdown(event.post_summary),
+        "summary_text": event.post_summary.strip(),
+        "materials": follow_up_materials(event),
+        # The talk is over: no join link, and no calendar file.
+        "join_url": None,
+    }
+
+
+def send_follow_up(event: Event) -> int:
+    """Enqueue the follow-up for everyone with a seat who lacks it; commit; return how many.
+
+    People who stayed on the waiting list never had a seat, so they get none.
+    """
+    written = enqueue_for("follow_up", registrants(event, "confirmed"), context=follow_up_context)
+    if written and event.follow_up_sent_at is None:
+        event.follow_up_sent_at = utcnow()
+    db.session.commit()
+    return written
+
+
+def sample_registration(event: Event, *, joined: bool = False, status: str = "confirmed"):
+    """Return an unsaved registration for previews: placeholder name, no real address."""
+    return Registration(
+        id=0,
+        event=event,
+        token="preview",
+        first_name="[first name]",
+        last_name="[last name]",
+        email="",
+        status=status,
+        attendee_timezone="",
+        joined_at=utcnow() if joined else None,
+    )
+
+
+def preview_follow_up(event: Event) -> dict[str, RenderedEmail]:
+    """Render both follow-ups, for attendees and for no-shows, as they would be sent."""
+    previews = {}
+    for version, joined in (("attended", True), ("missed", False)):
+        sample = sample_registration(event, joined=joined)
+        previews[version] = render_email("follow_up", sample, **follow_up_context(sample))
+    return previews
+
+
+def follow_up_counts(event: Event) -> dict[str, int]:
+    """Return how many confirmed registrants joined the talk and how many did not."""
+    joined = Registration.joined_at.is_not(None)
+    rows = db.session.execute(
+        registrants(event, "confirmed")
+        .with_only_columns(joined.label("joined"), db.func.count())
+        .group_by(joined)
+    ).all()
+    counts = {"attended": 0, "missed": 0}
+    for did_join, count in rows:
+        counts["attended" if did_join else "missed"] += count
+    return counts
+
+
+# -- Announcements -----------------------------------------------------------
+
+
+def announcement_context(subject: str, body: str) -> dict:
+    """Return the template values of an announcement: sanitised HTML and the text as written."""
+    return {
+        "subject": subject,
+        "message_html": render_markdown(body),
+        "message_text": body.strip(),
+    }
+
+
+def audience_count(event: Event, audience: str) -> int:
+    """Return how many people an announcement to this audience would reach."""
+    query = registrants(event, *ANNOUNCEMENT_AUDIENCES[audience]).where(
+        Registration.anonymised_at.is_(None)
+    )
+    return db.session.scalar(query.with_only_columns(db.func.count()))
+
+
+def preview_announcement(event: Event, audience: str, subject: str, body: str) -> RenderedEmail:
+    """Render an announcement as a person of this audience would receive it."""
+    status = "waitlisted" if audience == "waitlisted" else "confirmed"
+    sample = sample_registration(event, status=status)
+    return render_email("announcement", sample, **announcement_context(subject, body))
+
+
+def send_announcement(
+    event: Event, audience: str, subject: str, body: str, sent_by_id: int | None
+) -> Announcement:
+    """Record an announcement and enqueue it for its audience; commit."""
+    context = announcement_context(subject, body)
+    recipients = enqueue_for(
+        "announcement",
+        registrants(event, *ANNOUNCEMENT_AUDIENCES[audience]),
+        context=lambda _registration: context,
+    )
+    announcement = Announcement(
+        event=event,
+        audience=audience,
+        subject=subject,
+        body=body,
+        recipients=recipients,
+        sent_by_id=sent_by_id,
+    )
+    db.session.add(announcement)
+    db.session.commit()
+    current_app.logger.info("Announcement %d queued for %d people", announcement.id, recipients)
+    return announcement

@@ -1,0 +1,107 @@
+"""Messages from organisers to registrants: the follow-up after a talk, and announcements."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from .. import lifecycle
+from ..extensions import db
+from ..models import Announcement
+from . import bp
+from .access import get_managed_event_or_404
+
+AUDIENCE_LABELS = {
+    "confirmed": "People with a seat",
+    "waitlisted": "People on the waiting list",
+    "active": "Everyone registered (seats and waiting list)",
+}
+
+
+class AnnouncementForm(FlaskForm):
+    audience = RadioField(
+        "Send to", default="confirmed",
+        choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()],
+        validators=[DataRequired(message="Choose who receives the message.")],
+    )  # fmt: skip
+    subject = StringField(
+        "Subject",
+        validators=[
+            DataRequired(message="Write a subject."),
+            Length(max=200, message="Keep the subject under 200 characters."),
+        ],
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[
+            DataRequired(message="Write the message."),
+            Length(max=20_000, message="Keep the message under 20,000 characters."),
+        ],
+    )
+    preview = SubmitField("Preview")
+    send = SubmitField("Send")
+
+
+@bp.route("/events/<int:event_id>/follow-up", methods=["GET", "POST"])
+def follow_up(event_id: int):
+    """Preview the follow-up of an ended talk, then send it to everyone who had a seat."""
+    event = get_managed_event_or_404(event_id)
+    missing = lifecycle.follow_up_missing(event)
+    if request.method == "POST" and missing is None and FlaskForm().validate_on_submit():
+        sent = lifecycle.send_follow_up(event)
+        if sent:
+            flash(f"The follow-up is on its way to {sent} {people(sent)}.", "success")
+        else:
+            flash("Everyone with a seat already has the follow-up: none was sent.", "warning")
+        return redirect(url_for("organiser.follow_up", event_id=event.id), code=303)
+    return render_template(
+        "organiser/followup.html",
+        event=event,
+        missing=missing,
+        previews=lifecycle.preview_follow_up(event) if missing is None else None,
+        counts=lifecycle.follow_up_counts(event),
+    )
+
+
+@bp.route("/events/<int:event_id>/announce", methods=["GET", "POST"])
+def announce(event_id: int):
+    """Write a message to the registrants of a talk, preview it, and send it."""
+    event = get_managed_event_or_404(event_id)
+    form = AnnouncementForm()
+    preview = None
+    if form.validate_on_submit():
+        audience, subject, body = form.audience.data, form.subject.data.strip(), form.body.data
+        if form.send.data:
+            if lifecycle.audience_count(event, audience) == 0:
+                form.audience.errors.append("Nobody is in this audience: choose another one.")
+            else:
+                sent = lifecycle.send_announcement(event, audience, subject, body, current_user.id)
+                flash(
+                    f"The message is on its way to {sent.recipients} {people(sent.recipients)}.",
+                    "success",
+                )
+                return redirect(url_for("organiser.announce", event_id=event.id), code=303)
+        else:
+            preview = lifecycle.preview_announcement(event, audience, subject, body)
+    sent = db.session.scalars(
+        db.select(Announcement)
+        .where(Announcement.event_id == event.id)
+        .order_by(Announcement.sent_at.desc(), Announcement.id.desc())
+    ).all()
+    counts = {key: lifecycle.audience_count(event, key) for key in AUDIENCE_LABELS}
+    return render_template(
+        "organiser/announce.html",
+        event=event,
+        form=form,
+        preview=preview,
+        sent=sent,
+        counts=counts,
+        labels=AUDIENCE_LABELS,
+    )
+
+
+def people(count: int) -> str:
+    """Return "person" or "people"."""
+    return "person" if count == 1 else "people"

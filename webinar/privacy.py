@@ -1,0 +1,201 @@
+"""Privacy by default: the retention purge and a person's own copy of their data.
+
+The purge anonymises registrations RETENTION_DAYS after their event ended
+and empties the bodies of emails sent more than EMAIL_BODY_RETENTION_DAYS
+ago. It runs from `flask privacy purge` and once a day from the outbox loop;
+it logs counts, never who.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from .calendar import public_url
+from .database import insert_new
+from .extensions import db
+from .models import Event, OutboxEmail, Registration, TaskRun, utcnow
+from .seats import PERSONAL_FIELDS
+
+logger = logging.getLogger(__name__)
+
+PURGE_EVERY = timedelta(days=1)
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    registrations: int
+    email_bodies: int
+
+
+def purge(now: datetime | None = None) -> PurgeResult:
+    """Anonymise registrations past retention and empty old email bodies; commit; return counts."""
+    now = now or utcnow()
+    config = current_app.config
+    ended_before = now - timedelta(days=config["RETENTION_DAYS"])
+    expired = list(
+        db.session.scalars(
+            db.select(Registration.id)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.anonymised_at.is_(None), Event.ends_at <= ended_before)
+            .order_by(Registration.id)
+        )
+    )
+    for start in range(0, len(expired), CHUNK):
+        anonymise_registrations(expired[start : start + CHUNK], now)
+
+    sent_before = now - timedelta(days=config["EMAIL_BODY_RETENTION_DAYS"])
+    bodies = db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before)
+        .where(
+            sa.or_(
+                OutboxEmail.text_body != "",
+                OutboxEmail.html_body != "",
+                OutboxEmail.ics.is_not(None),
+            )
+        )
+        .values(text_body="", html_body="", ics=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    result = PurgeResult(registrations=len(expired), email_bodies=bodies)
+    logger.info(
+        "Retention purge: %d registrations anonymised, %d email bodies deleted",
+        result.registrations,
+        result.email_bodies,
+    )
+    return result
+
+
+def anonymise_registrations(ids: list[int], now: datetime) -> None:
+    """Blank the personal details of these registrations and of their emails, keeping the counts.
+
+    Statuses and join times stay, so attendance figures survive; the
+    normalised address becomes a placeholder unique per row, since the
+    one-active-registration index still covers these rows.
+    """
+    db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id.in_(ids))
+        .values(
+            **dict.fromkeys(PERSONAL_FIELDS, ""),
+            email_normalised=sa.literal("anonymised-") + sa.cast(Registration.id, sa.String),
+            marketing_consent=False,
+            marketing_consent_at=None,
+            anonymised_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.delete(OutboxEmail)
+        .where(OutboxEmail.registration_id.in_(ids), OutboxEmail.status != "sent")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.registration_id.in_(ids))
+        .values(recipient="", subject="", text_body="", html_body="", ics=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def purge_if_due(now: datetime | None = None) -> PurgeResult | None:
+    """Run the purge if no process ran it in the last day (the outbox loop calls this)."""
+    now = now or utcnow()
+    if not claim_task("retention_purge", now, PURGE_EVERY):
+        return None
+    return purge(now)
+
+
+def claim_task(name: str, now: datetime, every: timedelta) -> bool:
+    """Take the turn to run a periodic job, shared by all processes; say whether it is ours."""
+    # A job never run before is due at once.
+    insert_new(TaskRun, [{"name": name, "last_run_at": now - every}])
+    taken = db.session.execute(
+        sa.update(TaskRun)
+        .where(TaskRun.name == name, TaskRun.last_run_at <= now - every)
+        .values(last_run_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return taken == 1
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(registration: Registration) -> dict:
+    """Return everything stored about a person's registration, as JSON-ready values."""
+    event = registration.event
+    emails = db.session.scalars(
+        db.select(OutboxEmail)
+        .where(OutboxEmail.registration_id == registration.id)
+        .order_by(OutboxEmail.id)
+    )
+    return {
+        "registration": {
+            "first_name": registration.first_name,
+            "last_name": registration.last_name,
+            "email": registration.email,
+            "organisation": registration.organisation,
+            "job_title": registration.job_title,
+            "country": registration.country,
+            "status": registration.status,
+            "registered_at": _moment(registration.created_at),
+            "cancelled_at": _moment(registration.cancelled_at),
+            "first_joined_at": _moment(registration.joined_at),
+            "last_joined_at": _moment(registration.last_joined_at),
+            "time_zone": registration.attendee_timezone,
+            "came_from": {
+                "utm_source": registration.utm_source,
+                "utm_medium": registration.utm_medium,
+                "utm_campaign": registration.utm_campaign,
+                "referrer": registration.referrer,
+            },
+            "privacy_notice_agreed_at": _moment(registration.privacy_consent_at),
+            "privacy_notice_version": registration.privacy_notice_version,
+            "marketing_consent": registration.marketing_consent,
+            "marketing_consent_at": _moment(registration.marketing_consent_at),
+            "anonymised_at": _moment(registration.anonymised_at),
+        },
+        "event": {
+            "title": event.title,
+            "page": public_url("events.detail", slug=event.slug),
+            "starts_at": _moment(event.starts_at),
+            "ends_at": _moment(event.ends_at),
+            "time_zone": event.timezone,
+        },
+        "emails": [
+            {
+                "kind": email.kind,
+                "to": email.recipient,
+                "subject": email.subject,
+                "status": email.status,
+                "created_at": _moment(email.created_at),
+                "sent_at": _moment(email.sent_at),
+            }
+            for email in emails
+        ],
+    }
+
+
+privacy_group = AppGroup("privacy", help="Retention of personal data.")
+
+
+@privacy_group.command("purge")
+def purge_command() -> None:
+    """Anonymise registrations past retention and delete the bodies of old emails."""
+    result = purge()
+    click.echo(
+        f"Anonymised {result.registrations} registrations; "
+        f"deleted the bodies of {result.email_bodies} sent emails."
+    )
