@@ -42,6 +42,8 @@ def pytest_generate_tests(metafunc):
     if "database" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("backend")
         backends = ["sqlite", "postgresql"] if chosen == "all" else [chosen]
+        if "live_server" in metafunc.fixturenames:
+            backends = [name for name in backends if name in BROWSER_BACKENDS]
         metafunc.parametrize("database", backends, indirect=True, scope="session")
 
 
@@ -226,5 +228,13 @@ def csrf_token(html: str | bytes) -> str:
     return match.group(1)
 
 
-from browser_fixtures import browser, live_server, page  # noqa: E402,F401  (fixtures)
+from browser_fixtures import (  # noqa: E402,F401  (fixtures)
+    BROWSER_BACKENDS,
+    browser,
+    inbox,
+    live_server,
+    new_tab,
+    organiser,
+    page,
+)
 from smtp_fixtures import smtp_server  # noqa: E402,F401  (fixtures)
