@@ -133,8 +133,10 @@ class Watch:
             self.report(message.text)
 
     def report(self, text: str) -> None:
-        if not any(pattern.search(text) for pattern in self.expected):
-            self.problems.append(text)
+        self.problems.append(text)
+
+    def unexpected(self) -> list[str]:
+        return [text for text in self.problems if not any(p.search(text) for p in self.expected)]
 
 
 @pytest.fixture
@@ -143,7 +145,7 @@ def new_tab(browser, live_server):
 
     Each tab has its own context (cookies, downloads). The test fails on any
     console error or CSP violation; `new_tab.expect_error(pattern)` allows the
-    one a test provokes on purpose (a 404 page logs its status, say).
+    ones a test provokes on purpose (a 404 page logs its status, say).
     """
     watch, contexts = Watch(), []
 
@@ -164,7 +166,8 @@ def new_tab(browser, live_server):
     yield open_tab
     for context in contexts:
         context.close()
-    assert watch.problems == [], f"the browser reported errors: {watch.problems}"
+    problems = watch.unexpected()
+    assert problems == [], f"the browser reported errors: {problems}"
 
 
 @pytest.fixture
