@@ -120,8 +120,8 @@ class Watch:
     """Collect what the browser reports as wrong in the tabs of one test."""
 
     def __init__(self) -> None:
-        self.problems: list[str] = []
-        self.expected: list[re.Pattern] = []
+        self.problems: list[tuple[str, str]] = []  # (message, URL it is about)
+        self.expected: list[tuple[re.Pattern, str]] = []
 
     def attach(self, context) -> None:
         context.add_init_script(CSP_WATCH)
@@ -130,13 +130,20 @@ class Watch:
 
     def on_console(self, message) -> None:
         if message.type == "error":
-            self.report(message.text)
+            self.report(message.text, message.location.get("url", ""))
 
-    def report(self, text: str) -> None:
-        self.problems.append(text)
+    def report(self, text: str, url: str = "") -> None:
+        self.problems.append((text, url))
+
+    def expect(self, pattern: str, url: str) -> None:
+        self.expected.append((re.compile(pattern), url))
 
     def unexpected(self) -> list[str]:
-        return [text for text in self.problems if not any(p.search(text) for p in self.expected)]
+        return [
+            f"{text} ({url})"
+            for text, url in self.problems
+            if not any(pattern.search(text) and url.endswith(path) for pattern, path in self.expected)
+        ]
 
 
 @pytest.fixture
@@ -144,8 +151,8 @@ def new_tab(browser, live_server):
     """Open tabs on the live server: `new_tab(width=360, javascript=False)`.
 
     Each tab has its own context (cookies, downloads). The test fails on any
-    console error or CSP violation; `new_tab.expect_error(pattern)` allows the
-    ones a test provokes on purpose (a 404 page logs its status, say).
+    console error or CSP violation; `new_tab.expect_error(pattern, path)` allows
+    one that a test provokes on purpose at a path (a 404 page logs its status).
     """
     watch, contexts = Watch(), []
 
@@ -162,7 +169,7 @@ def new_tab(browser, live_server):
         contexts.append(context)
         return context.new_page()
 
-    open_tab.expect_error = lambda pattern: watch.expected.append(re.compile(pattern))
+    open_tab.expect_error = watch.expect
     yield open_tab
     for context in contexts:
         context.close()
@@ -253,3 +260,101 @@ class Inbox:
 def inbox(smtp_server, app) -> Inbox:
     """Emails delivered through a real SMTP server; list it before `page` and `app`."""
     return Inbox(smtp_server, app)
+
+
+@dataclass
+class Stop:
+    """One page of the site tour: where to go, and what to do there first."""
+
+    name: str
+    path: str
+    signed_in: bool = False
+    status: int = 200
+    submit: str | None = None  # the button to press first (a form sent back with errors)
+    clear: str | None = None  # the field to empty before pressing it
+    optional: str | None = None  # the reason to pass by when the page answers 404
+
+
+@pytest.fixture
+def site_tour(app, organiser, make_event) -> list[Stop]:
+    """Every kind of public and organiser page, on the demo talks, in visiting order."""
+    from registration_helpers import add_registration
+
+    from webinar.demo import load_demo
+    from webinar.extensions import db
+    from webinar.models import Event, utcnow
+
+    with app.app_context():
+        load_demo()
+        db.session.execute(db.update(Event).values(owner_id=organiser.id))
+        db.session.commit()
+        events = db.session.scalars(db.select(Event).order_by(Event.starts_at)).all()
+        past = next(event for event in events if event.ends_at < utcnow())
+        upcoming = next(event for event in events if event.starts_at > utcnow())
+        talk, ended, event_id = upcoming.slug, past.slug, upcoming.id
+        speaker_id = upcoming.speakers[0].id
+    cancelled = make_event(title="A talk that was called off", status="cancelled")
+    token = add_registration(app, upcoming, first_name="Ada", email="ada@example.org")
+    organiser_pages = f"/organiser/events/{event_id}"
+    return [
+        Stop("home", "/"),
+        Stop("past talks", "/events/past"),
+        Stop("talk before the event", f"/events/{talk}"),
+        Stop("talk after the event", f"/events/{ended}"),
+        Stop("cancelled talk", f"/events/{cancelled.slug}"),
+        Stop("registration form", f"/events/{talk}/register"),
+        Stop("form with errors", f"/events/{talk}/register", submit="Register"),
+        Stop("registration closed", f"/events/{ended}/register"),
+        Stop("registration received", f"/events/{talk}/register/received"),
+        Stop("personal page", f"/registrations/{token}"),
+        Stop("confirm cancelling", f"/registrations/{token}/cancel"),
+        Stop("confirm deleting", f"/registrations/{token}/delete"),
+        Stop("join link not open yet", f"/join/{token}"),
+        Stop("privacy notice", "/privacy"),
+        Stop("page not found", "/events/no-such-talk", status=404),
+        Stop("sign-in", "/organiser/login"),
+        Stop("sign-in with errors", "/organiser/login", submit="Sign in"),
+        Stop("dashboard", "/organiser/", signed_in=True),
+        Stop("event overview", organiser_pages, signed_in=True),
+        Stop("edit talk", f"{organiser_pages}/edit", signed_in=True),
+        Stop("edit with errors", f"{organiser_pages}/edit", True, submit="Save", clear="Title"),
+        Stop("speakers", f"{organiser_pages}/speakers", signed_in=True),
+        Stop("edit speaker", f"{organiser_pages}/speakers/{speaker_id}/edit", signed_in=True),
+        Stop("materials", f"{organiser_pages}/materials", signed_in=True),
+        Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
+        Stop("new talk", "/organiser/events/new", signed_in=True),
+        Stop(
+            "attendee list",
+            f"{organiser_pages}/attendees",
+            signed_in=True,
+            optional="attendee list not merged yet",
+        ),
+    ]
+
+
+def visit(tab, stop: Stop, new_tab) -> bool:
+    """Open a stop of the tour in tab; return False when an optional page is not there."""
+    if stop.status == 404 or stop.optional:
+        new_tab.expect_error("status of 404", stop.path)
+    response = tab.goto(stop.path)
+    if stop.optional and response.status == 404:
+        print(f"{stop.name}: passed by, {stop.optional}")
+        return False
+    assert response.status == stop.status, f"{stop.name}: {stop.path} answered {response.status}"
+    if stop.submit:
+        if stop.clear:
+            tab.get_by_label(stop.clear, exact=True).fill("")
+        tab.get_by_role("button", name=stop.submit, exact=True).click()
+        tab.locator(".form-errors").wait_for()
+    return True
+
+
+def walk_tour(tab, tour: list[Stop], organiser: OrganiserAccount, new_tab):
+    """Visit each stop of the tour in tab, signing in when the organiser pages begin."""
+    signed_in = False
+    for stop in tour:
+        if stop.signed_in and not signed_in:
+            organiser.sign_in(tab)
+            signed_in = True
+        if visit(tab, stop, new_tab):
+            yield stop

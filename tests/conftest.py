@@ -236,5 +236,6 @@ from browser_fixtures import (  # noqa: E402,F401  (fixtures)
     new_tab,
     organiser,
     page,
+    site_tour,
 )
 from smtp_fixtures import smtp_server  # noqa: E402,F401  (fixtures)

@@ -86,9 +86,10 @@ def test_organiser_publishes_a_talk_and_follows_its_registrations(
     figures = tab.locator(".figures")
     expect(figures).to_contain_text("1 of 50 seats")
 
-    response = tab.goto(f"/organiser/events/{event_id}/attendees")
+    attendees = f"/organiser/events/{event_id}/attendees"
+    new_tab.expect_error("status of 404", attendees)
+    response = tab.goto(attendees)
     if response.status == 404:
-        new_tab.expect_error("status of 404")
         pytest.skip(ATTENDEES_MISSING)
     row = tab.get_by_role("row").filter(has_text="visitor@example.org")
     expect(row).to_contain_text("Vera")
