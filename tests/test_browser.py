@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_fixtures import tab_to
+from browser_fixtures import Watch, tab_to
 from playwright.sync_api import expect
 
 from webinar.extensions import db
@@ -210,3 +210,25 @@ def test_the_whole_registration_works_with_the_keyboard_alone(inbox, page, make_
     tab_to(page, page.get_by_role("button", name="Yes, cancel my registration"))
     page.keyboard.press("Space")
     page.get_by_text("Your registration is cancelled.").wait_for()
+
+
+def test_a_content_security_policy_violation_is_caught_as_an_error(browser, live_server):
+    watch = Watch()
+    context = browser.new_context(base_url=live_server.url)
+    watch.attach(context)
+    tab = context.new_page()
+    tab.goto("/privacy")
+    tab.evaluate(
+        """() => {
+          const script = document.createElement("script");
+          script.textContent = "document.title = 'injected'";
+          document.body.append(script);
+        }"""
+    )
+    for _ in range(100):  # the violation event arrives a moment later
+        if any("CSP violation: script-src" in problem for problem in watch.unexpected()):
+            break
+        tab.wait_for_timeout(20)
+    assert tab.title() != "injected"
+    context.close()
+    assert any("CSP violation: script-src" in problem for problem in watch.unexpected())
