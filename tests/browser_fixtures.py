@@ -139,11 +139,10 @@ class Watch:
         self.expected.append((re.compile(pattern), url))
 
     def unexpected(self) -> list[str]:
-        return [
-            f"{text} ({url})"
-            for text, url in self.problems
-            if not any(pattern.search(text) and url.endswith(path) for pattern, path in self.expected)
-        ]
+        def allowed(text: str, url: str) -> bool:
+            return any(pattern.search(text) and url.endswith(path) for pattern, path in self.expected)
+
+        return [f"{text} ({url})" for text, url in self.problems if not allowed(text, url)]
 
 
 @pytest.fixture
