@@ -3,17 +3,25 @@
 The browser is Debian's /usr/bin/chromium (WEBINAR_CHROMIUM to change it),
 never a browser that Playwright downloads. Without it the browser tests skip
 with the reason, except in CI (CI=true), where that is a failure.
+
+Browser tests run on SQLite only: they exercise the pages in a browser, not
+the database, which the other tests cover on both backends (conftest.py
+narrows the `database` parameter of every test that uses `live_server`).
+
+Every tab fails its test on a console error, an uncaught script error or a
+Content-Security-Policy violation, whatever page it is on.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = os.environ.get("WEBINAR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +31,33 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+BROWSER_BACKENDS = ("sqlite",)
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 800}
+
+# Runs before any script of every page: a CSP violation becomes a console error.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " +
+                (event.blockedURI || "inline code") + " on " + document.location.pathname);
+});
+"""
+
+# The focused element's own ring, or the ring its ::after draws (a card's link covers the card).
+FOCUS_RING = """
+() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  for (const pseudo of [null, "::after"]) {
+    const style = getComputedStyle(element, pseudo);
+    if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) {
+      return `outline ${style.outlineWidth} ${style.outlineStyle}`;
+    }
+    if (style.boxShadow && style.boxShadow !== "none") return `box-shadow ${style.boxShadow}`;
+  }
+  return "";
+}
+"""
 
 
 @dataclass
@@ -39,9 +74,16 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """Answer requests without a log line each (a failing test's output stays readable)."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
 def serve(app: Flask) -> LiveServer:
     """Serve app on a free port; PUBLIC_URL points at it, so emailed links work."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_URL"] = url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -74,14 +116,244 @@ def live_server(app):
     server.stop()
 
 
+class Watch:
+    """Collect what the browser reports as wrong in the tabs of one test."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []  # (message, URL it is about)
+        self.expected: list[tuple[re.Pattern, str]] = []
+
+    def attach(self, context) -> None:
+        context.add_init_script(CSP_WATCH)
+        context.on("console", self.on_console)
+        context.on("page", lambda tab: tab.on("pageerror", lambda error: self.report(str(error))))
+
+    def on_console(self, message) -> None:
+        if message.type == "error":
+            self.report(message.text, message.location.get("url", ""))
+
+    def report(self, text: str, url: str = "") -> None:
+        self.problems.append((text, url))
+
+    def expect(self, pattern: str, url: str) -> None:
+        self.expected.append((re.compile(pattern), url))
+
+    def unexpected(self) -> list[str]:
+        def allowed(text: str, url: str) -> bool:
+            return any(pattern.search(text) and url.endswith(path) for pattern, path in self.expected)
+
+        return [f"{text} ({url})" for text, url in self.problems if not allowed(text, url)]
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser tab; the test fails on any console error or CSP violation."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
+def new_tab(browser, live_server):
+    """Open tabs on the live server: `new_tab(width=360, javascript=False)`.
+
+    Each tab has its own context (cookies, downloads). The test fails on any
+    console error or CSP violation; `new_tab.expect_error(pattern, path)` allows
+    one that a test provokes on purpose at a path (a 404 page logs its status).
+    """
+    watch, contexts = Watch(), []
+
+    def open_tab(*, width: int = 1280, height: int = 800, javascript: bool = True,
+                 timezone: str = "Europe/Brussels"):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            java_script_enabled=javascript,
+            timezone_id=timezone,
+            accept_downloads=True,
+        )
+        watch.attach(context)
+        contexts.append(context)
+        return context.new_page()
+
+    open_tab.expect_error = watch.expect
+    yield open_tab
+    for context in contexts:
+        context.close()
+    problems = watch.unexpected()
     assert problems == [], f"the browser reported errors: {problems}"
+
+
+@pytest.fixture
+def page(new_tab):
+    """A fresh 1280 x 800 browser tab; the test fails on any console error or CSP violation."""
+    return new_tab()
+
+
+def focus_ring(tab) -> str | None:
+    """Describe the focus indicator of the focused element ("" when none, None on the body)."""
+    return tab.evaluate(FOCUS_RING)
+
+
+def tab_to(tab, target, limit: int = 80) -> None:
+    """Press Tab until target has the focus, checking that every stop shows its focus."""
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        ring = focus_ring(tab)
+        if ring is None:
+            continue  # the focus left the page's controls for a moment (the browser's own)
+        stop = tab.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+        assert ring, f"no visible focus on {stop}"
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+
+@dataclass
+class OrganiserAccount:
+    """An organiser of the test database with a known password."""
+
+    id: int
+    email: str
+    password: str
+    name: str
+
+    def sign_in(self, tab) -> None:
+        """Sign in through the sign-in form and land on the dashboard."""
+        tab.goto("/organiser/login")
+        tab.get_by_label("Email").fill(self.email)
+        tab.get_by_label("Password").fill(self.password)
+        tab.get_by_role("button", name="Sign in").click()
+        tab.wait_for_url("**/organiser/")
+
+
+@pytest.fixture
+def organiser(app) -> OrganiserAccount:
+    """An organiser account (not an administrator) who can sign in."""
+    from webinar.organiser.accounts import create_organiser
+
+    email, password, name = "olga@example.org", "correct horse battery", "Olga Organiser"
+    with app.app_context():
+        account_id = create_organiser(email, name, password).id
+    return OrganiserAccount(account_id, email, password, name)
+
+
+class Inbox:
+    """The emails the app delivered to the test's SMTP server, delivered on demand."""
+
+    def __init__(self, smtp_server, app: Flask) -> None:
+        self.smtp_server = smtp_server
+        self.app = app
+        self.seen = 0
+
+    def deliver(self) -> list:
+        """Run the outbox worker once and return the emails it delivered."""
+        from webinar.mail.delivery import run_once
+
+        with self.app.app_context():
+            run_once()
+        new = self.smtp_server.messages[self.seen :]
+        self.seen = len(self.smtp_server.messages)
+        return new
+
+    def links(self, message) -> list[str]:
+        """Return the paths of the site's links in an email's plain-text part."""
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        site = re.escape(self.app.config["PUBLIC_URL"])
+        return re.findall(site + r"(/\S+)", text)
+
+
+@pytest.fixture
+def inbox(smtp_server, app) -> Inbox:
+    """Emails delivered through a real SMTP server; list it before `page` and `app`."""
+    return Inbox(smtp_server, app)
+
+
+@dataclass
+class Stop:
+    """One page of the site tour: where to go, and what to do there first."""
+
+    name: str
+    path: str
+    signed_in: bool = False
+    status: int = 200
+    submit: str | None = None  # the button to press first (a form sent back with errors)
+    clear: str | None = None  # the field to empty before pressing it
+    optional: str | None = None  # the reason to pass by when the page answers 404
+
+
+@pytest.fixture
+def site_tour(app, organiser, make_event) -> list[Stop]:
+    """Every kind of public and organiser page, on the demo talks, in visiting order."""
+    from registration_helpers import add_registration
+
+    from webinar.demo import load_demo
+    from webinar.extensions import db
+    from webinar.models import Event, utcnow
+
+    with app.app_context():
+        load_demo()
+        db.session.execute(db.update(Event).values(owner_id=organiser.id))
+        db.session.commit()
+        events = db.session.scalars(db.select(Event).order_by(Event.starts_at)).all()
+        past = next(event for event in events if event.ends_at < utcnow())
+        upcoming = next(event for event in events if event.starts_at > utcnow())
+        talk, ended, event_id = upcoming.slug, past.slug, upcoming.id
+        speaker_id = upcoming.speakers[0].id
+    cancelled = make_event(title="A talk that was called off", status="cancelled")
+    token = add_registration(app, upcoming, first_name="Ada", email="ada@example.org")
+    organiser_pages = f"/organiser/events/{event_id}"
+    return [
+        Stop("home", "/"),
+        Stop("past talks", "/events/past"),
+        Stop("talk before the event", f"/events/{talk}"),
+        Stop("talk after the event", f"/events/{ended}"),
+        Stop("cancelled talk", f"/events/{cancelled.slug}"),
+        Stop("registration form", f"/events/{talk}/register"),
+        Stop("form with errors", f"/events/{talk}/register", submit="Register"),
+        Stop("registration closed", f"/events/{ended}/register"),
+        Stop("registration received", f"/events/{talk}/register/received"),
+        Stop("personal page", f"/registrations/{token}"),
+        Stop("confirm cancelling", f"/registrations/{token}/cancel"),
+        Stop("confirm deleting", f"/registrations/{token}/delete"),
+        Stop("join link not open yet", f"/join/{token}"),
+        Stop("privacy notice", "/privacy"),
+        Stop("page not found", "/events/no-such-talk", status=404),
+        Stop("sign-in", "/organiser/login"),
+        Stop("sign-in with errors", "/organiser/login", submit="Sign in"),
+        Stop("dashboard", "/organiser/", signed_in=True),
+        Stop("event overview", organiser_pages, signed_in=True),
+        Stop("edit talk", f"{organiser_pages}/edit", signed_in=True),
+        Stop("edit with errors", f"{organiser_pages}/edit", True, submit="Save", clear="Title"),
+        Stop("speakers", f"{organiser_pages}/speakers", signed_in=True),
+        Stop("edit speaker", f"{organiser_pages}/speakers/{speaker_id}/edit", signed_in=True),
+        Stop("materials", f"{organiser_pages}/materials", signed_in=True),
+        Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
+        Stop("new talk", "/organiser/events/new", signed_in=True),
+        Stop(
+            "attendee list",
+            f"{organiser_pages}/attendees",
+            signed_in=True,
+            optional="attendee list not merged yet",
+        ),
+    ]
+
+
+def visit(tab, stop: Stop, new_tab) -> bool:
+    """Open a stop of the tour in tab; return False when an optional page is not there."""
+    if stop.status == 404 or stop.optional:
+        new_tab.expect_error("status of 404", stop.path)
+    response = tab.goto(stop.path)
+    if stop.optional and response.status == 404:
+        print(f"{stop.name}: passed by, {stop.optional}")
+        return False
+    assert response.status == stop.status, f"{stop.name}: {stop.path} answered {response.status}"
+    if stop.submit:
+        if stop.clear:
+            tab.get_by_label(stop.clear, exact=True).fill("")
+        tab.get_by_role("button", name=stop.submit, exact=True).click()
+        tab.locator(".form-errors").wait_for()
+    return True
+
+
+def walk_tour(tab, tour: list[Stop], organiser: OrganiserAccount, new_tab):
+    """Visit each stop of the tour in tab, signing in when the organiser pages begin."""
+    signed_in = False
+    for stop in tour:
+        if stop.signed_in and not signed_in:
+            organiser.sign_in(tab)
+            signed_in = True
+        if visit(tab, stop, new_tab):
+            yield stop

@@ -44,6 +44,8 @@ def pytest_generate_tests(metafunc):
         backends = ["sqlite", "postgresql"] if chosen == "all" else [chosen]
         if metafunc.definition.get_closest_marker("postgres_only"):
             backends = [name for name in backends if name == "postgresql"]
+        if "live_server" in metafunc.fixturenames:
+            backends = [name for name in backends if name in BROWSER_BACKENDS]
         metafunc.parametrize("database", backends, indirect=True, scope="session")
 
 
@@ -228,5 +230,14 @@ def csrf_token(html: str | bytes) -> str:
     return match.group(1)
 
 
-from browser_fixtures import browser, live_server, page  # noqa: E402,F401  (fixtures)
+from browser_fixtures import (  # noqa: E402,F401  (fixtures)
+    BROWSER_BACKENDS,
+    browser,
+    inbox,
+    live_server,
+    new_tab,
+    organiser,
+    page,
+    site_tour,
+)
 from smtp_fixtures import smtp_server  # noqa: E402,F401  (fixtures)

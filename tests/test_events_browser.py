@@ -9,27 +9,15 @@ REFERENCE_PATH = "/events/step-strategic-technologies-for-europe-platform"
 
 
 @pytest.fixture
-def open_tab(browser, live_server):
-    """Open pages in a tab of a given width and time zone; fail on any browser error."""
-    contexts, problems = [], []
+def open_tab(new_tab):
+    """Open a page in a tab of a given width and time zone; fail on any browser error."""
 
     def open_tab(path: str, *, width: int = 1280, timezone: str = "Europe/Brussels"):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": 800},
-            timezone_id=timezone,
-        )
-        contexts.append(context)
-        tab = context.new_page()
-        tab.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
-        tab.on("pageerror", lambda error: problems.append(str(error)))
+        tab = new_tab(width=width, timezone=timezone)
         tab.goto(path)
         return tab
 
-    yield open_tab
-    for context in contexts:
-        context.close()
-    assert problems == [], f"the browser reported errors: {problems}"
+    return open_tab
 
 
 def test_visitor_in_another_zone_also_sees_their_own_time(app, make_event, open_tab):

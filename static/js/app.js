@@ -63,9 +63,21 @@
     return zone;
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", showLocalTimes);
-  } else {
+  // A form sent back with errors: move the focus to its summary, so a screen
+  // reader reads it out and the keyboard starts from its links to the fields.
+  function focusErrorSummary() {
+    var summary = document.querySelector(".form-errors[tabindex]");
+    if (summary) summary.focus();
+  }
+
+  function start() {
     showLocalTimes();
+    focusErrorSummary();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

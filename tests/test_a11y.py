@@ -1,0 +1,72 @@
+"""Accessibility: axe-core's WCAG 2.1 A and AA rules on every page; form errors announced."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browser_fixtures import walk_tour
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE = Axe()
+
+
+def violations_on(tab) -> list[dict]:
+    """Return axe-core's WCAG 2.1 A and AA violations on the page open in tab."""
+    options = {
+        "runOnly": {"type": "tag", "values": WCAG_21_AA},
+        "resultTypes": ["violations"],
+    }
+    return AXE.run(tab, options=options).response["violations"]
+
+
+def describe(violation: dict) -> str:
+    """Say what axe found and where, for a failing test's message."""
+    lines = [f"{violation['id']} ({violation['impact']}): {violation['help']}"]
+    for node in violation["nodes"][:5]:
+        lines.append(f"  at {' '.join(node['target'])}: {node['html'][:160]}")
+        lines.append("    " + node.get("failureSummary", "").replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def test_every_public_and_organiser_page_has_no_wcag_21_aa_violation(
+    new_tab, site_tour, organiser
+):
+    tab = new_tab()
+    visited = []
+    for stop in walk_tour(tab, site_tour, organiser, new_tab):
+        violations = violations_on(tab)
+        assert not violations, f"{stop.name} ({stop.path}):\n{describe(violations[0])}"
+        visited.append(stop.name)
+    assert len(visited) >= len(site_tour) - 1
+
+
+def test_axe_finds_a_missing_label(page, make_event):
+    """The check itself works: a field without a label is a violation."""
+    event = make_event()
+    page.goto(f"/events/{event.slug}/register")
+    page.locator("label[for=first_name]").evaluate("label => label.remove()")
+    assert "label" in [violation["id"] for violation in violations_on(page)]
+
+
+@pytest.mark.parametrize(
+    ("path", "button", "field"),
+    [
+        ("/events/talk-1/register", "Register", "First name"),
+        ("/organiser/login", "Sign in", None),
+    ],
+)
+def test_form_errors_are_announced_and_take_the_focus(page, make_event, path, button, field):
+    make_event()
+    page.goto(path)
+    page.get_by_role("button", name=button, exact=True).click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    assert summary.inner_text().strip() != ""
+    if field:
+        control = page.get_by_label(field, exact=True)
+        assert control.get_attribute("aria-invalid") == "true"
+        message = page.locator("#" + control.get_attribute("aria-describedby").split()[-1])
+        assert message.inner_text() == "Please enter your first name."
+        expect(control).to_have_accessible_description("Please enter your first name.")
