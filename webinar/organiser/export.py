@@ -28,6 +28,7 @@ BYTE_ORDER_MARK = "\ufeff"
 # A spreadsheet takes a cell that begins with one of these for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_FETCH = 500
+CHUNK_CHARACTERS = 16 * 1024
 
 COLUMNS = (
     Registration.first_name,
@@ -79,18 +80,19 @@ def cells(row, zone: str) -> list[str]:
 
 
 def csv_lines(event: Event, params: ListParams) -> Iterator[str]:
-    """Yield the CSV file: the byte-order mark and header, then one line per registration."""
+    """Yield the CSV file: the byte-order mark and header, then the registrations' lines."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180 quoting, CRLF line ends
 
-    def line(values: list[str]) -> str:
-        writer.writerow([inert(value or "") for value in values])
+    def taken() -> str:
         text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
         return text
 
-    yield BYTE_ORDER_MARK + line(header(event))
+    buffer.write(BYTE_ORDER_MARK)
+    writer.writerow(header(event))
+    yield taken()
     rows = db.session.execute(
         db.select(*COLUMNS)
         .where(*matching(event.id, params))
@@ -99,7 +101,11 @@ def csv_lines(event: Event, params: ListParams) -> Iterator[str]:
     )
     zone = event.timezone
     for row in rows:
-        yield line(cells(row, zone))
+        writer.writerow([inert(value or "") for value in cells(row, zone)])
+        # Lines go out in chunks of a few kilobytes rather than one write each.
+        if buffer.tell() >= CHUNK_CHARACTERS:
+            yield taken()
+    yield taken()
 
 
 def file_name(event: Event) -> str:
