@@ -205,3 +205,17 @@ def test_make_run_steps_on_a_fresh_sqlite_file_keep_the_data(tmp_path):
         (events,) = connection.execute("SELECT count(*) FROM event").fetchone()
     assert events == 5
     assert (tmp_path / "uploads" / f"demo-{REFERENCE}.png").is_file()
+
+
+def test_demo_prints_the_organiser_sign_in_once_and_it_owns_the_talks(app, runner, client):
+    first, second = load(runner), load(runner)
+    match = re.search(r"^Organiser sign-in: demo@example\.org / (\S+)$", first, re.MULTILINE)
+    assert match and len(match.group(1)) >= 16
+    assert "Organiser sign-in" not in second
+    page = client.get("/organiser/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    response = client.post("/organiser/login", data={
+        "csrf_token": token, "email": "demo@example.org", "password": match.group(1)})
+    assert response.status_code == 302
+    dashboard = client.get("/organiser/").text
+    assert "STEP: Strategic Technologies for Europe Platform" in dashboard

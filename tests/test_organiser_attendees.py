@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import csrf_token
-from registration_helpers import emails
+from registration_helpers import emails, register_through_form
 from sqlalchemy import event as sa_event
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from test_organiser_support import add_registrations
@@ -314,3 +314,18 @@ def test_a_registration_of_another_event_is_not_found(
 def test_event_page_links_to_the_attendees(owner_client, owned_event):
     page = owner_client.get(f"/organiser/events/{owned_event.id}").text
     assert f'href="/organiser/events/{owned_event.id}/attendees"' in page
+
+
+def test_a_visitor_who_registers_appears_in_the_list_and_the_export(
+    app, client, owner_client, owned_event
+):
+    response = register_through_form(client, owned_event.slug, "?utm_source=newsletter",
+                                      first_name="Vera", last_name="Visitor",
+                                      email="vera@example.org")  # fmt: skip
+    assert response.status_code == 303
+    assert row_of(list_page(owner_client, owned_event), "Vera Visitor")[:4] == [
+        "vera@example.org", "Analytical Engines", "BE", "Confirmed"
+    ]  # fmt: skip
+    export = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv").text
+    assert "Vera,Visitor,vera@example.org,Analytical Engines,BE,confirmed" in export
+    assert export.rstrip().endswith(",newsletter")
