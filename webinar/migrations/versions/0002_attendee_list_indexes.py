@@ -7,7 +7,6 @@ Create Date: 2026-11-25 10:00:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0002'
 down_revision = '0001'
