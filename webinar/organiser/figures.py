@@ -18,6 +18,7 @@ TOP = 10
 BUCKET_SECONDS = 15 * 60
 # Past this many days the chart shows the latest ones only.
 MAX_DAYS = 120
+MIN_SLOTS = 7
 
 # The chart's drawing area, in SVG user units (the SVG scales to its box).
 CHART_WIDTH, CHART_HEIGHT, AXIS_ROOM = 640, 200, 24
@@ -100,7 +101,8 @@ def bar_chart(per_day: list[tuple[date, int]]) -> Chart | None:
     if not per_day:
         return None
     peak = max(count for _, count in per_day)
-    slot = CHART_WIDTH / len(per_day)
+    # A week's room at least, so one or two days do not make giant bars.
+    slot = CHART_WIDTH / max(len(per_day), MIN_SLOTS)
     room = CHART_HEIGHT - AXIS_ROOM
     bars = []
     for number, (day, count) in enumerate(per_day):
