@@ -46,6 +46,7 @@ def back_to_list(event: Event):
 
 
 def target(event_id: int, registration_id: int) -> tuple[Event, Registration]:
+    """Return the managed event and its registration an action is about, or answer 404."""
     event = get_managed_event_or_404(event_id)
     return event, get_registration_or_404(event, registration_id)
 
