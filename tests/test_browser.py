@@ -128,7 +128,7 @@ def test_empty_form_shows_each_message_focuses_the_summary_and_then_goes_through
 
     summary = page.locator(".form-errors")
     assert summary.get_attribute("role") == "alert"
-    assert summary.evaluate("element => element === document.activeElement")
+    expect(summary).to_be_focused()  # moved there by app.js once the page has loaded
     assert "Please correct these 6 fields" in summary.inner_text()
     assert page.get_by_label("First name").get_attribute("aria-invalid") == "true"
     assert page.get_by_text("Please enter your first name.").count() == 2  # summary and field
@@ -136,7 +136,7 @@ def test_empty_form_shows_each_message_focuses_the_summary_and_then_goes_through
 
     # The summary's links take the visitor to the field.
     summary.get_by_role("link", name=re.compile("^Email address")).click()
-    assert page.get_by_label("Email address").evaluate("el => el === document.activeElement")
+    expect(page.get_by_label("Email address")).to_be_focused()
 
     page.get_by_label("Email address").fill("not an address")
     page.get_by_role("button", name="Register").click()

@@ -41,7 +41,7 @@ def counts() -> dict[str, int]:
 
 
 def test_demo_creates_the_reference_talk_with_its_five_speakers_in_order(app, runner):
-    assert load(runner) == "Demo data: 5 new events.\n"
+    assert load(runner).startswith("Demo data: 5 new events.\n")
     with app.app_context():
         talk = reference_talk()
         speakers = [(s.name, s.role, s.organisation) for s in talk.speakers]
@@ -170,7 +170,7 @@ def test_demo_if_empty_loads_nothing_on_a_database_with_an_event(app, runner, ma
 
 def test_demo_if_empty_loads_the_talks_on_an_empty_database(app, runner):
     result = runner.invoke(args=["demo", "--if-empty"])
-    assert result.output == "Demo data: 5 new events.\n"
+    assert result.output.startswith("Demo data: 5 new events.\nOrganiser sign-in: ")
 
 
 def flask(*args: str, env: dict[str, str]) -> str:
@@ -199,11 +199,23 @@ def test_make_run_steps_on_a_fresh_sqlite_file_keep_the_data(tmp_path):
     for _ in range(2):
         flask("db", "upgrade", env=env)
         outputs.append(flask("demo", "--if-empty", env=env))
-    assert outputs == [
-        "Demo data: 5 new events.\n",
-        "The database has events: demo data not loaded.\n",
-    ]
+    assert outputs[0].startswith("Demo data: 5 new events.\nOrganiser sign-in: demo@example.org / ")
+    assert outputs[1] == "The database has events: demo data not loaded.\n"
     with closing(sqlite3.connect(database)) as connection:
         (events,) = connection.execute("SELECT count(*) FROM event").fetchone()
     assert events == 5
     assert (tmp_path / "uploads" / f"demo-{REFERENCE}.png").is_file()
+
+
+def test_demo_prints_the_organiser_sign_in_once_and_it_owns_the_talks(app, runner, client):
+    first, second = load(runner), load(runner)
+    match = re.search(r"^Organiser sign-in: demo@example\.org / (\S+)$", first, re.MULTILINE)
+    assert match and len(match.group(1)) >= 16
+    assert "Organiser sign-in" not in second
+    page = client.get("/organiser/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    response = client.post("/organiser/login", data={
+        "csrf_token": token, "email": "demo@example.org", "password": match.group(1)})
+    assert response.status_code == 302
+    dashboard = client.get("/organiser/").text
+    assert "STEP: Strategic Technologies for Europe Platform" in dashboard

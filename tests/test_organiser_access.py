@@ -7,7 +7,7 @@ from test_organiser_support import (
 )
 
 from webinar.extensions import db
-from webinar.models import Event, Material, Organiser, Speaker
+from webinar.models import Event, Material, Organiser, Registration, Speaker
 
 # Pages every visitor may open: signing in, and signing out (harmless when not signed in).
 OPEN_ENDPOINTS = {"organiser.login", "organiser.logout"}
@@ -33,9 +33,14 @@ def event_with_parts(app, make_event, owner):
             speaker = Speaker(event_id=event.id, name="Sam Speaker", position=0)
             material = Material(event_id=event.id, kind="link", title="Site",
                                 url="https://example.org/")
-            db.session.add_all([speaker, material])
+            registration = Registration(event_id=event.id, token=f"token-{event.id}",
+                                        first_name="Rita", last_name="Registered",
+                                        email="rita@example.org",
+                                        email_normalised="rita@example.org", status="confirmed")
+            db.session.add_all([speaker, material, registration])
             db.session.commit()
-            return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id}
+            return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
+                    "registration_id": registration.id}
 
     return make
 
@@ -78,6 +83,8 @@ def test_every_page_of_an_event_is_not_found_for_another_organiser(
         event = db.session.get(Event, arguments["event_id"])
         assert event.status == "published"
         assert len(event.speakers) == 1 and len(event.materials) == 1
+        registration = db.session.get(Registration, arguments["registration_id"])
+        assert registration.status == "confirmed" and registration.first_name == "Rita"
 
 
 def test_every_organiser_page_works_for_the_owner(app, owner_client, event_with_parts):

@@ -4,7 +4,7 @@ import re
 
 from conftest import in_days
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import add_registrations
+from test_organiser_support import add_registrations, token_of
 
 from webinar.extensions import db
 from webinar.models import OutboxEmail
@@ -23,7 +23,7 @@ def row_of(page: str, title: str) -> list[str]:
     row = re.search(rf"<tr>\s*<th scope=\"row\"><a [^>]*>{re.escape(title)}</a></th>(.*?)</tr>",
                     page, re.S)
     assert row, f"no row for {title}"
-    return [re.sub(r"<[^>]+>", "", cell).strip()
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
             for cell in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
 
 
@@ -57,7 +57,9 @@ def test_dashboard_counts_registrations_and_emails_per_event(
     add_email(app, ids[3], "failed", "cancelled")
     page = owner_client.get("/organiser/").text
     # Columns: date, status, confirmed / capacity, waitlisted, cancelled, joined, pending, failed.
-    assert row_of(page, "Busy talk")[2:] == ["2 / 3", "1", "1", "1", "2", "1"]
+    assert row_of(page, "Busy talk")[2:] == [
+        "2 / 3", "1", "1", "1", "2", "1 Retry the failed emails of Busy talk"
+    ]
     assert row_of(page, "Quiet talk")[2:] == ["1 / unlimited", "0", "0", "0", "0", "0"]
 
 
@@ -66,3 +68,39 @@ def test_event_overview_shows_the_same_counts(app, owner_client, owned_event):
     page = owner_client.get(f"/organiser/events/{owned_event.id}").text
     assert "<dt>Confirmed</dt><dd>1 of unlimited seats</dd>" in page
     assert "<dt>Joined</dt><dd>1</dd>" in page
+
+
+def test_past_talks_show_their_attendance_rate(app, owner_client, make_event, owner):
+    held = make_event(owner_id=owner, title="Held talk", starts_at=in_days(-10))
+    make_event(owner_id=owner, title="Empty talk", starts_at=in_days(-20))
+    add_registrations(app, held.id, "confirmed", "confirmed", "confirmed", "confirmed",
+                      "cancelled", joined=3)
+    page = owner_client.get("/organiser/").text
+    assert "<th scope=\"col\">Attendance</th>" in section_of(page, "past")
+    assert "Attendance" not in section_of(page, "upcoming")
+    # Three of four confirmed attendees joined.
+    assert row_of(page, "Held talk")[-1] == "75%"
+    assert row_of(page, "Empty talk")[-1] == "–"
+
+
+def test_retry_puts_the_failed_emails_of_that_talk_back_in_the_queue(
+    app, owner_client, make_event, owner
+):
+    talk = make_event(owner_id=owner, title="Talk with failures")
+    other = make_event(owner_id=owner, title="Other talk")
+    mine = add_registrations(app, talk.id, "confirmed", "confirmed")
+    theirs = add_registrations(app, other.id, "confirmed")
+    for registration_id in (*mine, *theirs):
+        add_email(app, registration_id, "failed", "confirmation")
+    page = owner_client.get("/organiser/").text
+    assert re.search(r'<form class="inline-form" method="post" '
+                     rf'action="/organiser/events/{talk.id}/emails/retry">', page)
+    response = owner_client.post(f"/organiser/events/{talk.id}/emails/retry",
+                                 data={"csrf_token": token_of(owner_client, "/organiser/")})
+    assert response.location == "/organiser/"
+    assert "2 failed emails are queued again" in owner_client.get("/organiser/").text
+    with app.app_context():
+        states = dict(db.session.execute(
+            db.select(OutboxEmail.registration_id, OutboxEmail.status)).all())
+    assert [states[i] for i in mine] == ["pending", "pending"]
+    assert states[theirs[0]] == "failed"

@@ -30,5 +30,10 @@ def demo_command(if_empty: bool) -> None:
     if if_empty and db.session.scalar(db.select(Event.id).limit(1)) is not None:
         click.echo("The database has events: demo data not loaded.")
         return
-    created = load_demo()
+    loaded = load_demo()
+    created = loaded.created
     click.echo(f"Demo data: {created} new events." if created else "Demo data already loaded.")
+    if loaded.organiser_password:
+        click.echo(
+            f"Organiser sign-in: {loaded.organiser_email} / {loaded.organiser_password}"
+        )

@@ -218,6 +218,51 @@ def _fill_free_seats(event_id: int) -> int:
         promoted += 1
 
 
+# What promote() can answer, besides CONFIRMED.
+NOT_WAITLISTED = "not_waitlisted"
+
+
+def promote(registration: Registration) -> str:
+    """Give one waitlisted person a free seat, enqueue "promoted", and commit.
+
+    Return CONFIRMED, FULL (no seat free: nothing changes) or NOT_WAITLISTED
+    (someone else promoted or cancelled them meanwhile: nothing changes).
+    """
+    if registration.status != WAITLISTED:
+        return NOT_WAITLISTED
+    if not _take_seat(registration.event_id):
+        db.session.rollback()
+        return FULL
+    # Conditional on the status, so two organisers clicking at once take one seat.
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.status == WAITLISTED)
+        .values(status=CONFIRMED)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return NOT_WAITLISTED
+    db.session.refresh(registration)
+    mail.enqueue_promoted(registration)
+    db.session.commit()
+    return CONFIRMED
+
+
+def change_capacity(event: Event, capacity: int | None) -> int:
+    """Set the seats of an event (None: unlimited) and fill any now free; return how many promoted.
+
+    Lowering below the seats taken keeps every seat: new registrations then
+    go to the waiting list (or see "full") until enough are released. The
+    commit is left to the caller, with the rest of the event's changes.
+    """
+    event.capacity = capacity
+    if event.id is None:
+        return 0
+    db.session.flush()
+    return _fill_free_seats(event.id)
+
+
 def anonymise(registration: Registration) -> None:
     """Cancel a registration, erase the person's details and their emails, and commit."""
     _cancel(registration, notify=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
 
 from ..extensions import db
 from ..models import Event, Material, Speaker, Topic
+from ..organiser.accounts import create_demo_organiser
 from .artwork import save_banner, save_slides
 from .talks import TOPICS, demo_talks
 
@@ -25,12 +27,22 @@ def slides_name(slug: str) -> str:
     return f"demo-{slug}-slides.pdf"
 
 
-def load_demo() -> int:
-    """Load the demo talks; return how many events were created.
+class DemoLoad(NamedTuple):
+    """What `load_demo` did: events created, and the demo organiser's sign-in."""
+
+    created: int
+    organiser_email: str
+    # Only when the account was created by this run: it is never stored in clear.
+    organiser_password: str | None
+
+
+def load_demo() -> DemoLoad:
+    """Load the demo talks and their organiser; say how many events were created.
 
     Talks and topics are matched by slug, so a second run adds nothing. Banner
     and slide files are drawn again whenever they are missing, even for talks
-    already in the database (a fresh checkout of a copied database, say).
+    already in the database (a fresh checkout of a copied database, say). The
+    demo organiser gets a random password, given back once, when it is created.
     """
     uploads = Path(current_app.config["UPLOAD_FOLDER"])
     uploads.mkdir(parents=True, exist_ok=True)
@@ -43,7 +55,8 @@ def load_demo() -> int:
             db.session.add(build_event(talk, topics))
             created += 1
     db.session.commit()
-    return created
+    email, password = create_demo_organiser()
+    return DemoLoad(created, email, password)
 
 
 def ensure_topics() -> dict[str, Topic]:

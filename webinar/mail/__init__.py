@@ -39,6 +39,15 @@ def enqueue_confirmation(registration: Registration) -> OutboxEmail:
     return enqueue("confirmation", registration)
 
 
+def enqueue_confirmation_again(registration: Registration) -> OutboxEmail:
+    """Send an attendee their confirmation once more, at an organiser's request."""
+    email = enqueue("confirmation", registration)
+    # "confirmation" goes out once per registration (a unique index keeps it so);
+    # a re-send is a kind of its own that may repeat, with the same content.
+    email.kind = "confirmation_resend"
+    return email
+
+
 def enqueue_waitlisted(registration: Registration) -> OutboxEmail:
     """Tell a new registrant they are on the waiting list."""
     return enqueue("waitlisted", registration)

@@ -55,6 +55,9 @@ class Registration(db.Model):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registration_event_status_created", "event_id", "status", "created_at", "id"),
+        # The attendee list, all statuses, by time or by name: read in index order.
+        Index("ix_registration_event_created", "event_id", "created_at", "id"),
+        Index("ix_registration_event_name", "event_id", "last_name", "first_name", "id"),
     )
 
     def __repr__(self) -> str:

@@ -3,13 +3,17 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func
 
 from ..extensions import db
+from ..mail.delivery import retry_failed
 from ..models import Event, OutboxEmail, Registration, utcnow
 from . import bp
-from .access import managed_events
+from .access import get_managed_event_or_404, managed_events
+
+# Failed emails put back in the queue per statement (SQLite caps bound parameters).
+RETRY_CHUNK = 500
 
 
 @dataclass
@@ -29,6 +33,11 @@ class EventFigures:
     @property
     def emails_failed(self) -> int:
         return self.emails.get("failed", 0)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Return the share of confirmed attendees who joined, None when nobody was confirmed."""
+        return self.joined / self.confirmed if self.confirmed else None
 
 
 def figures_for(event_ids: list[int]) -> dict[int, EventFigures]:
@@ -76,3 +85,24 @@ def dashboard():
     }
     figures = figures_for([event.id for event in events])
     return render_template("organiser/dashboard.html", groups=groups, figures=figures)
+
+
+@bp.post("/events/<int:event_id>/emails/retry")
+def retry_failed_emails(event_id: int):
+    """Put an event's failed emails back in the queue."""
+    event = get_managed_event_or_404(event_id)
+    failed = db.session.scalars(
+        db.select(OutboxEmail.id)
+        .join(Registration, OutboxEmail.registration_id == Registration.id)
+        .where(Registration.event_id == event.id, OutboxEmail.status == "failed")
+    ).all()
+    queued = sum(
+        retry_failed(failed[start : start + RETRY_CHUNK])
+        for start in range(0, len(failed), RETRY_CHUNK)
+    )
+    if queued:
+        flash(f"{queued} failed {'email is' if queued == 1 else 'emails are'} queued again "
+              f"for “{event.title}”.", "success")  # fmt: skip
+    else:
+        flash(f"“{event.title}” has no failed emails.", "warning")
+    return redirect(url_for("organiser.dashboard"))

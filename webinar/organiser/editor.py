@@ -13,6 +13,7 @@ from . import bp
 from .access import get_managed_event_or_404
 from .dashboard import figures_for
 from .event_form import apply_form, copied_fields, form_data_of, new_event_form
+from .figures import event_figures
 
 # Fields a "new talk in this series" starts from.
 COPIED_FIELDS = ("series", "event_type", "target_audience", "topics", "description",
@@ -75,7 +76,9 @@ def event(event_id: int):
     """Show an event's overview with its actions."""
     event = get_managed_event_or_404(event_id)
     figures = figures_for([event.id])[event.id]
-    return render_template("organiser/event.html", event=event, figures=figures)
+    return render_template(
+        "organiser/event.html", event=event, figures=figures, charts=event_figures(event)
+    )
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])

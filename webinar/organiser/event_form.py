@@ -5,8 +5,10 @@ import unicodedata
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask import flash
 from flask_login import current_user
 
+from .. import seats
 from ..extensions import db
 from ..lifecycle import enqueue_event_updated
 from ..models import Event, Organiser, Topic
@@ -204,9 +206,18 @@ def apply_form(form: EventForm, event: Event) -> bool:
     return True
 
 
-def change_capacity(event: Event, capacity: int | None) -> None:
-    """Set the number of seats of an event (None: unlimited)."""
-    event.capacity = capacity
+def change_capacity(event: Event, capacity: int | None) -> int:
+    """Set the number of seats of an event (None: unlimited); return how many got a seat.
+
+    New seats go to the waiting list in order; fewer seats than are taken
+    keeps every seat and sends new registrations to the waiting list.
+    """
+    promoted = seats.change_capacity(event, capacity)
+    if promoted:
+        people = "person" if promoted == 1 else "people"
+        flash(f"{promoted} {people} from the waiting list got a seat and will be emailed.",
+              "success")  # fmt: skip
+    return promoted
 
 
 def _write(form, event: Event, starts_at, ends_at, opens_at, closes_at) -> None:

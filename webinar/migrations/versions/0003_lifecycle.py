@@ -1,7 +1,7 @@
 """lifecycle: announcements, task runs, follow-up time, talk cancellations once
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24 20:48:18.957139
 
 """
@@ -26,7 +26,7 @@ def _once_index(where: str):
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,153 @@
+"""The attendee list as CSV: inert formulas, BOM, quoting, filter, streaming, small memory."""
+
+import csv
+import io
+import secrets
+import tracemalloc
+import types
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import request_finished
+from test_organiser_support import *  # noqa: F403  (shared fixtures)
+
+from webinar.extensions import db
+from webinar.models import Registration
+from webinar.models.types import UTCDateTime
+
+START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
+
+
+def add(app, event, first: str, last: str = "Tester", **fields) -> None:
+    email = fields.pop("email", f"p-{secrets.token_hex(4)}@example.org")
+    values = {"event_id": event.id, "token": secrets.token_urlsafe(32), "first_name": first,
+              "last_name": last, "email": email, "email_normalised": email.lower(),
+              "status": "confirmed", "created_at": START}  # fmt: skip
+    values.update(fields)
+    with app.app_context():
+        db.session.add(Registration(**values))
+        db.session.commit()
+
+
+def export(client, event, query: str = "") -> list[list[str]]:
+    """Download the CSV and return its rows, header first, as a spreadsheet reads them."""
+    response = client.get(f"/organiser/events/{event.id}/attendees.csv{query}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+def test_formulas_come_out_as_inert_text(app, owner_client, owned_event):
+    for name in ('=HYPERLINK("http://x")', "+1", "@SUM(A1)", "-2+3"):
+        add(app, owned_event, name, organisation="\tTabbed", country="\rX")
+    rows = export(owner_client, owned_event, "?sort=name&order=asc")
+    assert sorted(row[0] for row in rows[1:]) == sorted(
+        ["'+1", "'-2+3", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    )
+    assert {row[3] for row in rows[1:]} == {"'\tTabbed"}
+    assert {row[4] for row in rows[1:]} == {"'\rX"}
+
+
+def test_commas_quotes_and_newlines_survive_the_round_trip(app, owner_client, owned_event):
+    organisation = 'Smith, Jones & "Sons"\nLtd'
+    add(app, owned_event, "Ada", "Lovelace", organisation=organisation)
+    response = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    # RFC 4180: the field quoted, inner quotes doubled, lines ended by CRLF.
+    assert '"Smith, Jones & ""Sons""\nLtd"' in response.text
+    assert response.text.split("\r\n")[0].endswith("utm_source")
+    rows = export(owner_client, owned_event)
+    assert rows[1][:4] == ["Ada", "Lovelace", rows[1][2], organisation]
+
+
+def test_columns_hold_the_table_and_the_consents(app, owner_client, owned_event):
+    add(app, owned_event, "Ada", "Lovelace", email="ada@example.org", organisation="Engines",
+        country="GB", joined_at=datetime(2030, 1, 20, 9, 5, tzinfo=UTC), utm_source="newsletter",
+        marketing_consent=True, marketing_consent_at=START, privacy_consent_at=START,
+        privacy_notice_version="2024-01")  # fmt: skip
+    header, row = export(owner_client, owned_event)
+    assert dict(zip(header, row, strict=True)) == {
+        "First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.org",
+        "Organisation": "Engines", "Country": "GB", "Status": "confirmed",
+        "Registered (Europe/Brussels)": "2030-01-15 09:00", "Joined": "yes",
+        "Joined at (Europe/Brussels)": "2030-01-20 10:05", "Emails": "none",
+        "Marketing consent": "yes", "Marketing consent at (Europe/Brussels)": "2030-01-15 09:00",
+        "Privacy consent at (Europe/Brussels)": "2030-01-15 09:00",
+        "Privacy notice version": "2024-01", "utm_source": "newsletter",
+    }  # fmt: skip
+
+
+def test_the_list_filter_and_search_apply(app, owner_client, owned_event):
+    add(app, owned_event, "Carla", status="confirmed", organisation="Acme")
+    add(app, owned_event, "Wanda", status="waitlisted", organisation="Acme")
+    add(app, owned_event, "Walter", status="waitlisted", organisation="Other")
+    rows = export(owner_client, owned_event, "?status=waitlisted&q=acme")
+    assert [row[0] for row in rows[1:]] == ["Wanda"]
+
+
+def test_file_name_has_the_slug_and_the_date(owner_client, owned_event):
+    response = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{owned_event.slug}-attendees-{today}.csv"'
+    )
+
+
+def test_the_response_is_streamed_from_a_generator(app, owner_client, owned_event):
+    add(app, owned_event, "Ada")
+    sent = []
+
+    def record(sender, response, **extra):
+        sent.append(response)
+
+    with request_finished.connected_to(record, app):
+        response = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv")
+    assert response.is_streamed and sent[0].is_streamed
+    assert isinstance(sent[0].response, types.GeneratorType)
+    assert response.data.decode().count("\r\n") == 2
+
+
+PEOPLE = 100_000
+
+
+def insert_many(app, event_id: int) -> None:
+    """Insert PEOPLE registrations in one INSERT ... SELECT over a counting CTE."""
+    statement = sa.text(
+        "INSERT INTO registration (event_id, token, first_name, last_name, email, "
+        "email_normalised, organisation, country, job_title, status, created_at, "
+        "attendee_timezone, utm_source, utm_medium, utm_campaign, referrer, "
+        "privacy_notice_version, marketing_consent) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :people) "
+        "SELECT :event_id, 'token-' || i, 'Person', 'Number ' || i, "
+        "'person' || i || '@example.org', 'person' || i || '@example.org', "
+        "'Cluster, \"Quoted\" Ltd', 'BE', '', 'confirmed', :created, '', 'newsletter', '', "
+        "'', '', 'v1', :consent FROM n"
+    ).bindparams(
+        sa.bindparam("created", START, type_=UTCDateTime()),
+        sa.bindparam("consent", False, type_=sa.Boolean()),
+        people=PEOPLE,
+        event_id=event_id,
+    )
+    with app.app_context():
+        db.session.execute(statement)
+        db.session.commit()
+
+
+def test_an_export_of_100000_people_streams_in_little_memory(app, owner_client, owned_event):
+    insert_many(app, owned_event.id)
+    response = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv")
+    assert response.is_streamed
+    lines = 0
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        for chunk in response.response:
+            lines += chunk.count(b"\r\n")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        response.close()
+    assert lines == PEOPLE + 1
+    assert peak - baseline < 50 * 1024 * 1024
