@@ -133,29 +133,21 @@ def calendar(token: str):
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):
     """Ask for confirmation, then cancel the registration."""
-    registration = registration_for(token)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        seats.cancel(registration)
-        return redirect(url_for(".manage", token=token), code=303)
-    return private(
-        render_template(
-            "registration/confirm.html",
-            registration=registration,
-            event=registration.event,
-            form=form,
-            action="cancel",
-        )
-    )
+    return confirm_then(token, "cancel", seats.cancel)
 
 
 @bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
 def forget(token: str):
     """Ask for confirmation, then cancel the registration and erase the person's details."""
+    return confirm_then(token, "delete", seats.anonymise)
+
+
+def confirm_then(token: str, action: str, perform):
+    """Show the confirm page of an action on a registration; on a confirmed POST, do it."""
     registration = registration_for(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        seats.anonymise(registration)
+        perform(registration)
         return redirect(url_for(".manage", token=token), code=303)
     return private(
         render_template(
@@ -163,7 +155,7 @@ def forget(token: str):
             registration=registration,
             event=registration.event,
             form=form,
-            action="delete",
+            action=action,
         )
     )
 
