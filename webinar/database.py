@@ -19,6 +19,8 @@ SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "datab
 def init_app(app: Flask) -> None:
     """Set up SQLite's connections and answer a busy or unreachable database with a 503."""
     app.register_error_handler(OperationalError, database_unavailable)
+    # Runs before Flask-SQLAlchemy's own teardown (they run in reverse order).
+    app.teardown_appcontext(close_session)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
@@ -46,6 +48,17 @@ def init_app(app: Flask) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def close_session(_error=None) -> None:
+    """End the request's session even when its connection died under it (a database restart)."""
+    try:
+        db.session.remove()
+    except OperationalError:
+        # The rollback found the connection gone; SQLAlchemy has invalidated
+        # it, the pool opens a fresh one next time, and there is nothing to undo.
+        current_app.logger.warning("Database connection lost at the end of a request")
+        db.session.remove()
 
 
 def is_unavailable(error: OperationalError) -> bool:

@@ -6,6 +6,7 @@ them) and the Host header (only the names in TRUSTED_HOSTS, when it is set).
 """
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
     if any(counts.values()):
         app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
     hsts = strict_transport_security(app)
+    app.register_error_handler(SecurityError, untrusted_host)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -69,3 +71,14 @@ def init_app(app: Flask) -> None:
         if hsts and request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
+
+
+def untrusted_host(_error: SecurityError):
+    """Answer a Host header outside TRUSTED_HOSTS with a plain 400.
+
+    No page of the site: without a trusted host there is no URL adapter, so
+    the layout's links cannot be built.
+    """
+    return "Bad request: this site does not answer to that host name.\n", 400, {
+        "Content-Type": "text/plain; charset=utf-8"
+    }
