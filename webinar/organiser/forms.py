@@ -28,7 +28,26 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..registration.forms import CONTROL_CHARACTERS
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class OrganiserForm(FlaskForm):
+    """A form whose one-line text fields refuse line breaks and other control characters.
+
+    Such text reaches calendar files, email subjects and headings, where a
+    line break would end the line (or the header) early.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.type in ("StringField", "EmailField") and isinstance(field.data, str):
+                if CONTROL_CHARACTERS.search(field.data):
+                    field.errors = [*field.errors, "Type this on one line, without line breaks."]
+                    valid = False
+        return valid
 
 
 class HttpUrl:
@@ -45,7 +64,7 @@ class HttpUrl:
         field.data = value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(OrganiserForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
@@ -60,7 +79,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(available_timezones())]
 
 
-class EventForm(FlaskForm):
+class EventForm(OrganiserForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
     slug = StringField(
         "Address (slug)",
@@ -116,20 +135,20 @@ class EventForm(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(OrganiserForm):
     name = StringField("Name", validators=[DataRequired("Enter the speaker's name."),
                                            Length(max=200)])
     role = StringField("Role", validators=[Length(max=200)])
     organisation = StringField("Organisation", validators=[Length(max=200)])
 
 
-class SlidesForm(FlaskForm):
+class SlidesForm(OrganiserForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the slides."),
                                              Length(max=200)])
     file = FileField("PDF file")
 
 
-class LinkForm(FlaskForm):
+class LinkForm(OrganiserForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the link."),
                                              Length(max=200)])
     url = StringField("Address", validators=[DataRequired("Enter the link's address."),
