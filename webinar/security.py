@@ -5,9 +5,10 @@ proxy headers (X-Forwarded-*, only when PROXY_FIX_* says how many proxies set
 them) and the Host header (only the names in TRUSTED_HOSTS, when it is set).
 """
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -41,6 +42,13 @@ PROXY_SETTINGS = {
 }
 
 
+class DatabaseInteger(IntegerConverter):
+    """An <int:...> part of a URL that fits an integer column; a larger number is a 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
 def proxy_counts(app: Flask) -> dict[str, int]:
     """Return the ProxyFix arguments the settings ask for (all 0: no proxy is trusted)."""
     return {argument: int(app.config[name] or 0) for argument, name in PROXY_SETTINGS.items()}
@@ -55,12 +63,15 @@ def strict_transport_security(app: Flask) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Trust proxy headers only as configured, and add the security headers to every response."""
+    """Trust proxy headers as configured, bound URL numbers, and add the security headers."""
+    # Before the blueprints add their rules, which pick the converter up.
+    app.url_map.converters["int"] = DatabaseInteger
     counts = proxy_counts(app)
     if any(counts.values()):
         app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
     hsts = strict_transport_security(app)
     app.register_error_handler(SecurityError, untrusted_host)
+    app.before_request(refuse_nul_bytes)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -71,6 +82,20 @@ def init_app(app: Flask) -> None:
         if hsts and request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
+
+
+def refuse_nul_bytes() -> None:
+    """Answer 400 to a NUL byte in the path, query or form.
+
+    No text of the site may hold one (PostgreSQL cannot even store it), and
+    no person types one: refusing it here keeps it out of every query.
+    """
+    pairs = list(request.args.items(multi=True))
+    if request.method == "POST":
+        pairs += request.form.items(multi=True)
+    texts = [request.path, *(text for pair in pairs for text in pair)]
+    if any("\x00" in text for text in texts):
+        abort(400)
 
 
 def untrusted_host(_error: SecurityError):

@@ -24,6 +24,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -62,6 +63,15 @@ class HttpUrl:
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
             raise ValidationError(self.message)
         field.data = value
+
+
+MAX_CAPACITY = 1_000_000
+
+
+def at_most_max_capacity(_form, field) -> None:
+    """Stop a number too large for the database (or for NumberRange's float check)."""
+    if field.data is not None and abs(field.data) > MAX_CAPACITY:
+        raise StopValidation(f"Capacity can be at most {MAX_CAPACITY:,}.")
 
 
 class LoginForm(OrganiserForm):
@@ -107,7 +117,11 @@ class EventForm(OrganiserForm):
     )
     capacity = IntegerField(
         "Capacity",
-        validators=[Optional(), NumberRange(min=1, message="Capacity must be at least 1.")],
+        validators=[
+            Optional(),
+            at_most_max_capacity,
+            NumberRange(min=1, message="Capacity must be at least 1."),
+        ],
     )
     waitlist_enabled = BooleanField("Waiting list when full")
     registration_opens_on = DateField("Registration opens (date)", validators=[Optional()])
