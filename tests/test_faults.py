@@ -291,7 +291,8 @@ def test_requests_fail_cleanly_while_postgresql_restarts_and_recover_by_themselv
             if page.status_code != 200:
                 answers.append(page.status_code)
                 continue
-            form = dict(VALID_FORM, email=f"r{number}@example.org", csrf_token=csrf_token(page.data))
+            token = csrf_token(page.data)
+            form = dict(VALID_FORM, email=f"r{number}@example.org", csrf_token=token)
             response = client.post("/events/restart-talk/register", data=form)
             answers.append(response.status_code)
             number += 1

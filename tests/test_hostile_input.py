@@ -157,11 +157,8 @@ def test_the_registration_form_survives_hostile_input(app, client, make_event):
             else:
                 data[name] = value
         response = client.post(f"/events/{event.slug}/register", data=data)
-        values = [v for v in changes.values() if v is not None]
-        sent = [item for v in values for item in (v if isinstance(v, list) else [v])]
-        has_nul = any("\x00" in value for value in sent)
-        # A form with errors is shown again (200); NUL bytes are refused outright (400).
-        assert response.status_code in ((400,) if has_nul else (200, 303)), response.status_code
+        # A form with errors is shown again (200), with the message next to the field.
+        assert response.status_code in (200, 303), response.status_code
 
     register()
     assert_no_email_carries_an_injected_header(app)

@@ -68,7 +68,8 @@ def gunicorn(app_config, tmp_path):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text())
+                    output = (tmp_path / "gunicorn.log").read_text()
+                    pytest.fail(f"gunicorn did not start:\n{output}")
                 time.sleep(0.1)
         yield url
     finally:

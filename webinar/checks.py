@@ -67,7 +67,7 @@ def fatal_problems(config) -> list[Problem]:
     problems = []
     if config.get("DEBUG"):
         problems.append(
-            Problem("DEBUG", "DEBUG is on: debug mode is on; it shows internals and reloads code. Turn it off.")
+            Problem("DEBUG", "DEBUG is on: it shows internals and reloads code; turn it off.")
         )
     problems += _secret_problems(config.get("SECRET_KEY"))
     problems += _public_url_problems(config.get("PUBLIC_URL"))
@@ -82,7 +82,8 @@ def _secret_problems(secret) -> list[Problem]:
     if text.strip().lower() in DEVELOPMENT_SECRETS:
         return [Problem("SECRET_KEY", f"SECRET_KEY is a well-known development value; {make_one}.")]
     if len(text) < MIN_SECRET_LENGTH:
-        return [Problem("SECRET_KEY", f"SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters; {make_one}.")]
+        shorter = f"SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
+        return [Problem("SECRET_KEY", f"{shorter}; {make_one}.")]
     return []
 
 
@@ -115,39 +116,27 @@ def _public_url_problems(url) -> list[Problem]:
 
 def advice(config) -> list[Problem]:
     """Return settings that work but are unsafe or unusual in production."""
-    problems = []
+    warnings: list[tuple[str, str]] = []
     trusted = config.get("TRUSTED_HOSTS")
     public_host = urlsplit(str(config.get("PUBLIC_URL") or "")).hostname
     if not trusted:
-        problems.append(
-            Problem("TRUSTED_HOSTS", "TRUSTED_HOSTS is not set: any Host header is accepted.", fatal=False)
-        )
+        warnings.append(("TRUSTED_HOSTS", "is not set: any Host header is accepted."))
     elif public_host and not any(_host_matches(public_host, name) for name in trusted):
-        problems.append(
-            Problem("TRUSTED_HOSTS", f"TRUSTED_HOSTS does not include {public_host}, the PUBLIC_URL host.",
-                    fatal=False)
-        )  # fmt: skip
+        warnings.append(("TRUSTED_HOSTS", f"does not include {public_host}, the PUBLIC_URL host."))
     if not config.get("MAIL_SERVER"):
-        problems.append(
-            Problem("MAIL_SERVER", "MAIL_SERVER is not set: emails are only written to the mailbox folder.",
-                    fatal=False)
-        )  # fmt: skip
+        warnings.append(("MAIL_SERVER", "is not set: emails only go to the mailbox folder."))
     if not config.get("SESSION_COOKIE_SECURE"):
-        problems.append(
-            Problem("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE is off: the session cookie also travels over HTTP.",
-                    fatal=False)
-        )  # fmt: skip
+        warnings.append(("SESSION_COOKIE_SECURE", "is off: the session cookie travels over HTTP."))
     if config.get("RATELIMIT_ENABLED", True) is False:
-        problems.append(Problem("RATELIMIT_ENABLED", "RATELIMIT_ENABLED is off: forms have no rate limit.", fatal=False))
+        warnings.append(("RATELIMIT_ENABLED", "is off: forms have no rate limit."))
     elif str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
-        problems.append(
-            Problem("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI is memory://: each process counts on its own; "
-                    "use redis:// with more than one process.", fatal=False)
+        warnings.append(
+            ("RATELIMIT_STORAGE_URI", "is memory://: each process counts on its own; "
+             "use redis:// with more than one process.")
         )  # fmt: skip
     if not config.get("HSTS_MAX_AGE"):
-        problems.append(Problem("HSTS_MAX_AGE", "HSTS_MAX_AGE is 0: browsers are not told to keep to HTTPS.",
-                                fatal=False))  # fmt: skip
-    return problems
+        warnings.append(("HSTS_MAX_AGE", "is 0: browsers are not told to keep to HTTPS."))
+    return [Problem(name, f"{name} {message}", fatal=False) for name, message in warnings]
 
 
 def _host_matches(host: str, pattern: str) -> bool:

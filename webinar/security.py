@@ -85,14 +85,13 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_nul_bytes() -> None:
-    """Answer 400 to a NUL byte in the path, query or form.
+    """Answer 400 to a NUL byte in the path or query string.
 
     No text of the site may hold one (PostgreSQL cannot even store it), and
-    no person types one: refusing it here keeps it out of every query.
+    no link holds one: refusing it here keeps it out of every query. Forms
+    are left to their fields, which say what is wrong next to the field.
     """
-    pairs = list(request.args.items(multi=True))
-    if request.method == "POST":
-        pairs += request.form.items(multi=True)
+    pairs = request.args.items(multi=True)
     texts = [request.path, *(text for pair in pairs for text in pair)]
     if any("\x00" in text for text in texts):
         abort(400)

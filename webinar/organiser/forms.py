@@ -1,5 +1,6 @@
 """Forms of the organiser area."""
 
+import re
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
@@ -31,6 +32,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..registration.forms import CONTROL_CHARACTERS
 
+TEXT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -44,10 +47,18 @@ class OrganiserForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if field.type in ("StringField", "EmailField") and isinstance(field.data, str):
-                if CONTROL_CHARACTERS.search(field.data):
-                    field.errors = [*field.errors, "Type this on one line, without line breaks."]
-                    valid = False
+            if not isinstance(field.data, str):
+                continue
+            if field.type in ("StringField", "EmailField"):
+                bad, message = CONTROL_CHARACTERS, "Type this on one line, without line breaks."
+            elif field.type == "TextAreaField":
+                # Line breaks and tabs belong in long text; other control characters do not.
+                bad, message = TEXT_CONTROL_CHARACTERS, "Remove the control characters."
+            else:
+                continue
+            if bad.search(field.data):
+                field.errors = [*field.errors, message]
+                valid = False
         return valid
 
 
