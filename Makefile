@@ -29,6 +29,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 instance/config.py:
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY = " + repr(secrets.token_hex(32)))' > $@
 
+# Debug mode: the development settings (http://127.0.0.1 links) are allowed.
+run: export FLASK_DEBUG := 1
 run: $(VENV)/.installed instance/config.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty

@@ -30,7 +30,8 @@ def make_app(database_url: str, workdir, secret_key: str, **settings) -> Flask:
         "SECRET_KEY": secret_key,
         "UPLOAD_FOLDER": str(workdir / "uploads"),
         "MAILBOX_FOLDER": str(workdir / "mailbox"),
-        "PUBLIC_URL": "http://127.0.0.1",
+        # Production settings are checked at start-up; no link is followed here.
+        "PUBLIC_URL": "https://bench.webinar.test",
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
     }

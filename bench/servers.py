@@ -43,7 +43,9 @@ def app_env(database_url: str, workdir: Path, port: int, secret_key: str) -> dic
         FLASK_SECRET_KEY=secret_key,
         FLASK_UPLOAD_FOLDER=str(workdir / "uploads"),
         FLASK_MAILBOX_FOLDER=str(workdir / "mailbox"),
-        FLASK_PUBLIC_URL=f"http://{HOST}:{port}",
+        # Production settings are checked at start-up (https PUBLIC_URL); the
+        # benchmark requests the server directly and follows no absolute link.
+        FLASK_PUBLIC_URL="https://bench.webinar.test",
         # One load generator on one address would meet the per-address limits at
         # once and measure 429 answers; the limiter's own cost stays out of scope.
         FLASK_RATELIMIT_ENABLED="false",

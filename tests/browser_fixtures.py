@@ -140,7 +140,9 @@ class Watch:
 
     def unexpected(self) -> list[str]:
         def allowed(text: str, url: str) -> bool:
-            return any(pattern.search(text) and url.endswith(path) for pattern, path in self.expected)
+            return any(
+                pattern.search(text) and url.endswith(path) for pattern, path in self.expected
+            )
 
         return [f"{text} ({url})" for text, url in self.problems if not allowed(text, url)]
 
@@ -155,8 +157,13 @@ def new_tab(browser, live_server):
     """
     watch, contexts = Watch(), []
 
-    def open_tab(*, width: int = 1280, height: int = 800, javascript: bool = True,
-                 timezone: str = "Europe/Brussels"):
+    def open_tab(
+        *,
+        width: int = 1280,
+        height: int = 800,
+        javascript: bool = True,
+        timezone: str = "Europe/Brussels",
+    ):
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},

@@ -42,8 +42,9 @@ def pytest_generate_tests(metafunc):
     if "database" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("backend")
         backends = ["sqlite", "postgresql"] if chosen == "all" else [chosen]
-        if metafunc.definition.get_closest_marker("postgres_only"):
-            backends = [name for name in backends if name == "postgresql"]
+        for only in ("sqlite", "postgresql"):
+            if metafunc.definition.get_closest_marker(f"{only}_only"):
+                backends = [name for name in backends if name == only]
         if "live_server" in metafunc.fixturenames:
             backends = [name for name in backends if name in BROWSER_BACKENDS]
         metafunc.parametrize("database", backends, indirect=True, scope="session")

@@ -193,6 +193,7 @@ def test_make_run_steps_on_a_fresh_sqlite_file_keep_the_data(tmp_path):
     env.update(
         FLASK_SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
         FLASK_SECRET_KEY="a-secret-for-this-test",
+        FLASK_DEBUG="1",  # as `make run` does: development settings are allowed
         FLASK_UPLOAD_FOLDER=str(tmp_path / "uploads"),
     )
     outputs = []

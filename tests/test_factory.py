@@ -20,6 +20,7 @@ def test_missing_secret_key_outside_debug_is_a_clear_error(monkeypatch, tmp_path
 
 def test_environment_variables_override_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("FLASK_PUBLIC_URL", "https://talks.example.org")
     monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
     monkeypatch.setenv("FLASK_EVENTS_PER_PAGE", "7")
     app = create_app()
@@ -36,7 +37,8 @@ def test_debug_without_secret_key_starts_with_a_random_one(monkeypatch, tmp_path
 
 
 def test_session_cookie_is_secure_outside_debug_and_testing(monkeypatch, tmp_path):
-    monkeypatch.setenv("FLASK_SECRET_KEY", "k")
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a-production-secret")
+    monkeypatch.setenv("FLASK_PUBLIC_URL", "https://talks.example.org")
     monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -64,8 +66,9 @@ def test_instance_config_file_is_read(monkeypatch, tmp_path):
     monkeypatch.setattr(webinar, "ROOT", tmp_path)
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "config.py").write_text(
-        f"SECRET_KEY = 'from-instance'\nSQLALCHEMY_DATABASE_URI = 'sqlite:///{tmp_path}/i.db'\n"
+        "SECRET_KEY = 'from-the-instance-folder'\nPUBLIC_URL = 'https://talks.example.org'\n"
+        f"SQLALCHEMY_DATABASE_URI = 'sqlite:///{tmp_path}/i.db'\n"
     )
     app = create_app()
-    assert app.config["SECRET_KEY"] == "from-instance"
+    assert app.config["SECRET_KEY"] == "from-the-instance-folder"
     assert app.instance_path == str(tmp_path / "instance")

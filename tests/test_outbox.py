@@ -388,7 +388,7 @@ def test_two_claimers_never_take_the_same_email(app, enqueue):
         assert counts_by_status()["sending"] == 40
 
 
-@pytest.mark.postgres_only  # row locks and SKIP LOCKED; SQLite claims take turns
+@pytest.mark.postgresql_only  # row locks and SKIP LOCKED; SQLite claims take turns
 def test_a_claim_skips_emails_another_worker_holds(app, enqueue):
     held, free = enqueue(), enqueue()
     with app.app_context():

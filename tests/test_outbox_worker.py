@@ -63,7 +63,8 @@ def test_no_worker_thread_in_the_reloader_watching_process(app_config, monkeypat
 def test_worker_thread_of_the_development_server_delivers_and_stops(app_config, monkeypatch):
     monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")  # the process the reloader started
     app = create_app(
-        {**app_config, "TESTING": False, "OUTBOX_THREAD": True, "OUTBOX_INTERVAL": 0.1}
+        {**app_config, "TESTING": False, "DEBUG": True, "OUTBOX_THREAD": True,
+         "OUTBOX_INTERVAL": 0.1}
     )
     worker = app.extensions["outbox_worker"]
     try:
@@ -83,7 +84,8 @@ def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(app, app_config, s
     mailbox = Path(app_config["MAILBOX_FOLDER"])
     environment = {
         **os.environ,
-        "FLASK_SECRET_KEY": "test",
+        "FLASK_SECRET_KEY": "a-secret-for-this-test",
+        "FLASK_PUBLIC_URL": "https://webinar.test",
         "FLASK_SQLALCHEMY_DATABASE_URI": app_config["SQLALCHEMY_DATABASE_URI"],
         "FLASK_MAILBOX_FOLDER": str(mailbox),
         "FLASK_OUTBOX_INTERVAL": "0.1",

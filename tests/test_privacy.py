@@ -9,12 +9,13 @@ from lifecycle_helpers import TALK_END, TALK_START, clock, deliver, talk  # noqa
 from registration_helpers import add_registration, emails, register_through_form, registrations
 
 from webinar.extensions import db
-from webinar.models import OutboxEmail
 
 
 def ended_days_ago(talk, days: int):
     """Return a talk held `days` before TALK_START (the tests' clock then sits at TALK_END)."""
-    return talk(starts_at=TALK_START - timedelta(days=days), ends_at=TALK_END - timedelta(days=days))
+    return talk(
+        starts_at=TALK_START - timedelta(days=days), ends_at=TALK_END - timedelta(days=days)
+    )
 
 
 def anonymised(app) -> list[bool]:

@@ -49,17 +49,16 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config[key] = app.config[key] or str(Path(app.instance_path) / folder)
     if app.debug or app.testing:
         app.config["SESSION_COOKIE_SECURE"] = False
-    if not app.config["SECRET_KEY"]:
-        if not (app.debug or app.testing):
-            raise RuntimeError(
-                "SECRET_KEY is not set. Set FLASK_SECRET_KEY in the environment or "
-                "SECRET_KEY in instance/config.py (python -c 'import secrets; "
-                "print(secrets.token_hex(32))' makes one)."
-            )
+
+    from .checks import is_development, refuse_unsafe_production
+
+    if not app.config["SECRET_KEY"] and is_development(app.testing, app.debug):
         import secrets
 
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         app.logger.warning("No SECRET_KEY set: using a random one (sessions end on restart).")
+    # Outside tests and debug mode: no development secret, no debug, a real PUBLIC_URL.
+    refuse_unsafe_production(app)
 
 
 def register_extensions(app: Flask) -> None:

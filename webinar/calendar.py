@@ -31,6 +31,11 @@ def _uid_domain() -> str:
     return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
 
 
+def one_line(text: str | None) -> str:
+    """Return text with line breaks and control characters turned into spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text or "").split())
+
+
 def make_vevent(
     event: Event, *, uid: str, url: str, description: str, sequence: int | None = None
 ) -> VEvent:
@@ -40,10 +45,10 @@ def make_vevent(
     vevent.add("dtstamp", utcnow())
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
-    vevent.add("summary", event.title)
+    vevent.add("summary", one_line(event.title))
     vevent.add("description", description)
     vevent.add("url", url)
-    vevent.add("location", event.location or "Online")
+    vevent.add("location", one_line(event.location) or "Online")
     vevent.add("sequence", event.ics_sequence if sequence is None else sequence)
     vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
     return vevent
@@ -62,7 +67,7 @@ def calendar_file(vevents: Iterable[VEvent], *, name: str, method: str | None = 
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     if method:
         cal.add("method", method)
     for vevent in vevents:

@@ -11,10 +11,27 @@ SECRET_KEY = None
 # None means SQLite at instance/webinar.sqlite3 (filled in by the factory).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# SQLite: how long a write waits for another one to finish, then the request
+# gets a "please try again" page (503 with Retry-After, in seconds).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+BUSY_RETRY_AFTER = 5
 
 # Absolute links in emails, calendar files and share links are built from
 # this, never from the Host header of a request. Set it in production.
 PUBLIC_URL = "http://127.0.0.1:5000"
+# The host names the site answers to, checked against each request's Host
+# header (a wrong one gets 400). None accepts any; set it in production,
+# e.g. FLASK_TRUSTED_HOSTS='["talks.example.org"]'.
+TRUSTED_HOSTS = None
+# Behind a reverse proxy: how many proxies set each X-Forwarded-* header.
+# 0 ignores the header (anyone can send it); usually FOR=1 and PROTO=1.
+PROXY_FIX_X_FOR = 0
+PROXY_FIX_X_PROTO = 0
+PROXY_FIX_X_HOST = 0
+PROXY_FIX_X_PORT = 0
+PROXY_FIX_X_PREFIX = 0
+# Strict-Transport-Security on HTTPS responses, in seconds; 0 turns it off.
+HSTS_MAX_AGE = 31536000
 SITE_NAME = "Webinar"
 ORGANISER_NAME = "European Cluster Collaboration Platform"
 

@@ -1,19 +1,31 @@
-"""Database connection settings that make SQLite safe under concurrent writes."""
+"""Database connection settings that make SQLite safe under concurrent writes.
 
-from flask import Flask, has_request_context, request
+And the answer when the database cannot take a request now (SQLite still
+locked by another writer after the busy timeout, PostgreSQL restarting):
+the site's "please try again" page, status 503 with Retry-After, and the
+transaction rolled back, so nothing is half-written.
+"""
+
+from flask import Flask, current_app, has_request_context, render_template, request
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# SQLite's words for "another connection holds the lock".
+SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
 
 
 def init_app(app: Flask) -> None:
-    """Turn on WAL, a busy timeout, foreign keys and immediate write transactions on SQLite."""
+    """Set up SQLite's connections and answer a busy or unreachable database with a 503."""
+    app.register_error_handler(OperationalError, database_unavailable)
+    # Runs before Flask-SQLAlchemy's own teardown (they run in reverse order).
+    app.teardown_appcontext(close_session)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
         return
+    busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -21,7 +33,7 @@ def init_app(app: Flask) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -58,3 +70,45 @@ def insert_new(model, rows: list[dict]) -> int:
         .returning(*model.__table__.primary_key.columns)
     )
     return len(db.session.execute(statement).all())
+
+
+def close_session(_error=None) -> None:
+    """End the request's session even when its connection died under it (a database restart)."""
+    try:
+        db.session.remove()
+    except OperationalError:
+        # The rollback found the connection gone; SQLAlchemy has invalidated
+        # it, the pool opens a fresh one next time, and there is nothing to undo.
+        current_app.logger.warning("Database connection lost at the end of a request")
+        db.session.remove()
+
+
+def is_unavailable(error: OperationalError) -> bool:
+    """Say whether the error means "try again later" rather than a fault in the app."""
+    if error.connection_invalidated:
+        return True
+    if db.engine.dialect.name == "sqlite":
+        message = str(error.orig).lower()
+        return any(busy in message for busy in SQLITE_BUSY_MESSAGES)
+    # PostgreSQL raises OperationalError for connections refused, closed or
+    # shut down by a restart; errors in the SQL itself are ProgrammingError.
+    return True
+
+
+def database_unavailable(error: OperationalError):
+    """Answer with the "please try again" page (503, Retry-After) and roll back."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone already; the pool replaces it
+        current_app.logger.debug("Rollback after a database error failed", exc_info=True)
+    if not is_unavailable(error):
+        raise error
+    current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
+    from . import ERROR_PAGES
+
+    title, message = ERROR_PAGES[503]
+    try:
+        page = render_template("errors/error.html", title=title, message=message)
+    except OperationalError:  # the layout itself needed the database
+        page = f"{title}. {message}\n"
+    return page, 503, {"Retry-After": str(current_app.config["BUSY_RETRY_AFTER"])}

@@ -1,5 +1,6 @@
 """Markdown written by organisers, rendered and then sanitised for the page."""
 
+import re
 from urllib.parse import urlsplit
 
 import markdown
@@ -13,11 +14,16 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# One file name under /uploads/: no "..", no further slash, no escapes that a
+# browser would decode into a path elsewhere on the site.
+UPLOAD_SRC = re.compile(r"/uploads/[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def _allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images only from our own uploads: a remote image would track readers.
-    if tag == "img" and attribute == "src" and not value.startswith("/uploads/"):
+    if tag == "img" and attribute == "src" and not UPLOAD_SRC.fullmatch(value):
+        return None
+    if tag == "img" and attribute == "src" and ".." in value:
         return None
     return value
 

@@ -170,20 +170,23 @@ def cancel(registration: Registration, *, notify: bool = True) -> bool:
 
 
 def _cancel(registration: Registration, *, notify: bool) -> bool:
-    previous = registration.status
     now = utcnow()
-    # Conditional on the status read, so two cancels at once release one seat.
-    result = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id == registration.id, Registration.status == previous)
-        .where(Registration.status != "cancelled")
-        .values(status="cancelled", cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    while True:
+        previous = registration.status
+        if previous == "cancelled":
+            return False
+        # Conditional on the status read, so two cancels at once release one seat.
+        result = db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == registration.id, Registration.status == previous)
+            .values(status="cancelled", cancelled_at=now)
+            .execution_options(synchronize_session=False)
+        )
         db.session.refresh(registration)
-        return False
-    db.session.refresh(registration)
+        if result.rowcount == 1:
+            break
+        # The status changed since it was read: another cancel (now "cancelled",
+        # the loop ends), or a promotion from the waiting list, which is cancelled too.
     if previous == CONFIRMED:
         _release_seat(registration.event_id)
         _fill_free_seats(registration.event_id)

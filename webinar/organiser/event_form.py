@@ -130,6 +130,8 @@ def _moment(form: EventForm, prefix: str, zone_name: str, required: bool) -> dat
 def _co_organisers(form: EventForm, owner_id: int | None) -> list[Organiser]:
     """Return the organisers named by email on the form, noting unknown emails."""
     found = []
+    if form.co_organisers.errors:  # not one line: nothing to look up
+        return found
     for email in re.split(r"[\s,;]+", form.co_organisers.data or ""):
         if not email:
             continue

@@ -1,5 +1,6 @@
 """Forms of the organiser area."""
 
+import re
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
@@ -24,11 +25,41 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..registration.forms import CONTROL_CHARACTERS
+
+TEXT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class OrganiserForm(FlaskForm):
+    """A form whose one-line text fields refuse line breaks and other control characters.
+
+    Such text reaches calendar files, email subjects and headings, where a
+    line break would end the line (or the header) early.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if not isinstance(field.data, str):
+                continue
+            if field.type in ("StringField", "EmailField"):
+                bad, message = CONTROL_CHARACTERS, "Type this on one line, without line breaks."
+            elif field.type == "TextAreaField":
+                # Line breaks and tabs belong in long text; other control characters do not.
+                bad, message = TEXT_CONTROL_CHARACTERS, "Remove the control characters."
+            else:
+                continue
+            if bad.search(field.data):
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
 
 
 class HttpUrl:
@@ -45,7 +76,16 @@ class HttpUrl:
         field.data = value
 
 
-class LoginForm(FlaskForm):
+MAX_CAPACITY = 1_000_000
+
+
+def at_most_max_capacity(_form, field) -> None:
+    """Stop a number too large for the database (or for NumberRange's float check)."""
+    if field.data is not None and abs(field.data) > MAX_CAPACITY:
+        raise StopValidation(f"Capacity can be at most {MAX_CAPACITY:,}.")
+
+
+class LoginForm(OrganiserForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
@@ -60,7 +100,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(available_timezones())]
 
 
-class EventForm(FlaskForm):
+class EventForm(OrganiserForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
     slug = StringField(
         "Address (slug)",
@@ -88,7 +128,11 @@ class EventForm(FlaskForm):
     )
     capacity = IntegerField(
         "Capacity",
-        validators=[Optional(), NumberRange(min=1, message="Capacity must be at least 1.")],
+        validators=[
+            Optional(),
+            at_most_max_capacity,
+            NumberRange(min=1, message="Capacity must be at least 1."),
+        ],
     )
     waitlist_enabled = BooleanField("Waiting list when full")
     registration_opens_on = DateField("Registration opens (date)", validators=[Optional()])
@@ -116,20 +160,20 @@ class EventForm(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(OrganiserForm):
     name = StringField("Name", validators=[DataRequired("Enter the speaker's name."),
                                            Length(max=200)])
     role = StringField("Role", validators=[Length(max=200)])
     organisation = StringField("Organisation", validators=[Length(max=200)])
 
 
-class SlidesForm(FlaskForm):
+class SlidesForm(OrganiserForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the slides."),
                                              Length(max=200)])
     file = FileField("PDF file")
 
 
-class LinkForm(FlaskForm):
+class LinkForm(OrganiserForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the link."),
                                              Length(max=200)])
     url = StringField("Address", validators=[DataRequired("Enter the link's address."),
