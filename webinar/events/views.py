@@ -46,15 +46,24 @@ def _listing(*, past: bool):
         max_per_page=current_app.config["EVENTS_PER_PAGE"],
     )
     topics, types = queries.filter_choices()
-    return render_template(
-        "events/index.html",
-        page=page,
-        past=past,
-        topics=topics,
-        types=types,
-        topic=topic,
-        event_type=event_type,
+    response = make_response(
+        render_template(
+            "events/index.html",
+            page=page,
+            past=past,
+            topics=topics,
+            types=types,
+            topic=topic,
+            event_type=event_type,
+        )
     )
+    # The ETag is a digest of the page itself, so it changes with anything shown
+    # (a new talk, a seat count, a flashed message); a browser holding the same
+    # page gets a 304 without the body. Revalidate each time: talks move from
+    # upcoming to past without any change in the database.
+    response.add_etag()
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @bp.get("/events/<slug>")
