@@ -76,8 +76,12 @@ def public_event_version(slug: str) -> Row:
 
     Plain columns, not an Event: a cached page is answered from this one row,
     and loading an ORM object would cost more than the rest of the request.
+    It is read on a short connection of its own rather than through the
+    session, whose bookkeeping costs as much again; a page rendered after it
+    is keyed by what the session then loads, so the two never get mixed up.
     """
-    row = db.session.execute(_PAGE_VERSION, {"slug": slug}).one_or_none()
+    with db.engine.connect() as connection:
+        row = connection.execute(_PAGE_VERSION, {"slug": slug}).one_or_none()
     if row is None:
         abort(404)
     return row

@@ -79,14 +79,15 @@ def detail(slug: str):
 
     # A page with a flashed message is for one visitor only: never cached.
     personal = "_flashes" in session
-    html = None if personal else pagecache.cache().get(key)
+    # Kept encoded: a cached page goes out as it is.
+    body = None if personal else pagecache.cache().get(key)
     updated_at = version.updated_at
-    if html is None:
+    if body is None:
         event = queries.public_event(slug)
         # The key of what is rendered: the talk may have changed since the first read.
         key, updated_at = page_key(event, register_args), event.updated_at
         url = calendar.public_url("events.detail", slug=event.slug)
-        html = render_template(
+        body = render_template(
             "events/detail.html",
             event=event,
             state=event.registration_state(),
@@ -94,10 +95,10 @@ def detail(slug: str):
             share_links=share_links(event.title, url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
-        )
+        ).encode()
         if not personal:
-            pagecache.cache().put(key, html)
-    response = make_response(html)
+            pagecache.cache().put(key, body)
+    response = current_app.response_class(body, mimetype="text/html")
     response.set_etag(key)
     response.last_modified = updated_at
     # Revalidate each time: seats and registration state change without notice.
