@@ -127,6 +127,30 @@ def test_list_makes_the_same_queries_for_few_or_many_topics(app, client, make_ev
     assert queries_to_show(app, client, "/") == few
 
 
+def test_the_lists_send_an_etag_and_answer_304_to_a_browser_holding_the_same_page(
+    client, make_event
+):
+    make_event(title="Coming soon", starts_at=in_days(3))
+    make_event(title="Held last month", starts_at=in_days(-30))
+    for path in ("/", "/events/past"):
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers["ETag"]
+        assert "no-cache" in first.headers["Cache-Control"]
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        assert again.data == b""
+
+
+def test_a_new_talk_changes_the_list_and_its_etag(client, make_event):
+    make_event(title="Coming soon", starts_at=in_days(3))
+    etag = client.get("/").headers["ETag"]
+    make_event(title="Added later", starts_at=in_days(4))
+    page = client.get("/", headers={"If-None-Match": etag})
+    assert page.status_code == 200
+    assert titles(page.text) == ["Coming soon", "Added later"]
+    assert page.headers["ETag"] != etag
+
+
 def test_image_upload_is_shown_inline(app, client):
     write_upload(app, "banner.png", PNG_BYTES)
     with client.get("/uploads/banner.png") as response:

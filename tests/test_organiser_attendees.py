@@ -155,8 +155,8 @@ def test_fifty_a_page_and_the_links_keep_the_search(app, owner_client, owned_eve
     assert names_on(beyond) == [] and "Nobody matches" in beyond
 
 
-def queries_of_list(app, client, event) -> int:
-    """Count the SQL statements one request of the attendee list runs."""
+def queries_of_list(app, client, event, query: str = "") -> int:
+    """Count the SQL statements one request of the attendee list (at `query`) runs."""
     with app.app_context():
         engine = db.engine
     statements = []
@@ -166,7 +166,7 @@ def queries_of_list(app, client, event) -> int:
 
     sa_event.listen(engine, "before_cursor_execute", count)
     try:
-        list_page(client, event)
+        list_page(client, event, query)
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
     return len(statements)
@@ -183,6 +183,31 @@ def test_the_list_runs_as_many_queries_for_60_people_as_for_3(
     assert queries_of_list(app, owner_client, small) == queries_of_list(
         app, owner_client, large
     )
+
+
+def test_a_search_runs_as_many_queries_for_60_matches_as_for_3(
+    app, owner_client, make_event, owner
+):
+    small, large = make_event(owner_id=owner), make_event(owner_id=owner)
+    add_registrations(app, small.id, *["confirmed"] * 3)
+    add_registrations(app, large.id, *["confirmed"] * 60)
+    assert queries_of_list(app, owner_client, small, "?q=reg") == queries_of_list(
+        app, owner_client, large, "?q=reg"
+    )
+
+
+def test_a_search_says_how_many_it_found_on_every_page_and_past_the_last(
+    app, owner_client, owned_event, person
+):
+    add_registrations(app, owned_event.id, *["confirmed"] * 55)
+    person(owned_event, "Ada")
+    second = list_page(owner_client, owned_event, "?q=REG&page=2")
+    assert "55 people found" in second
+    assert len(names_on(second)) == 5
+    beyond = list_page(owner_client, owned_event, "?q=reg&page=4")
+    assert "55 people found" in beyond and "Nobody matches" in beyond
+    nothing = list_page(owner_client, owned_event, "?q=nobody-has-this")
+    assert "0 people found" in nothing and names_on(nothing) == []
 
 
 def action(client, event, registration_id: int, name: str, query: str = "", **fields):

@@ -18,21 +18,21 @@ from flask import Flask, current_app
 
 
 class RenderCache:
-    """A small thread-safe LRU mapping of page keys to rendered HTML."""
+    """A small thread-safe LRU mapping of page keys to rendered HTML, encoded."""
 
     def __init__(self, max_entries: int = 256) -> None:
         self.max_entries = max_entries
-        self._pages: OrderedDict[str, str] = OrderedDict()
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> bytes | None:
         with self._lock:
             html = self._pages.get(key)
             if html is not None:
                 self._pages.move_to_end(key)
             return html
 
-    def put(self, key: str, html: str) -> None:
+    def put(self, key: str, html: bytes) -> None:
         with self._lock:
             self._pages[key] = html
             self._pages.move_to_end(key)

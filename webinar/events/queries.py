@@ -1,6 +1,7 @@
 """The queries behind the public pages, each loading what its page shows in one go."""
 
-from sqlalchemy import Select
+from flask import abort
+from sqlalchemy import Row, Select, bindparam, or_
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -51,24 +52,39 @@ def public_event(slug: str) -> Event:
     )
 
 
-def public_event_row(slug: str) -> Event:
-    """Return a published or cancelled event without its parts (one query), or 404."""
-    return db.one_or_404(
-        db.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-    )
-
-
-def load_event_parts(event: Event) -> None:
-    """Load an event's speakers, materials and topics, one query each."""
-    db.session.execute(
-        db.select(Event)
-        .where(Event.id == event.id)
-        .options(
-            selectinload(Event.speakers),
-            selectinload(Event.materials),
-            selectinload(Event.topics),
+# Built once, and of the table's columns rather than the model's attributes, so
+# that it runs as plain SQL without the ORM's work: the talk page runs it on every
+# request, cached rendering or not.
+_EVENT = Event.__table__
+_PAGE_VERSION = db.select(
+    *(
+        _EVENT.c[name]
+        for name in (
+            "id", "updated_at", "seats_taken", "status", "capacity", "ends_at",
+            "registration_opens_at", "registration_closes_at", "waitlist_enabled",
         )
-    ).scalar_one()
+    )
+).where(
+    _EVENT.c.slug == bindparam("slug"),
+    # Not IN (...): an IN list is expanded at every execution, equalities are compiled once.
+    or_(*(_EVENT.c.status == status for status in PUBLIC_STATUSES)),
+)  # fmt: skip
+
+
+def public_event_version(slug: str) -> Row:
+    """Return what a public talk page's key and registration state need, or 404.
+
+    Plain columns, not an Event: a cached page is answered from this one row,
+    and loading an ORM object would cost more than the rest of the request.
+    It is read on a short connection of its own rather than through the
+    session, whose bookkeeping costs as much again; a page rendered after it
+    is keyed by what the session then loads, so the two never get mixed up.
+    """
+    with db.engine.connect() as connection:
+        row = connection.execute(_PAGE_VERSION, {"slug": slug}).one_or_none()
+    if row is None:
+        abort(404)
+    return row
 
 
 def calendar_feed() -> list[Event]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import calendar
 from ..extensions import db
+from ..models.event import registration_state
 from . import bp, pagecache, queries
 
 # Uploads shown in the page; anything else (PDF, SVG that could carry script,
@@ -45,26 +46,32 @@ def _listing(*, past: bool):
         max_per_page=current_app.config["EVENTS_PER_PAGE"],
     )
     topics, types = queries.filter_choices()
-    return render_template(
-        "events/index.html",
-        page=page,
-        past=past,
-        topics=topics,
-        types=types,
-        topic=topic,
-        event_type=event_type,
+    response = make_response(
+        render_template(
+            "events/index.html",
+            page=page,
+            past=past,
+            topics=topics,
+            types=types,
+            topic=topic,
+            event_type=event_type,
+        )
     )
+    # The ETag is a digest of the page itself, so it changes with anything shown
+    # (a new talk, a seat count, a flashed message); a browser holding the same
+    # page gets a 304 without the body. Revalidate each time: talks move from
+    # upcoming to past without any change in the database.
+    response.add_etag()
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @bp.get("/events/<slug>")
 def detail(slug: str):
     """Show one talk: what it is about, who speaks, when, and how to register."""
-    event = queries.public_event_row(slug)
-    state = event.registration_state()
+    version = queries.public_event_version(slug)
     register_args = campaign_args()
-    key = pagecache.page_key(
-        event.id, event.updated_at, event.seats_taken, state, sorted(register_args.items())
-    )
+    key = page_key(version, register_args)
     if request.if_none_match.contains(key):
         response = current_app.response_class(status=304)
         response.set_etag(key)
@@ -72,27 +79,42 @@ def detail(slug: str):
 
     # A page with a flashed message is for one visitor only: never cached.
     personal = "_flashes" in session
-    html = None if personal else pagecache.cache().get(key)
-    if html is None:
-        queries.load_event_parts(event)
+    # Kept encoded: a cached page goes out as it is.
+    body = None if personal else pagecache.cache().get(key)
+    updated_at = version.updated_at
+    if body is None:
+        event = queries.public_event(slug)
+        # The key of what is rendered: the talk may have changed since the first read.
+        key, updated_at = page_key(event, register_args), event.updated_at
         url = calendar.public_url("events.detail", slug=event.slug)
-        html = render_template(
+        body = render_template(
             "events/detail.html",
             event=event,
-            state=state,
+            state=event.registration_state(),
             canonical_url=url,
             share_links=share_links(event.title, url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
-        )
+        ).encode()
         if not personal:
-            pagecache.cache().put(key, html)
-    response = make_response(html)
+            pagecache.cache().put(key, body)
+    response = current_app.response_class(body, mimetype="text/html")
     response.set_etag(key)
-    response.last_modified = event.updated_at
+    response.last_modified = updated_at
     # Revalidate each time: seats and registration state change without notice.
     response.cache_control.no_cache = True
     return response
+
+
+def page_key(event, register_args: dict[str, str]) -> str:
+    """Return the cache key and ETag of a talk page: its row, seats, state and campaign."""
+    return pagecache.page_key(
+        event.id,
+        event.updated_at,
+        event.seats_taken,
+        registration_state(event),
+        sorted(register_args.items()),
+    )
 
 
 def share_links(title: str, url: str) -> list[tuple[str, str]]:
@@ -114,7 +136,9 @@ def campaign_args() -> dict[str, str]:
     The form keeps the campaign (utm_*) and the page that sent the visitor;
     by the time they reach the form, their browser's referrer is our own page.
     """
-    args = {name: request.args[name][:200] for name in CAMPAIGN_ARGS if request.args.get(name)}
+    args: dict[str, str] = {}
+    if request.query_string:
+        args = {name: request.args[name][:200] for name in CAMPAIGN_ARGS if request.args.get(name)}
     referrer = request.referrer or ""
     if referrer and not referrer.startswith(current_app.config["PUBLIC_URL"]):
         args["ref"] = referrer[:500]

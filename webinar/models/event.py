@@ -123,18 +123,28 @@ class Event(db.Model):
         "full" (full, no waiting list), "not_open_yet", "closed", "ended",
         "cancelled", "draft".
         """
-        now = now or utcnow()
-        if self.status != "published":
-            return self.status
-        if self.has_ended(now):
-            return "ended"
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_open_yet"
-        if self.registration_closes_at and now >= self.registration_closes_at:
-            return "closed"
-        if self.seats_left == 0:
-            return "waitlist" if self.waitlist_enabled else "full"
-        return "open"
+        return registration_state(self, now)
+
+
+def registration_state(row, now: datetime | None = None) -> str:
+    """Return Event.registration_state() of an event or of a row of its columns.
+
+    The row needs status, ends_at, registration_opens_at, registration_closes_at,
+    capacity, seats_taken and waitlist_enabled: the talk page reads only those
+    to decide whether its cached rendering still holds.
+    """
+    now = now or utcnow()
+    if row.status != "published":
+        return row.status
+    if now >= row.ends_at:
+        return "ended"
+    if row.registration_opens_at and now < row.registration_opens_at:
+        return "not_open_yet"
+    if row.registration_closes_at and now >= row.registration_closes_at:
+        return "closed"
+    if row.capacity is not None and row.seats_taken >= row.capacity:
+        return "waitlist" if row.waitlist_enabled else "full"
+    return "open"
 
 
 @sa_event.listens_for(Session, "before_flush")

@@ -6,10 +6,11 @@ streamed), so both always show the same people.
 At 100,000 registrations an event's rows are found through indexes on
 (event_id, created_at, id) and (event_id, last_name, first_name, id), so
 sorting and paging read the index in order. A search is a case-insensitive
-substring match (LIKE on lower()), which no B-tree index can serve: it scans
-that one event's rows, which stays in the tens of milliseconds at 100,000
-rows on SQLite and PostgreSQL. A trigram index (pg_trgm) would be the next
-step on PostgreSQL, at the price of an extension to install.
+substring match (LIKE), which no B-tree index can serve: it scans that one
+event's rows once, counting the matches in the same pass, which stays in the
+tens of milliseconds at 100,000 rows on SQLite and PostgreSQL. A trigram
+index (pg_trgm) would be the next step on PostgreSQL, at the price of an
+extension to install.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
 from ..extensions import db
@@ -74,6 +76,10 @@ class ListParams:
 
 
 def _contains(column: ColumnElement, text: str) -> ColumnElement:
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite's LIKE ignores the case of ASCII letters, the only ones its
+        # lower() changes: the same matches without a function call per row.
+        return column.contains(text, autoescape=True)
     return func.lower(column).contains(text, autoescape=True)
 
 
@@ -104,6 +110,52 @@ def ordering(params: ListParams) -> list[ColumnElement]:
 def registrations_query(event_id: int, params: ListParams) -> Select:
     """Return the query of the registrations the list shows, in its order."""
     return db.select(Registration).where(*matching(event_id, params)).order_by(*ordering(params))
+
+
+class SearchPagination(Pagination):
+    """A page of a searched list, its total counted by the same query that finds its rows.
+
+    A substring search reads every registration of the event, so counting the
+    matches in a second query would read them all twice; count(*) OVER () counts
+    them in the one pass. That pass keeps only ids, so the database sorts and
+    counts narrow rows; the page's 50 registrations are then read by id.
+    """
+
+    def _query_items(self) -> list[Registration]:
+        select = self._query_args["select"]
+        rows = db.session.execute(
+            select.with_only_columns(Registration.id, func.count().over())
+            .limit(self.per_page)
+            .offset(self._query_offset)
+        ).all()
+        # No row: nothing matches (on the first page) or the page is past the last.
+        self._total = rows[0][1] if rows else (0 if self.page == 1 else None)
+        ids = [row[0] for row in rows]
+        if not ids:
+            return []
+        found = {
+            registration.id: registration
+            for registration in db.session.scalars(
+                db.select(Registration).where(Registration.id.in_(ids))
+            )
+        }
+        return [found[registration_id] for registration_id in ids]
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        select = self._query_args["select"].order_by(None).subquery()
+        return db.session.execute(db.select(func.count()).select_from(select)).scalar_one()
+
+
+def list_page(event_id: int, params: ListParams) -> Pagination:
+    """Return the page of the list the parameters ask for (beyond the last: empty)."""
+    query = registrations_query(event_id, params)
+    if params.q:
+        return SearchPagination(page=params.page, per_page=PER_PAGE, error_out=False, select=query)
+    # Without a search, the page reads the index in order and stops after its rows,
+    # and the count reads only the index: two queries are cheaper than one here.
+    return db.paginate(query, page=params.page, per_page=PER_PAGE, error_out=False)
 
 
 def worst_email_state() -> ColumnElement:

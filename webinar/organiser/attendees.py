@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models import Event, Registration
 from . import bp
 from .access import get_managed_event_or_404
-from .attendee_list import PER_PAGE, ListParams, email_states, local_moment, registrations_query
+from .attendee_list import ListParams, email_states, list_page, local_moment
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -15,10 +15,7 @@ def attendees(event_id: int):
     """List the people registered for an event: searched, filtered, sorted, 50 a page."""
     event = get_managed_event_or_404(event_id)
     params = ListParams.from_args(request.args)
-    page = db.paginate(
-        registrations_query(event.id, params), page=params.page, per_page=PER_PAGE,
-        error_out=False,
-    )  # fmt: skip
+    page = list_page(event.id, params)
     states = email_states([registration.id for registration in page.items])
     return render_template(
         "organiser/attendees.html",
@@ -95,9 +92,7 @@ def resend_confirmation(event_id: int, registration_id: int):
     return back_to_list(event)
 
 
-@bp.route(
-    "/events/<int:event_id>/attendees/<int:registration_id>/erase", methods=["GET", "POST"]
-)
+@bp.route("/events/<int:event_id>/attendees/<int:registration_id>/erase", methods=["GET", "POST"])
 def erase_registration(event_id: int, registration_id: int):
     """Erase one person's details on their request, after a confirmation page."""
     event, registration = target(event_id, registration_id)

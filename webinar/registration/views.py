@@ -64,18 +64,21 @@ def private(response: Response | str, status: int = 200) -> Response:
 @limiter.limit(registration_rate_limit, methods=["POST"])
 def register(slug: str):
     """Register an attendee for an event."""
+    form = RegistrationForm()
+    # Checked before the first query: on SQLite, a POST's first query takes the
+    # write lock until the commit, and the other workers wait for it meanwhile.
+    submitted = form.validate_on_submit()
     event = public_event(slug)
     state = event.registration_state()
     if state not in FORM_STATES:
         return render_template("registration/unavailable.html", event=event, state=state)
 
-    form = RegistrationForm()
     if request.method == "GET":
         for name in ("utm_source", "utm_medium", "utm_campaign"):
             getattr(form, name).data = request.args.get(name, "")
         form.referrer.data = request.args.get("ref") or request.referrer or ""
 
-    if form.validate_on_submit():
+    if submitted:
         if not form.is_spam():
             data = form.registration_data()
             data["privacy_notice_version"] = current_app.config["PRIVACY_NOTICE_VERSION"]
