@@ -264,23 +264,6 @@ def test_rest_of_the_batch_goes_out_on_a_new_connection_after_a_drop(
     assert len(smtp_server.messages) == 2
 
 
-def test_emails_sent_before_a_drop_are_recorded_as_sent_and_the_rest_wait(
-    smtp_server, app, enqueue, deliver, outbox_row
-):
-    smtp_server.answer("drop", recipient="second@example.org")
-    first = enqueue(recipient="first@example.org")
-    second = enqueue(recipient="second@example.org")
-    third = enqueue(recipient="third@example.org")
-
-    assert deliver() == 1
-
-    sent = outbox_row(first)
-    assert sent.status == "sent" and sent.sent_at is not None and sent.last_error == ""
-    assert (outbox_row(second).status, outbox_row(second).attempts) == ("pending", 1)
-    assert (outbox_row(third).status, outbox_row(third).attempts) == ("pending", 0)
-    assert [m["To"] for m in smtp_server.messages] == ["first@example.org"]
-
-
 def test_after_the_last_attempt_the_email_is_failed(smtp_server, app, enqueue, deliver, outbox_row):
     smtp_server.answer("defer")
     email_id = enqueue(attempts=app.config["OUTBOX_MAX_ATTEMPTS"] - 1)

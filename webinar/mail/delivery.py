@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam
 
 from ..extensions import db
 from ..models import OUTBOX_STATUSES, OutboxEmail, utcnow
@@ -123,12 +122,8 @@ def send_batch(letters: list[Letter]) -> BatchOutcome:
     if not messages:
         return BatchOutcome(0)
 
-    # Sent emails are recorded together when the batch ends (also when it ends
-    # early): one transaction instead of one per email. A worker that dies in
-    # between leaves them in "sending", and they go out again: at least once.
-    sent: list[tuple[Letter, datetime]] = []
+    sent = 0
     with ExitStack() as stack:
-        stack.callback(mark_all_sent, sent)
         try:
             connection = stack.enter_context(smtp.connection())
         except smtp.CONNECTION_ERRORS as error:
@@ -150,10 +145,11 @@ def send_batch(letters: list[Letter]) -> BatchOutcome:
                     retry_later(letter, reason)
                 if not connection.is_open:
                     release(other for other, _ in messages[position + 1 :])
-                    return BatchOutcome(len(sent), interrupted=True)
+                    return BatchOutcome(sent, interrupted=True)
             else:
-                sent.append((letter, utcnow()))
-    return BatchOutcome(len(sent))
+                mark_sent(letter)
+                sent += 1
+    return BatchOutcome(sent)
 
 
 def write_to_mailbox(letters: list[Letter]) -> int:
@@ -191,35 +187,6 @@ def backoff(attempts: int) -> timedelta:
 def mark_sent(letter: Letter) -> None:
     """Record that the email left."""
     _settle(letter, status="sent", sent_at=utcnow(), last_error="")
-
-
-_SETTLE_SENT = (
-    OutboxEmail.__table__.update()
-    .where(
-        OutboxEmail.__table__.c.id == bindparam("letter_id"),
-        OutboxEmail.__table__.c.status == "sending",
-        OutboxEmail.__table__.c.claimed_at == bindparam("letter_claimed_at"),
-    )
-    .values(status="sent", sent_at=bindparam("letter_sent_at"), last_error="")
-)
-
-
-def mark_all_sent(sent: list[tuple[Letter, datetime]]) -> None:
-    """Record that these emails left, each at its time, in one transaction.
-
-    As mark_sent() does for one: an email meanwhile released as stuck and
-    claimed again is left to its new claimer.
-    """
-    if not sent:
-        return
-    db.session.execute(
-        _SETTLE_SENT,
-        [
-            {"letter_id": letter.id, "letter_claimed_at": letter.claimed_at, "letter_sent_at": at}
-            for letter, at in sent
-        ],
-    )
-    db.session.commit()
 
 
 def mark_failed(letter: Letter, reason: str) -> None:
