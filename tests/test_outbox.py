@@ -10,6 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from outbox_helpers import add_email
 
 from webinar.calendar import calendar_file, public_vevent
 from webinar.extensions import db
@@ -25,18 +26,13 @@ def enqueue(app):
     def enqueue(**fields) -> int:
         number = next(counter)
         values = {
-            "kind": "confirmation",
             "recipient": f"person{number}@example.org",
             "subject": f"You are registered ({number})",
             "text_body": f"Hello {number}, see you at the talk.",
             "html_body": f"<p>Hello {number}, see you at the <b>talk</b>.</p>",
         }
         values.update(fields)
-        with app.app_context():
-            row = OutboxEmail(**values)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
+        return add_email(app, **values)
 
     return enqueue
 

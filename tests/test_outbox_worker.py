@@ -10,26 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from outbox_helpers import add_email
 
 from webinar import ROOT, create_app
 from webinar.extensions import db
 from webinar.models import OutboxEmail
-
-
-def add_email(app, **fields) -> int:
-    """Insert a pending outbox email due now and return its id."""
-    values = {
-        "kind": "confirmation",
-        "recipient": "ann@example.org",
-        "subject": "Registered",
-        "text_body": "Hello",
-    }
-    values.update(fields)
-    with app.app_context():
-        row = OutboxEmail(**values)
-        db.session.add(row)
-        db.session.commit()
-        return row.id
 
 
 def wait_for(condition, seconds: float = 10) -> bool:
