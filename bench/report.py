@@ -23,31 +23,28 @@ COLUMNS = [
 SECTIONS = {"http": "HTTP, {}", "scale": "Scale, {} (in-process)", "outbox": "Outbox, {}"}
 
 
-def skipped_backend(part: str, backend: str, reason: str) -> dict:
-    """Return the row that says a whole part did not run on a backend."""
+def whole_part(part: str, backend: str, verdict: str, note: str) -> dict:
+    """Return the row that says what became of a whole part on a backend."""
     return {
         "section": SECTIONS[part].format(backend),
         "measure": "all",
         "result": "",
         "ratio": "",
         "target": "",
-        "verdict": "skipped",
-        "note": reason,
+        "verdict": verdict,
+        "note": note,
     }
+
+
+def skipped_backend(part: str, backend: str, reason: str) -> dict:
+    """Return the row that says a whole part did not run on a backend."""
+    return whole_part(part, backend, "skipped", reason)
 
 
 def failed_part(part: str, backend: str, error: Exception) -> dict:
     """Return the row that says a part stopped on an error (the traceback is printed above)."""
     message = str(error).splitlines()[0] if str(error) else ""
-    return {
-        "section": SECTIONS[part].format(backend),
-        "measure": "all",
-        "result": "",
-        "ratio": "",
-        "target": "",
-        "verdict": "ERROR",
-        "note": f"{type(error).__name__}: {message}"[:200],
-    }
+    return whole_part(part, backend, "ERROR", f"{type(error).__name__}: {message}"[:200])
 
 
 def machine() -> str:
