@@ -73,10 +73,11 @@ class _SMTPHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         mode = self.server.mode_for(address)
+        # Answers quote the address, as real servers (Postfix, Exim) do.
         if mode == "refuse":
-            return "550 5.1.1 No such mailbox here"
+            return f"550 5.1.1 <{address}>: No such mailbox here"
         if mode == "defer":
-            return "451 4.7.1 Greylisted, try again later"
+            return f"451 4.7.1 <{address}>: Greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -70,6 +70,10 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Webinar <no-reply@localhost>"
 MAIL_TIMEOUT = 10  # seconds; SMTP socket timeout of the outbox worker
+# Print the SMTP dialogue on stderr. Off unless set: it shows addresses and
+# the personal and join links of every email (Flask-Mail would otherwise
+# turn it on in debug mode).
+MAIL_DEBUG = False
 
 # Rate limits (Flask-Limiter); use redis://host:6379 in production.
 RATELIMIT_STORAGE_URI = "memory://"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from types import TracebackType
 
@@ -64,17 +65,34 @@ def connection() -> TimeoutConnection:
     return TimeoutConnection(mail, current_app.config["MAIL_TIMEOUT"])
 
 
+# An email address, with or without its angle brackets.
+ADDRESS = re.compile(r"<?[^\s<>()\[\]@,;:\"']+@[^\s<>()\[\],;:\"']+>?")
+
+
 def explain(error: Exception) -> tuple[str, bool]:
     """Return a readable reason for a failed send and whether the failure is permanent.
 
     Only a 5xx answer about this message (its sender, recipient or content)
     is permanent; everything else, 4xx answers included, may pass later.
+    The reason names no email address: it is stored with the email and
+    logged, and servers quote the address they refuse ("<ann@example.org>:
+    Recipient address rejected").
     """
+    reason, permanent = _explain(error)
+    return without_addresses(reason), permanent
+
+
+def without_addresses(text: str) -> str:
+    """Return text with every email address in it replaced by "[address]"."""
+    return ADDRESS.sub("[address]", text)
+
+
+def _explain(error: Exception) -> tuple[str, bool]:
     if isinstance(error, BadHeaderError):
         return "a header contains a line break (possible header injection)", True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        address, (code, text) = next(iter(error.recipients.items()))
-        return f"{code} {_text(text)} (recipient {address})", 500 <= code < 600
+        _address, (code, text) = next(iter(error.recipients.items()))
+        return f"{code} {_text(text)} (the recipient was refused)", 500 <= code < 600
     if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
         return f"{error.smtp_code} {_text(error.smtp_error)}", 500 <= error.smtp_code < 600
     if isinstance(error, smtplib.SMTPResponseException):
