@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export FLASK_APP := app
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean dev-config
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,20 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # A development secret of this machine's own, made once and kept in instance/.
 instance/config.py:
+	mkdir -p instance
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY = " + repr(secrets.token_hex(32)))' > $@
+
+# DEVELOPMENT = True makes this checkout a development one for every flask
+# command, so a second terminal can run the README's commands. A file made by
+# an older `make run` gets the line added and keeps its secret.
+dev-config: instance/config.py
+	@grep -qs '^DEVELOPMENT *=' $< || printf '%s\n' '' \
+		'# A development checkout: flask commands allow http://127.0.0.1 links.' \
+		'DEVELOPMENT = True' >> $<
 
 # Debug mode: the development settings (http://127.0.0.1 links) are allowed.
 run: export FLASK_DEBUG := 1
-run: $(VENV)/.installed instance/config.py
+run: $(VENV)/.installed dev-config
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	FLASK_OUTBOX_THREAD=true $(BIN)/flask run --debug --host $(HOST) --port $(PORT)

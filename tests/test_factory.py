@@ -5,6 +5,15 @@ import pytest
 from webinar import create_app
 
 
+@pytest.fixture(autouse=True)
+def empty_instance_folder(monkeypatch, tmp_path):
+    """Read no instance/config.py but the test's own: `make run` writes one into the checkout."""
+    import webinar
+
+    monkeypatch.setattr(webinar, "ROOT", tmp_path)
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+
+
 def test_testing_config_is_used(app):
     assert app.testing
     assert app.config["PUBLIC_URL"] == "http://webinar.test"
@@ -36,6 +45,18 @@ def test_debug_without_secret_key_starts_with_a_random_one(monkeypatch, tmp_path
     assert len(app.config["SECRET_KEY"]) == 64
 
 
+def test_a_development_checkout_starts_with_development_settings(monkeypatch, tmp_path):
+    """DEVELOPMENT = True, as `make run` writes it: no refusal, and a cookie for http."""
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.sqlite3")
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text("SECRET_KEY = 'a'\nDEVELOPMENT = True\n")
+    app = create_app()
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
 def test_session_cookie_is_secure_outside_debug_and_testing(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_SECRET_KEY", "a-production-secret")
     monkeypatch.setenv("FLASK_PUBLIC_URL", "https://talks.example.org")
@@ -60,10 +81,7 @@ def test_migrations_match_the_models(app):
 
 def test_instance_config_file_is_read(monkeypatch, tmp_path):
     """instance/config.py (here, a temporary instance folder) overrides the defaults."""
-    import webinar
-
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    monkeypatch.setattr(webinar, "ROOT", tmp_path)
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "config.py").write_text(
         "SECRET_KEY = 'from-the-instance-folder'\nPUBLIC_URL = 'https://talks.example.org'\n"

@@ -1,11 +1,11 @@
 """Production settings: what the app refuses to start with, `flask check`, proxies and hosts."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from process_helpers import free_port, terminal_environment
 
 from webinar import create_app
 from webinar.checks import ConfigurationError
@@ -64,19 +64,43 @@ def test_debug_mode_of_the_flask_command_allows_development_settings(tmp_path, m
     assert app.debug
 
 
+def test_a_development_checkout_allows_development_settings_for_every_command(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    app = production_app(tmp_path, DEVELOPMENT=True, PUBLIC_URL="http://127.0.0.1:5000")
+    assert not app.debug
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # plain http://127.0.0.1
+
+
+def test_a_wsgi_server_refuses_development_settings_even_in_a_development_checkout(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SERVER_SOFTWARE", "gunicorn/23.0.0")
+    with pytest.raises(ConfigurationError, match="is not an https URL"):
+        production_app(tmp_path, DEVELOPMENT=True, PUBLIC_URL="http://127.0.0.1:5000")
+
+
 def test_the_refusal_lists_every_problem_at_once(tmp_path):
     with pytest.raises(ConfigurationError) as refused:
         production_app(tmp_path, SECRET_KEY="changeme", PUBLIC_URL="http://127.0.0.1:5000")
     assert [problem.setting for problem in refused.value.problems] == ["SECRET_KEY", "PUBLIC_URL"]
 
 
-def flask_check(tmp_path, **environment):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
-    env.pop("SERVER_SOFTWARE", None)
-    env.update(FLASK_SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/c.sqlite3", **environment)
+def production_environment(tmp_path, **environment) -> dict[str, str]:
+    """Return the environment of a production process, whatever the checkout's instance/ says."""
+    settings = {
+        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.sqlite3",
+        "FLASK_DEVELOPMENT": "false",  # `make run` may have marked this checkout
+    }
+    return terminal_environment(**{**settings, **environment})
+
+
+def flask_check(tmp_path, *command, **environment):
     return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "flask", "--app", "app", *(command or ["check"])],
+        cwd=ROOT, env=production_environment(tmp_path, **environment),
+        capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
 
@@ -107,6 +131,45 @@ def test_flask_check_in_debug_mode_says_what_production_would_refuse(tmp_path):
     done = flask_check(tmp_path, FLASK_DEBUG="1", FLASK_SECRET_KEY="dev")
     assert done.returncode == 1
     assert "error: DEBUG is on" in done.stdout
+
+
+def test_flask_check_in_a_development_checkout_reports_and_warns_about_it(tmp_path):
+    done = flask_check(tmp_path, FLASK_DEVELOPMENT="true")
+    assert done.returncode == 1, done.stderr
+    assert "error: PUBLIC_URL 'http://127.0.0.1:5000' is not an https URL" in done.stdout
+    assert "warning: DEVELOPMENT is on" in done.stdout
+
+
+def test_a_production_flask_command_refuses_in_one_paragraph_without_a_traceback(tmp_path):
+    done = flask_check(
+        tmp_path, "outbox", "work",
+        FLASK_SECRET_KEY=GOOD["SECRET_KEY"], FLASK_PUBLIC_URL="http://talks.example.org",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("Error: The app refuses to start in production")
+    assert "PUBLIC_URL 'http://talks.example.org' is not an https URL" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_gunicorn_refuses_an_http_public_url_in_one_paragraph_without_a_traceback(tmp_path):
+    # DEVELOPMENT = True, as in a checkout prepared by `make run`: gunicorn still refuses.
+    env = production_environment(
+        tmp_path, FLASK_SECRET_KEY=GOOD["SECRET_KEY"],
+        FLASK_PUBLIC_URL="http://talks.example.org", FLASK_DEVELOPMENT="true",
+    )  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{free_port()}", "app:app"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stderr  # gunicorn's "App failed to load": no restarts
+    assert "Traceback" not in done.stderr
+    assert "Reason: App failed to load." in done.stderr
+    paragraph = (
+        "The app refuses to start in production with these settings:\n"
+        "  - PUBLIC_URL 'http://talks.example.org' is not an https URL; "
+    )
+    assert done.stderr.count(paragraph) == 1, done.stderr
 
 
 def test_a_host_outside_trusted_hosts_gets_a_plain_bad_request(tmp_path):

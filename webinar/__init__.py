@@ -47,17 +47,19 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     for key, folder in (("UPLOAD_FOLDER", "uploads"), ("MAILBOX_FOLDER", "mailbox")):
         app.config[key] = app.config[key] or str(Path(app.instance_path) / folder)
-    if app.debug or app.testing:
-        app.config["SESSION_COOKIE_SECURE"] = False
 
     from .checks import is_development, refuse_unsafe_production
 
-    if not app.config["SECRET_KEY"] and is_development(app.testing, app.debug):
-        import secrets
+    if is_development(app):
+        # Development serves plain http://127.0.0.1, where a Secure cookie is never sent back.
+        app.config["SESSION_COOKIE_SECURE"] = False
+        if not app.config["SECRET_KEY"]:
+            import secrets
 
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
-        app.logger.warning("No SECRET_KEY set: using a random one (sessions end on restart).")
-    # Outside tests and debug mode: no development secret, no debug, a real PUBLIC_URL.
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
+            app.logger.warning("No SECRET_KEY set: using a random one (sessions end on restart).")
+    # Outside tests, debug mode and a development checkout: no development
+    # secret, no debug, a real PUBLIC_URL.
     refuse_unsafe_production(app)
 
 

@@ -1,15 +1,18 @@
 """Checks of the settings: what production refuses to start with, and `flask check`.
 
-"Production" is any start that is neither testing nor debug mode. Debug mode
-counts as development only under the Flask command (`flask run --debug`):
-a WSGI server such as gunicorn announces itself in SERVER_SOFTWARE, and debug
-mode under it is a production mistake.
+"Production" is any start that is not testing, not debug mode and not a
+development checkout (DEVELOPMENT = True, which `make run` writes into
+instance/config.py). Debug mode and DEVELOPMENT count only under the Flask
+command (`flask run --debug`, `flask organiser ...`): a WSGI server such as
+gunicorn announces itself in SERVER_SOFTWARE and serves for real, so it always
+checks the settings, and debug mode under it is a production mistake.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -39,8 +42,16 @@ class Problem:
         return self.message
 
 
-class ConfigurationError(RuntimeError):
-    """The settings are not safe for production; `problems` says which and why."""
+class ConfigurationError(click.ClickException, RuntimeError):
+    """The settings are not safe for production; `problems` says which and why.
+
+    A flask command shows it as an error message (no traceback) and exits
+    with status 1; under a WSGI server, app.py calls `exit()`.
+    """
+
+    # gunicorn stops when a worker exits with 4 ("App failed to load"); any
+    # other status makes it start the worker again, and again.
+    WSGI_EXIT_STATUS = 4
 
     def __init__(self, problems: list[Problem], config=None):
         self.problems = problems
@@ -48,8 +59,15 @@ class ConfigurationError(RuntimeError):
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(
             "The app refuses to start in production with these settings:\n"
-            f"{lines}\n(`flask --app app check` lists every problem.)"
+            f"{lines}\n"
+            "`flask --app app check` lists every problem. For development, "
+            "`make run` prepares this checkout (DEVELOPMENT = True in instance/config.py)."
         )
+
+    def exit(self) -> None:
+        """End the process with the reasons on stderr, without a traceback."""
+        print(self.message, file=sys.stderr, flush=True)
+        raise SystemExit(self.WSGI_EXIT_STATUS)
 
 
 def served_by_wsgi_server() -> bool:
@@ -57,9 +75,13 @@ def served_by_wsgi_server() -> bool:
     return bool(os.environ.get("SERVER_SOFTWARE"))
 
 
-def is_development(testing: bool, debug: bool) -> bool:
-    """Say whether unsafe settings are allowed: tests, or debug mode outside a WSGI server."""
-    return testing or (debug and not served_by_wsgi_server())
+def is_development(app) -> bool:
+    """Say whether unsafe settings are allowed: tests, or debug or DEVELOPMENT under flask."""
+    if app.testing:
+        return True
+    if served_by_wsgi_server():
+        return False
+    return bool(app.debug or app.config.get("DEVELOPMENT"))
 
 
 def fatal_problems(config) -> list[Problem]:
@@ -134,6 +156,11 @@ def advice(config) -> list[Problem]:
             ("RATELIMIT_STORAGE_URI", "is memory://: each process counts on its own; "
              "use redis:// with more than one process.")
         )  # fmt: skip
+    if config.get("DEVELOPMENT"):
+        warnings.append(
+            ("DEVELOPMENT", "is on: flask commands accept development settings; "
+             "remove it from instance/config.py in production.")
+        )  # fmt: skip
     if not config.get("HSTS_MAX_AGE"):
         warnings.append(("HSTS_MAX_AGE", "is 0: browsers are not told to keep to HTTPS."))
     return [Problem(name, f"{name} {message}", fatal=False) for name, message in warnings]
@@ -149,7 +176,7 @@ def _host_matches(host: str, pattern: str) -> bool:
 
 def refuse_unsafe_production(app) -> None:
     """Raise ConfigurationError when a production start has fatal problems."""
-    if is_development(app.testing, app.debug):
+    if is_development(app):
         return
     problems = fatal_problems(app.config)
     if problems:

@@ -8,6 +8,13 @@ The README lists every setting.
 # Required outside debug and testing: there is deliberately no usable default.
 SECRET_KEY = None
 
+# A development checkout: every flask command (organiser, outbox, privacy,
+# ...) accepts the development settings, such as http://127.0.0.1 links,
+# as debug mode does. `make run` writes DEVELOPMENT = True into
+# instance/config.py. A WSGI server (gunicorn) ignores it and always refuses
+# unsafe settings; `flask check` warns when it is on.
+DEVELOPMENT = False
+
 # None means SQLite at instance/webinar.sqlite3 (filled in by the factory).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
