@@ -45,6 +45,7 @@ def build_app(folder: Path):
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAILBOX_FOLDER": str(folder / "mailbox"),
             "RATELIMIT_ENABLED": False,
+            "DEVELOPMENT": True,  # served on http://127.0.0.1
         }
     )
     password = secrets.token_urlsafe(16)
