@@ -2,9 +2,9 @@
 
 The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed) more than
-EMAIL_BODY_RETENTION_DAYS ago, and deletes the development mailbox's .eml
-files as old. It runs from `flask privacy purge` and once a day from the outbox loop;
-it logs counts, never who.
+EMAIL_BODY_RETENTION_DAYS ago, and deletes the .eml files of the development
+mailbox as old. It runs from `flask privacy purge` and once a day from the
+outbox loop; it logs counts, never who.
 """
 
 from __future__ import annotations
