@@ -28,7 +28,7 @@ def test_personal_page_shows_the_talk_status_and_join_link(app, client, make_eve
     html = client.get(f"/registrations/{token}").data.decode()
     assert event.title in html
     assert "Your seat is confirmed, Grace." in html
-    assert f'href="/join/{token}"' in html
+    assert f'href="/join/{registration(app, token).join_token}"' in html
     assert f'href="/registrations/{token}.ics"' in html
     assert JOIN_URL not in html
 
@@ -58,7 +58,7 @@ def test_calendar_file_has_a_stable_uid_utc_times_and_the_join_link(app, client,
     response = client.get(f"/registrations/{token}.ics")
     assert response.mimetype == "text/calendar"
     [vevent] = Calendar.from_ical(response.data).walk("VEVENT")
-    join_link = f"http://webinar.test/join/{token}"
+    join_link = f"http://webinar.test/join/{registration(app, token).join_token}"
     assert join_link in str(vevent["DESCRIPTION"])
     assert str(vevent["URL"]) == join_link
     assert vevent.decoded("DTSTART") == event.starts_at

@@ -71,7 +71,10 @@ def test_flask_privacy_purge_prints_the_counts(app, runner, clock, talk):
     clock.set(TALK_END)
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
-    assert "Anonymised 1 registrations; deleted the bodies of 0 sent emails." in result.output
+    assert (
+        "Anonymised 1 registrations; deleted the bodies of 0 sent or failed emails"
+        " and 0 old files of the mailbox folder." in result.output
+    )
     assert anonymised(app) == [True]
 
 

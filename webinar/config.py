@@ -50,7 +50,8 @@ PRIVACY_NOTICE_VERSION = "1"
 
 # Retention (`flask privacy purge`, also run daily by the outbox worker):
 # registrations are anonymised this many days after their talk ended, and
-# the bodies of sent emails are deleted after EMAIL_BODY_RETENTION_DAYS.
+# the bodies of sent and failed emails, and the .eml files of the mailbox
+# folder, are deleted after EMAIL_BODY_RETENTION_DAYS.
 RETENTION_DAYS = 180
 EMAIL_BODY_RETENTION_DAYS = 30
 

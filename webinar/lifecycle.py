@@ -104,6 +104,7 @@ def sample_registration(event: Event, *, joined: bool = False, status: str = "co
         id=0,
         event=event,
         token="preview",
+        join_token="preview",
         first_name="[first name]",
         last_name="[last name]",
         email="",

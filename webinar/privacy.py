@@ -1,16 +1,19 @@
 """Privacy by default: the retention purge and a person's own copy of their data.
 
-The purge anonymises registrations RETENTION_DAYS after their event ended
-and empties the bodies of emails sent more than EMAIL_BODY_RETENTION_DAYS
-ago. It runs from `flask privacy purge` and once a day from the outbox loop;
-it logs counts, never who.
+The purge anonymises registrations RETENTION_DAYS after their event ended,
+empties the bodies of emails sent (or failed) more than
+EMAIL_BODY_RETENTION_DAYS ago, and deletes the .eml files of the development
+mailbox as old. It runs from `flask privacy purge` and once a day from the
+outbox loop; it logs counts, never who.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -33,10 +36,14 @@ CHUNK = 500
 class PurgeResult:
     registrations: int
     email_bodies: int
+    mailbox_files: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
-    """Anonymise registrations past retention and empty old email bodies; commit; return counts."""
+    """Anonymise registrations past retention, empty old email bodies and mailbox files; commit.
+
+    Return the counts.
+    """
     now = now or utcnow()
     config = current_app.config
     ended_before = now - timedelta(days=config["RETENTION_DAYS"])
@@ -52,9 +59,16 @@ def purge(now: datetime | None = None) -> PurgeResult:
         anonymise_registrations(expired[start : start + CHUNK], now)
 
     sent_before = now - timedelta(days=config["EMAIL_BODY_RETENTION_DAYS"])
+    # A failed email's last try is when it was last claimed.
+    failed_before = sa.func.coalesce(OutboxEmail.claimed_at, OutboxEmail.created_at) <= sent_before
     bodies = db.session.execute(
         sa.update(OutboxEmail)
-        .where(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before)
+        .where(
+            sa.or_(
+                sa.and_(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before),
+                sa.and_(OutboxEmail.status == "failed", failed_before),
+            )
+        )
         .where(
             sa.or_(
                 OutboxEmail.text_body != "",
@@ -66,13 +80,40 @@ def purge(now: datetime | None = None) -> PurgeResult:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
-    result = PurgeResult(registrations=len(expired), email_bodies=bodies)
+    result = PurgeResult(
+        registrations=len(expired),
+        email_bodies=bodies,
+        mailbox_files=purge_mailbox(sent_before),
+    )
     logger.info(
-        "Retention purge: %d registrations anonymised, %d email bodies deleted",
+        "Retention purge: %d registrations anonymised, %d email bodies deleted, "
+        "%d old files deleted from the mailbox folder",
         result.registrations,
         result.email_bodies,
+        result.mailbox_files,
     )
     return result
+
+
+def purge_mailbox(written_before: datetime) -> int:
+    """Delete the .eml files of the development mailbox written before a moment; return how many.
+
+    They hold whole emails (addresses, personal links), so they last no
+    longer than the bodies kept in the outbox.
+    """
+    folder = Path(current_app.config["MAILBOX_FOLDER"])
+    if not folder.is_dir():
+        return 0
+    deleted = 0
+    for path in folder.glob("*.eml"):
+        try:
+            if path.is_file() and path.stat().st_mtime <= written_before.timestamp():
+                path.unlink()
+                deleted += 1
+        except OSError as error:
+            # A file removed meanwhile or not ours to delete: the next purge tries again.
+            logger.warning("Could not delete an old mailbox file: %s", error.strerror)
+    return deleted
 
 
 def anonymise_registrations(ids: list[int], now: datetime) -> None:
@@ -93,6 +134,11 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
             anonymised_at=now,
         )
         .execution_options(synchronize_session=False)
+    )
+    # A new join secret for each, never sent anywhere: old join links stop working.
+    db.session.execute(
+        sa.update(Registration),
+        [{"id": row_id, "join_token": secrets.token_urlsafe(32)} for row_id in ids],
     )
     db.session.execute(
         sa.delete(OutboxEmail)
@@ -197,5 +243,6 @@ def purge_command() -> None:
     result = purge()
     click.echo(
         f"Anonymised {result.registrations} registrations; "
-        f"deleted the bodies of {result.email_bodies} sent emails."
+        f"deleted the bodies of {result.email_bodies} sent or failed emails "
+        f"and {result.mailbox_files} old files of the mailbox folder."
     )

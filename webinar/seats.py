@@ -27,7 +27,8 @@ CLOSED = "closed"
 # Registration states of an event in which a registration may be attempted.
 _ACCEPTING = ("open", "waitlist")
 
-# Fields of a registration that name a person; anonymise() blanks them.
+# Fields of a registration that name a person or say where they came from;
+# anonymise() blanks them.
 PERSONAL_FIELDS = (
     "first_name",
     "last_name",
@@ -36,6 +37,9 @@ PERSONAL_FIELDS = (
     "country",
     "job_title",
     "attendee_timezone",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
     "referrer",
 )
 
@@ -92,6 +96,8 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
     registration = Registration(
         event=event,
         token=secrets.token_urlsafe(32),
+        # The join link's own secret: forwarded, it opens the talk and nothing else.
+        join_token=secrets.token_urlsafe(32),
         first_name=data["first_name"],
         last_name=data["last_name"],
         email=data["email"].strip(),
@@ -275,6 +281,8 @@ def anonymise(registration: Registration) -> None:
     registration.marketing_consent = False
     registration.marketing_consent_at = None
     registration.anonymised_at = utcnow()
+    # A new join secret, never sent anywhere: old join links stop working.
+    registration.join_token = secrets.token_urlsafe(32)
     # Unsent emails would go out to a person who asked to be forgotten; sent
     # ones keep only their kind and times.
     db.session.execute(

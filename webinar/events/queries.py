@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Event, Topic, utcnow
+from ..models.event import event_topic
 
 # What is public: published talks, and cancelled ones so that people who
 # planned to come learn about it. Drafts never leave the organiser's pages.
@@ -29,7 +30,15 @@ def listing(*, past: bool, topic: str | None = None, event_type: str | None = No
 
 def filter_choices() -> tuple[list[Topic], list[str]]:
     """Return the topics and event types a visitor can filter the list by."""
-    topics = db.session.scalars(db.select(Topic).order_by(Topic.name)).all()
+    # Only topics of published talks: one typed on a draft stays private until then.
+    published = (
+        db.select(event_topic.c.topic_id)
+        .join(Event, Event.id == event_topic.c.event_id)
+        .where(Event.status == "published")
+    )
+    topics = db.session.scalars(
+        db.select(Topic).where(Topic.id.in_(published)).order_by(Topic.name)
+    ).all()
     types = db.session.scalars(
         db.select(Event.event_type)
         .where(Event.status == "published", Event.event_type != "")

@@ -242,7 +242,8 @@ def retry_failed(email_ids: Iterable[int] | None = None) -> int:
     """Put failed emails (all, or those given) back in the queue for a fresh series of tries."""
     statement = (
         db.update(OutboxEmail)
-        .where(OutboxEmail.status == "failed")
+        # One whose body the retention purge emptied would go out blank.
+        .where(OutboxEmail.status == "failed", OutboxEmail.text_body != "")
         .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_at=None)
     )
     if email_ids is not None:

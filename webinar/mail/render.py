@@ -59,12 +59,15 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 def links(registration: Registration) -> dict[str, str | None]:
-    """Return the absolute links of a registration; the join link only for a seat."""
+    """Return the absolute links of a registration; the join link only for a seat.
+
+    The personal link (manage_url) is for the person alone; the join link has
+    a secret of its own, so a forwarded one opens the talk and nothing else.
+    """
     confirmed = registration.status == "confirmed"
     return {
         "manage_url": public_url("registration.manage", token=registration.token),
-        "calendar_url": public_url("registration.calendar", token=registration.token),
-        "join_url": public_url("registration.join", token=registration.token)
+        "join_url": public_url("registration.join", token=registration.join_token)
         if confirmed
         else None,
         "event_url": public_url("events.detail", slug=registration.event.slug),
@@ -139,16 +142,19 @@ def sender_address() -> str:
 
 
 def personal_calendar(registration: Registration, method: str = "PUBLISH") -> bytes:
-    """Return the attendee's own calendar file: with the join link when they hold a seat."""
+    """Return the attendee's own calendar file: with the join link when they hold a seat.
+
+    Never the personal link: calendar entries end up in shared calendars.
+    """
     event = registration.event
     urls = links(registration)
-    url = urls["join_url"] or urls["manage_url"]
+    url = urls["join_url"] or urls["event_url"]
     lines = [event.summary.strip()] if event.summary.strip() else []
     if urls["join_url"]:
         lines.append(f"Join the talk: {urls['join_url']}")
     else:
         lines.append("You are on the waiting list; we will email you if a seat frees up.")
-    lines.append(f"Your registration: {urls['manage_url']}")
+    lines.append(f"About the talk: {urls['event_url']}")
     vevent = make_vevent(
         event, uid=registration_uid(registration), url=url, description="\n\n".join(lines)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, text
@@ -14,11 +15,19 @@ from .types import UTCDateTime, utcnow
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 
 
+def new_secret() -> str:
+    """Return a fresh random, URL-safe secret for a personal or join link."""
+    return secrets.token_urlsafe(32)
+
+
 class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    # The attendee's manage and join link: secrets.token_urlsafe(32).
+    # The attendee's personal link (see, cancel, erase, download): secrets.token_urlsafe(32).
     token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The join link's own secret, which opens the talk and nothing else: a
+    # join link ends up in forwarded emails and shared calendars.
+    join_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_secret)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))

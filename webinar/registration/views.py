@@ -48,7 +48,25 @@ def public_event(slug: str) -> Event:
 
 
 def registration_for(token: str) -> Registration:
+    """Return the registration of a personal link, or 404; a join secret finds nothing."""
     return db.one_or_404(db.select(Registration).where(Registration.token == token))
+
+
+def registration_to_join(token: str) -> Registration:
+    """Return the registration of a join link, or 404.
+
+    Join links sent before they had a secret of their own carry the personal
+    token: they still join, and lead to nothing else from here. An erased
+    registration joins nothing.
+    """
+    registration = db.session.execute(
+        db.select(Registration).where(Registration.join_token == token)
+    ).scalar_one_or_none()
+    if registration is None:
+        registration = registration_for(token)
+    if registration.anonymised_at is not None:
+        abort(404)
+    return registration
 
 
 def private(response: Response | str, status: int = 200) -> Response:
@@ -166,7 +184,7 @@ def confirm_then(token: str, action: str, perform):
 @bp.get("/join/<token>")
 def join(token: str):
     """Send an attendee to the talk while it is on, and note that they joined."""
-    registration = registration_for(token)
+    registration = registration_to_join(token)
     event = registration.event
     now = utcnow()
     opens_at = event.starts_at - JOIN_OPENS_BEFORE
@@ -179,23 +197,25 @@ def join(token: str):
     else:
         reason = None
     if reason:
+        # Only what the link can do: whoever holds it may not be the person registered.
         page = render_template(
             "registration/join.html",
-            registration=registration,
+            status=registration.status,
             event=event,
             reason=reason,
             opens_at=opens_at,
         )
         return private(page)
 
-    join_url = event.join_url
+    # Read before the commit below expires the loaded objects (no second SELECT).
+    join_url, registration_id = event.join_url, registration.id
     # This GET writes. End the read transaction first, so that on SQLite the
     # UPDATE opens a transaction of its own and waits for the write lock
     # instead of failing to upgrade a read.
     db.session.commit()
     db.session.execute(
         sa.update(Registration)
-        .where(Registration.token == token, Registration.status == "confirmed")
+        .where(Registration.id == registration_id, Registration.status == "confirmed")
         .values(joined_at=sa.func.coalesce(Registration.joined_at, now), last_joined_at=now)
         .execution_options(synchronize_session=False)
     )
