@@ -75,6 +75,18 @@ MAIL_TIMEOUT = 10  # seconds; SMTP socket timeout of the outbox worker
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 REGISTRATION_RATE_LIMIT = "10 per minute"
+# Registrations for one talk from one client address (an IPv6 client: its
+# /64), a Flask-Limiter limit string. Past it the form says so and saves
+# nothing. A whole office behind one NAT address shares it: 25 an hour lets
+# a team register together after an internal invitation, while one visitor
+# cannot take more than 25 seats of a talk an hour.
+REGISTRATIONS_PER_CLIENT_PER_TALK = "25 per hour"
+# Emails that public forms cause (confirmation, waiting list, "already
+# registered") to one mailbox per hour, across all talks; the mailbox is the
+# address without case, +tag and, at gmail.com, dots. Past it the
+# registration still stands and its email is held in the outbox, shown to
+# organisers, who can send it by hand. None turns the cap off.
+MAILBOX_EMAILS_PER_HOUR = 5
 # Sign-in: attempts per client address, and the lockout of one account
 # after repeated wrong passwords.
 LOGIN_RATE_LIMIT = "10 per minute"

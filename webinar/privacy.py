@@ -102,7 +102,7 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
     db.session.execute(
         sa.update(OutboxEmail)
         .where(OutboxEmail.registration_id.in_(ids))
-        .values(recipient="", subject="", text_body="", html_body="", ics=None)
+        .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     )
 
