@@ -104,6 +104,13 @@ OUTBOX_RETRY_AFTER = 30  # first retry; doubles on each failure ...
 OUTBOX_RETRY_AFTER_MAX = 3600  # ... up to this
 OUTBOX_STUCK_AFTER = 600  # "sending" for longer than this (a crashed worker): back to pending
 
+# Flask-WTF's extra check over HTTPS that the Referer is this site. Personal
+# pages send no Referer (Referrer-Policy: no-referrer keeps the personal link
+# out of logs), so their forms would fail behind a TLS proxy. Cross-site posts
+# are still refused: each form's CSRF token is tied to the session, whose
+# cookie is SameSite=Lax.
+WTF_CSRF_SSL_STRICT = False
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True
