@@ -159,3 +159,22 @@ def test_a_name_that_is_not_a_name_is_refused_next_to_the_field(
     error = html[html.index(f'<p class="field-error" id="{field}-error">') :]
     assert message in error[: error.index("</p>")]
     assert registrations(app) == [] and emails(app) == []
+
+
+def test_registrations_at_the_same_moment_still_keep_the_mailbox_cap(app, make_event):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from webinar import seats
+
+    app.config.update(MAILBOX_EMAILS_PER_HOUR=3)
+    talks = [make_event() for _ in range(10)]
+
+    def register(number: int) -> None:
+        with app.app_context():
+            seats.register(talks[number], {"first_name": "Vic", "last_name": "Tim",
+                                           "email": f"victim+{number}@example.org"})  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(register, range(10)))
+    statuses = sorted(email.status for email in emails(app))
+    assert statuses == ["held"] * 7 + ["pending"] * 3

@@ -16,7 +16,6 @@ from flask import (
     session,
     url_for,
 )
-
 from limits import parse_many
 
 from .. import seats
