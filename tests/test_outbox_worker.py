@@ -116,8 +116,8 @@ def test_outbox_status_counts_emails_by_state(app, runner):
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[:4] == ["pending  1", "sending  0", "sent     2", "failed   1"]
-    assert lines[4].startswith("Next pending email due at ")
+    assert lines[:5] == ["pending  1", "sending  0", "sent     2", "failed   1", "held     0"]
+    assert lines[5].startswith("Next pending email due at ")
 
 
 def test_outbox_retry_failed_puts_failed_emails_back_in_the_queue(app, runner):

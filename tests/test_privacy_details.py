@@ -159,6 +159,23 @@ def test_the_purge_empties_failed_emails_like_sent_ones(smtp_server, app, client
     assert [e.status for e in emails(app)] == ["failed", "sent", "pending"]
 
 
+def test_the_purge_empties_held_emails_like_failed_ones(app, client, clock, talk):
+    app.config.update(MAILBOX_EMAILS_PER_HOUR=1)
+    event = talk(starts_at=TALK_START + timedelta(days=60), ends_at=TALK_END + timedelta(days=60))
+    register_through_form(client, event.slug, email="someone@example.org")
+    register_through_form(client, event.slug, email="someone+again@example.org")
+    deliver(app)
+    assert [e.status for e in emails(app)] == ["sent", "held"]
+
+    clock.advance(days=31)
+    with app.app_context():
+        from webinar.privacy import purge
+
+        assert purge().email_bodies == 2
+    held = emails(app)[1]
+    assert (held.status, held.text_body, held.html_body, held.ics) == ("held", "", "", None)
+
+
 def age(path: Path, now, days: float) -> None:
     """Date a file `days` before `now`."""
     moment = (now - timedelta(days=days)).timestamp()

@@ -197,3 +197,19 @@ def test_hsts_can_be_turned_off(tmp_path):
     app = production_app(tmp_path, HSTS_MAX_AGE=0)
     response = app.test_client().get("/privacy", base_url="https://talks.example.org")
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_flask_check_warns_when_a_public_site_trusts_no_proxy_for_client_addresses(tmp_path):
+    settings = {
+        "FLASK_SECRET_KEY": GOOD["SECRET_KEY"],
+        "FLASK_PUBLIC_URL": GOOD["PUBLIC_URL"],
+        "FLASK_TRUSTED_HOSTS": '["talks.example.org"]',
+    }
+    warning = "warning: PROXY_FIX_X_FOR is 0 while TRUSTED_HOSTS names a public host"
+    assert warning in flask_check(tmp_path, **settings).stdout
+    behind_proxy = flask_check(tmp_path, **settings, FLASK_PROXY_FIX_X_FOR="1")
+    assert "PROXY_FIX_X_FOR" not in behind_proxy.stdout
+    no_limits = flask_check(tmp_path, **settings, FLASK_RATELIMIT_ENABLED="false")
+    assert "PROXY_FIX_X_FOR" not in no_limits.stdout
+    local = flask_check(tmp_path, **{**settings, "FLASK_TRUSTED_HOSTS": '["localhost"]'})
+    assert "PROXY_FIX_X_FOR" not in local.stdout

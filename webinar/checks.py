@@ -149,7 +149,8 @@ def advice(config) -> list[Problem]:
         warnings.append(("MAIL_SERVER", "is not set: emails only go to the mailbox folder."))
     if not config.get("SESSION_COOKIE_SECURE"):
         warnings.append(("SESSION_COOKIE_SECURE", "is off: the session cookie travels over HTTP."))
-    if config.get("RATELIMIT_ENABLED", True) is False:
+    limits_on = config.get("RATELIMIT_ENABLED", True) is not False
+    if not limits_on:
         warnings.append(("RATELIMIT_ENABLED", "is off: forms have no rate limit."))
     elif str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         warnings.append(
@@ -161,9 +162,24 @@ def advice(config) -> list[Problem]:
             ("DEVELOPMENT", "is on: flask commands accept development settings; "
              "remove it from instance/config.py in production.")
         )  # fmt: skip
+    if limits_on and _behind_a_proxy_unknown(config):
+        warnings.append(
+            ("PROXY_FIX_X_FOR", "is 0 while TRUSTED_HOSTS names a public host: behind a "
+             "reverse proxy every visitor shares the proxy's address, so one client can use "
+             "up everyone's rate limits. Set PROXY_FIX_X_FOR=1 (and PROXY_FIX_X_PROTO=1) "
+             "when one proxy sets X-Forwarded-For.")
+        )  # fmt: skip
     if not config.get("HSTS_MAX_AGE"):
         warnings.append(("HSTS_MAX_AGE", "is 0: browsers are not told to keep to HTTPS."))
     return [Problem(name, f"{name} {message}", fatal=False) for name, message in warnings]
+
+
+def _behind_a_proxy_unknown(config) -> bool:
+    """Say whether the site looks public but no proxy is trusted to name the client."""
+    if int(config.get("PROXY_FIX_X_FOR") or 0):
+        return False
+    hosts = config.get("TRUSTED_HOSTS") or []
+    return any(not is_local_host(name.lstrip(".")) for name in hosts)
 
 
 def _host_matches(host: str, pattern: str) -> bool:

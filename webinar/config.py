@@ -87,6 +87,18 @@ MAIL_DEBUG = False
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 REGISTRATION_RATE_LIMIT = "10 per minute"
+# Registrations for one talk from one client address (an IPv6 client: its
+# /64), a Flask-Limiter limit string. Past it the form says so and saves
+# nothing. A whole office behind one NAT address shares it: 25 an hour lets
+# a team register together after an internal invitation, while one visitor
+# cannot take more than 25 seats of a talk an hour.
+REGISTRATIONS_PER_CLIENT_PER_TALK = "25 per hour"
+# Emails that public forms cause (confirmation, waiting list, "already
+# registered") to one mailbox per hour, across all talks; the mailbox is the
+# address without case, +tag and, at gmail.com, dots. Past it the
+# registration still stands and its email is held in the outbox, shown to
+# organisers, who can send it by hand. None turns the cap off.
+MAILBOX_EMAILS_PER_HOUR = 5
 # Sign-in: attempts per client address, and the lockout of one account
 # after repeated wrong passwords.
 LOGIN_RATE_LIMIT = "10 per minute"
@@ -103,6 +115,13 @@ OUTBOX_MAX_ATTEMPTS = 10  # a transient failure on the last one marks the email 
 OUTBOX_RETRY_AFTER = 30  # first retry; doubles on each failure ...
 OUTBOX_RETRY_AFTER_MAX = 3600  # ... up to this
 OUTBOX_STUCK_AFTER = 600  # "sending" for longer than this (a crashed worker): back to pending
+
+# Flask-WTF's extra check over HTTPS that the Referer is this site. Personal
+# pages send no Referer (Referrer-Policy: no-referrer keeps the personal link
+# out of logs), so their forms would fail behind a TLS proxy. Cross-site posts
+# are still refused: each form's CSRF token is tied to the session, whose
+# cookie is SameSite=Lax.
+WTF_CSRF_SSL_STRICT = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

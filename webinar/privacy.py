@@ -1,7 +1,7 @@
 """Privacy by default: the retention purge and a person's own copy of their data.
 
 The purge anonymises registrations RETENTION_DAYS after their event ended,
-empties the bodies of emails sent (or failed) more than
+empties the bodies of emails sent (or failed, or held) more than
 EMAIL_BODY_RETENTION_DAYS ago, and deletes the .eml files of the development
 mailbox as old. It runs from `flask privacy purge` and once a day from the
 outbox loop; it logs counts, never who.
@@ -59,14 +59,14 @@ def purge(now: datetime | None = None) -> PurgeResult:
         anonymise_registrations(expired[start : start + CHUNK], now)
 
     sent_before = now - timedelta(days=config["EMAIL_BODY_RETENTION_DAYS"])
-    # A failed email's last try is when it was last claimed.
+    # A failed email's last try is when it was last claimed; a held one was never tried.
     failed_before = sa.func.coalesce(OutboxEmail.claimed_at, OutboxEmail.created_at) <= sent_before
     bodies = db.session.execute(
         sa.update(OutboxEmail)
         .where(
             sa.or_(
                 sa.and_(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before),
-                sa.and_(OutboxEmail.status == "failed", failed_before),
+                sa.and_(OutboxEmail.status.in_(("failed", "held")), failed_before),
             )
         )
         .where(
@@ -148,7 +148,7 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
     db.session.execute(
         sa.update(OutboxEmail)
         .where(OutboxEmail.registration_id.in_(ids))
-        .values(recipient="", subject="", text_body="", html_body="", ics=None)
+        .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     )
 

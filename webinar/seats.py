@@ -293,7 +293,7 @@ def anonymise(registration: Registration) -> None:
     db.session.execute(
         sa.update(OutboxEmail)
         .where(OutboxEmail.registration_id == registration.id)
-        .values(recipient="", subject="", text_body="", html_body="", ics=None)
+        .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from ..extensions import db
 from ..models import OutboxEmail, Registration, utcnow
+from .caps import canonical_mailbox, hold, mailbox_is_full
 from .render import render_email
 
 # "Already registered" emails re-send the personal link; one per this period at most.
@@ -24,6 +25,7 @@ def enqueue(kind: str, registration: Registration) -> OutboxEmail:
         kind=kind,
         registration=registration,
         recipient=registration.email,
+        mailbox=canonical_mailbox(registration.email),
         subject=rendered.subject,
         text_body=rendered.text_body,
         html_body=rendered.html_body,
@@ -34,9 +36,19 @@ def enqueue(kind: str, registration: Registration) -> OutboxEmail:
     return email
 
 
+def enqueue_from_form(kind: str, registration: Registration) -> OutboxEmail:
+    """Add an email a public form caused; hold it if its mailbox had enough this hour."""
+    # Counted before the row is added: the query would flush it and count it too.
+    full = mailbox_is_full(canonical_mailbox(registration.email))
+    email = enqueue(kind, registration)
+    if full:
+        hold(email)
+    return email
+
+
 def enqueue_confirmation(registration: Registration) -> OutboxEmail:
     """Tell a new attendee their seat is confirmed, with the join link and calendar file."""
-    return enqueue("confirmation", registration)
+    return enqueue_from_form("confirmation", registration)
 
 
 def enqueue_confirmation_again(registration: Registration) -> OutboxEmail:
@@ -50,7 +62,7 @@ def enqueue_confirmation_again(registration: Registration) -> OutboxEmail:
 
 def enqueue_waitlisted(registration: Registration) -> OutboxEmail:
     """Tell a new registrant they are on the waiting list."""
-    return enqueue("waitlisted", registration)
+    return enqueue_from_form("waitlisted", registration)
 
 
 def enqueue_promoted(registration: Registration) -> OutboxEmail:
@@ -77,5 +89,5 @@ def enqueue_already_registered(registration: Registration) -> bool:
     ).scalar_one_or_none()
     if recent is not None:
         return False
-    enqueue("already_registered", registration)
+    enqueue_from_form("already_registered", registration)
     return True

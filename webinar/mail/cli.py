@@ -51,7 +51,7 @@ def work_command(once: bool) -> None:
 
 @outbox_group.command("status")
 def status_command() -> None:
-    """Print how many emails are pending, sending, sent and failed."""
+    """Print how many emails are pending, sending, sent, failed and held."""
     for status, count in counts_by_status().items():
         click.echo(f"{status:<8} {count}")
     due = next_due_at()

@@ -238,12 +238,17 @@ def _settle(letter: Letter, **values) -> None:
     db.session.commit()
 
 
-def retry_failed(email_ids: Iterable[int] | None = None) -> int:
-    """Put failed emails (all, or those given) back in the queue for a fresh series of tries."""
+def retry_failed(
+    email_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("failed",)
+) -> int:
+    """Put failed emails (all, or those given) back in the queue for a fresh series of tries.
+
+    Held emails (webinar.mail.caps) are only sent again when `statuses` names them.
+    """
     statement = (
         db.update(OutboxEmail)
         # One whose body the retention purge emptied would go out blank.
-        .where(OutboxEmail.status == "failed", OutboxEmail.text_body != "")
+        .where(OutboxEmail.status.in_(statuses), OutboxEmail.text_body != "")
         .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_at=None)
     )
     if email_ids is not None:

@@ -11,7 +11,9 @@ from ..extensions import db
 from .registration import Registration
 from .types import UTCDateTime, utcnow
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+# "held": not sent because the mailbox had its share of emails from public forms
+# this hour (webinar.mail.caps); an organiser can still send it by hand.
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "held")
 # Kinds that go out at most once per registration, enforced by a unique index.
 ONCE_PER_REGISTRATION = (
     "confirmation",
@@ -33,6 +35,9 @@ class OutboxEmail(db.Model):
         ForeignKey("registration.id", ondelete="CASCADE")
     )
     recipient: Mapped[str] = mapped_column(String(254))
+    # The recipient's mailbox as the cap on emails per mailbox counts it
+    # (webinar.mail.caps.canonical_mailbox): victim+1@ and victim+2@ are one.
+    mailbox: Mapped[str] = mapped_column(String(254), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text, default="")
@@ -58,6 +63,7 @@ class OutboxEmail(db.Model):
         ),
         Index("ix_outbox_email_status_next_attempt", "status", "next_attempt_at"),
         Index("ix_outbox_email_registration_kind", "registration_id", "kind"),
+        Index("ix_outbox_email_mailbox_created", "mailbox", "created_at"),
     )
 
     def __repr__(self) -> str:

@@ -34,7 +34,7 @@ SORTS = {
 ORDERS = ("asc", "desc")
 
 # The summary of a person's emails is the worst state among them.
-EMAIL_RANKS = {"sent": 1, "pending": 2, "sending": 2, "failed": 3}
+EMAIL_RANKS = {"sent": 1, "pending": 2, "sending": 2, "failed": 3, "held": 3}
 EMAIL_SUMMARIES = {0: "none", 1: "sent", 2: "pending", 3: "failed"}
 
 

@@ -14,6 +14,9 @@ from .access import get_managed_event_or_404, managed_events
 
 # Failed emails put back in the queue per statement (SQLite caps bound parameters).
 RETRY_CHUNK = 500
+# Emails not sent that the Retry button sends: failed ones, and those held by
+# the cap on emails per mailbox (webinar.mail.caps), which an organiser may send.
+NOT_SENT = ("failed", "held")
 
 
 @dataclass
@@ -32,7 +35,7 @@ class EventFigures:
 
     @property
     def emails_failed(self) -> int:
-        return self.emails.get("failed", 0)
+        return sum(self.emails.get(status, 0) for status in NOT_SENT)
 
     @property
     def attendance_rate(self) -> float | None:
@@ -64,7 +67,7 @@ def figures_for(event_ids: list[int]) -> dict[int, EventFigures]:
         .join(Registration, OutboxEmail.registration_id == Registration.id)
         .where(
             Registration.event_id.in_(event_ids),
-            OutboxEmail.status.in_(("pending", "sending", "failed")),
+            OutboxEmail.status.in_(("pending", "sending", *NOT_SENT)),
         )
         .group_by(Registration.event_id, OutboxEmail.status)
     )
@@ -94,10 +97,10 @@ def retry_failed_emails(event_id: int):
     failed = db.session.scalars(
         db.select(OutboxEmail.id)
         .join(Registration, OutboxEmail.registration_id == Registration.id)
-        .where(Registration.event_id == event.id, OutboxEmail.status == "failed")
+        .where(Registration.event_id == event.id, OutboxEmail.status.in_(NOT_SENT))
     ).all()
     queued = sum(
-        retry_failed(failed[start : start + RETRY_CHUNK])
+        retry_failed(failed[start : start + RETRY_CHUNK], statuses=NOT_SENT)
         for start in range(0, len(failed), RETRY_CHUNK)
     )
     if queued:

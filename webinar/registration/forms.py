@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -22,6 +23,30 @@ def no_control_characters(_form, field) -> None:
         raise ValidationError("Please type this on one line, without line breaks or tabs.")
 
 
+# Names are echoed into the greeting of every email ("Dear Ada,"), which a
+# stranger can send to anyone's address: a name field must not carry a link
+# or a message. What a name has: letters and their marks (any script), spaces,
+# hyphens, apostrophes, dots and commas, and the joiners some scripts need.
+NAME_PUNCTUATION = frozenset(" -'\u2019.,\u2010\u200c\u200d")
+# A web or email address: "://", "www.", "@", or a dot between letters ("example.com").
+LINK_LIKE = re.compile(r"://|www\.|@|[^\W_]\.[^\W\d_]{2,}", re.IGNORECASE)
+NAME_MAX_LENGTH = 60
+
+
+def looks_like_a_name(_form, field) -> None:
+    """Refuse links, addresses and characters no name has (digits, symbols, markup)."""
+    value = field.data or ""
+    if LINK_LIKE.search(value):
+        raise ValidationError(
+            "Please enter just your name, without a web or email address. "
+            "If your name has a dot in it, put a space after the dot."
+        )
+    if any(unicodedata.category(c)[0] not in "LM" and c not in NAME_PUNCTUATION for c in value):
+        raise ValidationError(
+            "Please use only letters, spaces, hyphens, apostrophes and dots in your name."
+        )
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -39,7 +64,12 @@ def timezones() -> frozenset[str]:
 
 
 def text_field(
-    label: str, max_length: int, *, required: bool = True, autocomplete: str = ""
+    label: str,
+    max_length: int,
+    *,
+    required: bool = True,
+    autocomplete: str = "",
+    checks: tuple = (),
 ) -> StringField:
     """Return a one-line text field with a length limit and the control-character check."""
     presence = (
@@ -51,6 +81,7 @@ def text_field(
             presence,
             Length(max=max_length, message=f"Please keep this under {max_length + 1} characters."),
             no_control_characters,
+            *checks,
         ],
         filters=[strip],
         render_kw={"maxlength": max_length, "autocomplete": autocomplete or "on"},
@@ -58,8 +89,12 @@ def text_field(
 
 
 class RegistrationForm(FlaskForm):
-    first_name = text_field("First name", 100, autocomplete="given-name")
-    last_name = text_field("Last name", 100, autocomplete="family-name")
+    first_name = text_field(
+        "First name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
+    )
+    last_name = text_field(
+        "Last name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
+    )
     email = EmailField(
         "Email address",
         validators=[

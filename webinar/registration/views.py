@@ -16,8 +16,10 @@ from flask import (
     session,
     url_for,
 )
+from limits import parse_many
 
 from .. import seats
+from ..clients import client_address
 from ..dates import long_date, zone_label
 from ..extensions import db, limiter
 from ..mail.render import personal_calendar, times
@@ -31,6 +33,11 @@ JOIN_OPENS_BEFORE = timedelta(minutes=15)
 # Registration states in which the form is shown.
 FORM_STATES = ("open", "waitlist")
 
+TOO_MANY_FROM_CLIENT = (
+    "Too many registrations for this talk have come from your internet connection in the "
+    "last hour, so this one was not saved. Please try again later."
+)
+
 
 @bp.app_template_filter("local_time")
 def local_time(moment: datetime, zone: str) -> str:
@@ -41,6 +48,19 @@ def local_time(moment: datetime, zone: str) -> str:
 
 def registration_rate_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def client_may_register(event: Event) -> bool:
+    """Count a registration of this client for this talk; False when past the limit."""
+    if not limiter.enabled:
+        return True
+    keys = ("registrations", client_address(), str(event.id))
+    items = parse_many(current_app.config["REGISTRATIONS_PER_CLIENT_PER_TALK"])
+    if not all(limiter.limiter.test(item, *keys) for item in items):
+        return False
+    for item in items:
+        limiter.limiter.hit(item, *keys)
+    return True
 
 
 def public_event(slug: str) -> Event:
@@ -95,6 +115,16 @@ def register(slug: str):
         for name in ("utm_source", "utm_medium", "utm_campaign"):
             getattr(form, name).data = request.args.get(name, "")
         form.referrer.data = request.args.get("ref") or request.referrer or ""
+
+    if submitted and not form.is_spam() and not client_may_register(event):
+        page = render_template(
+            "registration/form.html",
+            event=event,
+            form=form,
+            state=state,
+            refusal=TOO_MANY_FROM_CLIENT,
+        )
+        return page, 429, {"Retry-After": "3600"}
 
     if submitted:
         if not form.is_spam():
