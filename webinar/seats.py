@@ -274,6 +274,9 @@ def anonymise(registration: Registration) -> None:
     registration.email_normalised = ""
     registration.marketing_consent = False
     registration.marketing_consent_at = None
+    # The old unsubscribe link, seen by mail providers, now leads nowhere.
+    registration.unsubscribe_token = f"anonymised-{registration.id}"
+    registration.unsubscribed_at = None
     registration.anonymised_at = utcnow()
     # Unsent emails would go out to a person who asked to be forgotten; sent
     # ones keep only their kind and times.
