@@ -17,7 +17,6 @@ erased person's old link leads nowhere.
 from __future__ import annotations
 
 import re
-import secrets
 
 import sqlalchemy as sa
 
@@ -29,11 +28,6 @@ from .models import OutboxEmail, Registration, utcnow
 NEWS_KINDS = ("announcement", "follow_up")
 # What secrets.token_urlsafe(32) gives; anything else is refused before the database.
 TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-def new_token() -> str:
-    """Return a fresh unsubscribe secret."""
-    return secrets.token_urlsafe(32)
 
 
 def unsubscribe_url(registration: Registration) -> str:
