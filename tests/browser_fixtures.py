@@ -301,6 +301,9 @@ def site_tour(app, organiser, make_event) -> list[Stop]:
         speaker_id = upcoming.speakers[0].id
     cancelled = make_event(title="A talk that was called off", status="cancelled")
     token = add_registration(app, upcoming, first_name="Ada", email="ada@example.org")
+    asking, done = "a" * 43, "d" * 43  # unsubscribe secrets
+    add_registration(app, upcoming, unsubscribe_token=asking)
+    add_registration(app, upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
     return [
         Stop("home", "/"),
@@ -316,6 +319,9 @@ def site_tour(app, organiser, make_event) -> list[Stop]:
         Stop("confirm cancelling", f"/registrations/{token}/cancel"),
         Stop("confirm deleting", f"/registrations/{token}/delete"),
         Stop("join link not open yet", f"/join/{token}"),
+        Stop("confirm unsubscribing", f"/unsubscribe/{asking}"),
+        Stop("unsubscribed", f"/unsubscribe/{done}"),
+        Stop("unknown unsubscribe link", f"/unsubscribe/{'x' * 43}", status=404),
         Stop("privacy notice", "/privacy"),
         Stop("page not found", "/events/no-such-talk", status=404),
         Stop("sign-in", "/organiser/login"),

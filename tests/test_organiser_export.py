@@ -74,6 +74,7 @@ def test_columns_hold_the_table_and_the_consents(app, owner_client, owned_event)
         "Registered (Europe/Brussels)": "2030-01-15 09:00", "Joined": "yes",
         "Joined at (Europe/Brussels)": "2030-01-20 10:05", "Emails": "none",
         "Marketing consent": "yes", "Marketing consent at (Europe/Brussels)": "2030-01-15 09:00",
+        "Unsubscribed at (Europe/Brussels)": "",
         "Privacy consent at (Europe/Brussels)": "2030-01-15 09:00",
         "Privacy notice version": "2024-01", "utm_source": "newsletter",
     }  # fmt: skip
@@ -118,12 +119,12 @@ def insert_many(app, event_id: int) -> None:
         "INSERT INTO registration (event_id, token, join_token, first_name, last_name, email, "
         "email_normalised, organisation, country, job_title, status, created_at, "
         "attendee_timezone, utm_source, utm_medium, utm_campaign, referrer, "
-        "privacy_notice_version, marketing_consent) "
+        "privacy_notice_version, marketing_consent, unsubscribe_token) "
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :people) "
         "SELECT :event_id, 'token-' || i, 'join-' || i, 'Person', 'Number ' || i, "
         "'person' || i || '@example.org', 'person' || i || '@example.org', "
         "'Cluster, \"Quoted\" Ltd', 'BE', '', 'confirmed', :created, '', 'newsletter', '', "
-        "'', '', 'v1', :consent FROM n"
+        "'', '', 'v1', :consent, 'unsubscribe-' || i FROM n"
     ).bindparams(
         sa.bindparam("created", START, type_=UTCDateTime()),
         sa.bindparam("consent", False, type_=sa.Boolean()),

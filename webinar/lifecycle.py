@@ -17,6 +17,7 @@ from .mail.bulk import enqueue_for
 from .mail.render import RenderedEmail, render_email
 from .markup import render_markdown, web_link
 from .models import ANNOUNCEMENT_AUDIENCES, Announcement, Event, Registration, utcnow
+from .unsubscribe import receives_news
 
 
 def registrants(event: Event, *statuses: str):
@@ -105,6 +106,7 @@ def sample_registration(event: Event, *, joined: bool = False, status: str = "co
         event=event,
         token="preview",
         join_token="preview",
+        unsubscribe_token="preview",
         first_name="[first name]",
         last_name="[last name]",
         email="",
@@ -152,7 +154,7 @@ def announcement_context(subject: str, body: str) -> dict:
 def audience_count(event: Event, audience: str) -> int:
     """Return how many people an announcement to this audience would reach."""
     query = registrants(event, *ANNOUNCEMENT_AUDIENCES[audience]).where(
-        Registration.anonymised_at.is_(None)
+        Registration.anonymised_at.is_(None), receives_news()
     )
     return db.session.scalar(query.with_only_columns(db.func.count()))
 

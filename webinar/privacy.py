@@ -131,6 +131,8 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
             email_normalised=sa.literal("anonymised-") + sa.cast(Registration.id, sa.String),
             marketing_consent=False,
             marketing_consent_at=None,
+            unsubscribe_token=sa.literal("anonymised-") + sa.cast(Registration.id, sa.String),
+            unsubscribed_at=None,
             anonymised_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -211,6 +213,7 @@ def personal_data(registration: Registration) -> dict:
             "privacy_notice_version": registration.privacy_notice_version,
             "marketing_consent": registration.marketing_consent,
             "marketing_consent_at": _moment(registration.marketing_consent_at),
+            "unsubscribed_at": _moment(registration.unsubscribed_at),
             "anonymised_at": _moment(registration.anonymised_at),
         },
         "event": {

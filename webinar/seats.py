@@ -280,6 +280,9 @@ def anonymise(registration: Registration) -> None:
     registration.email_normalised = ""
     registration.marketing_consent = False
     registration.marketing_consent_at = None
+    # The old unsubscribe link, seen by mail providers, now leads nowhere.
+    registration.unsubscribe_token = f"anonymised-{registration.id}"
+    registration.unsubscribed_at = None
     registration.anonymised_at = utcnow()
     # A new join secret, never sent anywhere: old join links stop working.
     registration.join_token = secrets.token_urlsafe(32)

@@ -30,6 +30,7 @@ def enqueue(kind: str, registration: Registration) -> OutboxEmail:
         text_body=rendered.text_body,
         html_body=rendered.html_body,
         ics=rendered.ics,
+        unsubscribe_url=rendered.unsubscribe_url,
         next_attempt_at=utcnow(),
     )
     db.session.add(email)

@@ -16,6 +16,7 @@ from sqlalchemy import Select
 from ..database import insert_new
 from ..extensions import db
 from ..models import ONCE_PER_REGISTRATION, OutboxEmail, Registration, utcnow
+from ..unsubscribe import NEWS_KINDS, receives_news
 from .render import render_email
 
 BATCH_SIZE = 200
@@ -33,6 +34,7 @@ def outbox_row(kind: str, registration: Registration, **extra) -> dict:
         "text_body": rendered.text_body,
         "html_body": rendered.html_body,
         "ics": rendered.ics,
+        "unsubscribe_url": rendered.unsubscribe_url,
         "status": "pending",
         "attempts": 0,
         "last_error": "",
@@ -56,6 +58,8 @@ def enqueue_for(
     keep write transactions short); otherwise the caller commits.
     """
     query = query.where(Registration.anonymised_at.is_(None), Registration.email != "")
+    if kind in NEWS_KINDS:
+        query = query.where(receives_news())
     once = kind in ONCE_PER_REGISTRATION
     if once:
         already = (

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email.charset import QP, Charset
+from email.policy import EmailPolicy
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -21,7 +22,42 @@ from ..models import OutboxEmail
 UTF8_QP = Charset("utf-8")
 UTF8_QP.body_encoding = QP
 
+# Headers holding one link, written on one line as they are.
+LINK_HEADERS = ("list-unsubscribe",)
+
+
+class LinkHeadersPolicy(EmailPolicy):
+    """policy.SMTP, except that link headers are never folded.
+
+    Flask-Mail writes messages with policy.SMTP, which folds headers at 78
+    characters and turns a longer value without spaces into RFC 2047 encoded
+    words: a List-Unsubscribe link would reach mail programs as
+    "=?utf-8?q?...". RFC 5322 allows lines up to 998 characters.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in LINK_HEADERS:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in LINK_HEADERS:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+SMTP_WITH_LINKS = LinkHeadersPolicy(linesep="\r\n")
+
 METHOD_RE = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+class MailMessage(Message):
+    """A Flask-Mail message whose long link headers stay readable links."""
+
+    def _message(self):
+        message = super()._message()
+        message.policy = SMTP_WITH_LINKS
+        return message
 
 
 class UnsafeHeader(ValueError):
@@ -39,6 +75,7 @@ class Letter:
     text_body: str
     html_body: str
     ics: str | None
+    unsubscribe_url: str | None
     attempts: int
     created_at: datetime
     claimed_at: datetime
@@ -54,6 +91,7 @@ class Letter:
             text_body=row.text_body,
             html_body=row.html_body or "",
             ics=row.ics,
+            unsubscribe_url=row.unsubscribe_url,
             attempts=row.attempts,
             created_at=row.created_at,
             claimed_at=claimed_at,
@@ -74,6 +112,10 @@ def check_letter(letter: Letter) -> None:
     check_header("the subject", letter.subject)
     check_header("the kind", letter.kind)
     check_header("the recipient", letter.recipient)
+    if letter.unsubscribe_url:
+        check_header("the unsubscribe link", letter.unsubscribe_url)
+        if not letter.unsubscribe_url.isascii() or len(letter.unsubscribe_url) > 900:
+            raise UnsafeHeader("the unsubscribe link is not a short ASCII URL")
     if parseaddr(letter.recipient)[1] != letter.recipient or "@" not in letter.recipient:
         raise UnsafeHeader("the recipient is not a single email address")
 
@@ -100,17 +142,27 @@ def calendar_content_type(ics: str) -> str:
     return content_type
 
 
-def build_message(letter: Letter) -> Message:
+def list_headers(letter: Letter) -> dict[str, str]:
+    """Return the one-click unsubscribe headers (RFC 8058) of a news email; none for others."""
+    if not letter.unsubscribe_url:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{letter.unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def build_message(letter: Letter) -> MailMessage:
     """Return the Flask-Mail message of a letter, or raise UnsafeHeader."""
     check_letter(letter)
-    message = Message(
+    message = MailMessage(
         subject=letter.subject,
         recipients=[letter.recipient],
         body=letter.text_body,
         html=letter.html_body or None,
         date=time.time(),
         charset=UTF8_QP,
-        extra_headers={"X-Webinar-Kind": letter.kind},
+        extra_headers={"X-Webinar-Kind": letter.kind, **list_headers(letter)},
     )
     message.msgId = message_id(letter)
     if letter.ics:

@@ -19,6 +19,7 @@ from icalendar import vCalAddress
 from ..calendar import calendar_file, make_vevent, public_url
 from ..dates import span
 from ..models import Registration
+from ..unsubscribe import NEWS_KINDS, unsubscribe_url
 
 SUBJECTS = {
     "confirmation": "Your place at {title}",
@@ -51,6 +52,7 @@ class RenderedEmail:
     text_body: str
     html_body: str
     ics: str | None = None
+    unsubscribe_url: str | None = None
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -111,6 +113,8 @@ def render_email(
         "own_zone": registration.attendee_timezone,
         "organiser_name": current_app.config["ORGANISER_NAME"],
         **links(registration),
+        # News carries a one-click way out; emails about the registration do not.
+        "unsubscribe_url": unsubscribe_url(registration) if kind in NEWS_KINDS else None,
         **extra,
     }
     subject = one_line(subject or SUBJECTS[kind].format(title=event.title))
@@ -124,6 +128,7 @@ def render_email(
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", **context),
         ics=ics,
+        unsubscribe_url=context["unsubscribe_url"],
     )
 
 

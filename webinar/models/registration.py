@@ -49,6 +49,13 @@ class Registration(db.Model):
     privacy_notice_version: Mapped[str] = mapped_column(String(40), default="")
     marketing_consent: Mapped[bool] = mapped_column(default=False)
     marketing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The secret of the unsubscribe link in announcements and follow-ups. Mail
+    # providers see that link, so it is not `token`: it can only stop news.
+    unsubscribe_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
+    )
+    # When the person unsubscribed: no announcements, follow-ups or news since.
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
@@ -67,6 +74,8 @@ class Registration(db.Model):
         # The attendee list, all statuses, by time or by name: read in index order.
         Index("ix_registration_event_created", "event_id", "created_at", "id"),
         Index("ix_registration_event_name", "event_id", "last_name", "first_name", "id"),
+        # Unsubscribing reaches every registration of the same person.
+        Index("ix_registration_email_normalised", "email_normalised"),
     )
 
     def __repr__(self) -> str:

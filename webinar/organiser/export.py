@@ -43,6 +43,7 @@ COLUMNS = (
     worst_email_state().label("emails"),
     Registration.marketing_consent,
     Registration.marketing_consent_at,
+    Registration.unsubscribed_at,
     Registration.privacy_consent_at,
     Registration.privacy_notice_version,
     Registration.utm_source,
@@ -60,7 +61,8 @@ def header(event: Event) -> list[str]:
     return [
         "First name", "Last name", "Email", "Organisation", "Country", "Status",
         f"Registered ({zone})", "Joined", f"Joined at ({zone})", "Emails",
-        "Marketing consent", f"Marketing consent at ({zone})", f"Privacy consent at ({zone})",
+        "Marketing consent", f"Marketing consent at ({zone})", f"Unsubscribed at ({zone})",
+        f"Privacy consent at ({zone})",
         "Privacy notice version", "utm_source",
     ]  # fmt: skip
 
@@ -68,7 +70,7 @@ def header(event: Event) -> list[str]:
 def local_minutes(moment: datetime | None, zone: ZoneInfo) -> str:
     """Return an instant as '2023-12-06 08:30' in a zone, as local_moment() does; empty for none.
 
-    isoformat() rather than strftime(): the export formats four of these a row.
+    isoformat() rather than strftime(): the export formats five of these a row.
     """
     if moment is None:
         return ""
@@ -79,8 +81,8 @@ def cells(row, zone: ZoneInfo) -> list[str]:
     """Return the CSV cells of one registration row; text a person typed is made inert."""
     (
         first_name, last_name, email, organisation, country, status, created_at, joined_at,
-        emails, marketing_consent, marketing_consent_at, privacy_consent_at, notice_version,
-        utm_source,
+        emails, marketing_consent, marketing_consent_at, unsubscribed_at, privacy_consent_at,
+        notice_version, utm_source,
     ) = row
     return [
         inert(first_name or ""), inert(last_name or ""), inert(email or ""),
@@ -91,6 +93,7 @@ def cells(row, zone: ZoneInfo) -> list[str]:
         EMAIL_SUMMARIES.get(emails, ""),
         "yes" if marketing_consent else "no",
         local_minutes(marketing_consent_at, zone),
+        local_minutes(unsubscribed_at, zone),
         local_minutes(privacy_consent_at, zone),
         inert(notice_version or ""), inert(utm_source or ""),
     ]  # fmt: skip

@@ -54,7 +54,10 @@ def follow_up(event_id: int):
         if sent:
             flash(f"The follow-up is on its way to {sent} {people(sent)}.", "success")
         else:
-            flash("Everyone with a seat already has the follow-up: none was sent.", "warning")
+            flash(
+                "Everyone with a seat already has the follow-up or unsubscribed: none was sent.",
+                "warning",
+            )
         return redirect(url_for("organiser.follow_up", event_id=event.id), code=303)
     return render_template(
         "organiser/followup.html",

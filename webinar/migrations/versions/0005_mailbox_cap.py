@@ -1,7 +1,7 @@
 """mailbox cap: the canonical mailbox of each outbox email, indexed for the hourly count
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 10:00:00.000000
 
 """
