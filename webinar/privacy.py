@@ -1,9 +1,9 @@
 """Privacy by default: the retention purge and a person's own copy of their data.
 
-The purge anonymises registrations RETENTION_DAYS after their event ended
-and empties the bodies of emails sent more than EMAIL_BODY_RETENTION_DAYS
-ago. It runs from `flask privacy purge` and once a day from the outbox loop;
-it logs counts, never who.
+The purge anonymises registrations RETENTION_DAYS after their event ended,
+empties the bodies of emails sent more than EMAIL_BODY_RETENTION_DAYS ago,
+and deletes organiser sessions that went idle. It runs from `flask privacy
+purge` and once a day from the outbox loop; it logs counts, never who.
 """
 
 from __future__ import annotations
@@ -33,10 +33,17 @@ CHUNK = 500
 class PurgeResult:
     registrations: int
     email_bodies: int
+    organiser_sessions: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
-    """Anonymise registrations past retention and empty old email bodies; commit; return counts."""
+    """Anonymise registrations past retention, empty old email bodies, delete idle sessions.
+
+    Commit, and return the counts.
+    """
+    # Imported here: the organiser package imports the outbox, which imports this module.
+    from .organiser.sessions import end_idle_sessions
+
     now = now or utcnow()
     config = current_app.config
     ended_before = now - timedelta(days=config["RETENTION_DAYS"])
@@ -65,12 +72,17 @@ def purge(now: datetime | None = None) -> PurgeResult:
         .values(text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    sessions = end_idle_sessions(now)
     db.session.commit()
-    result = PurgeResult(registrations=len(expired), email_bodies=bodies)
+    result = PurgeResult(
+        registrations=len(expired), email_bodies=bodies, organiser_sessions=sessions
+    )
     logger.info(
-        "Retention purge: %d registrations anonymised, %d email bodies deleted",
+        "Retention purge: %d registrations anonymised, %d email bodies deleted, "
+        "%d idle organiser sessions ended",
         result.registrations,
         result.email_bodies,
+        result.organiser_sessions,
     )
     return result
 

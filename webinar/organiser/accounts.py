@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Event, Organiser, utcnow
+from .sessions import end_all_sessions
 
 PASSWORD_MIN_LENGTH = 12
 DEMO_EMAIL = "demo@example.org"
@@ -69,11 +70,13 @@ def create_organiser(email: str, name: str, password: str, is_admin: bool = Fals
 
 
 def set_password(organiser: Organiser, password: str) -> None:
-    """Give an organiser a new password and lift any lockout."""
+    """Give an organiser a new password, lift any lockout and end all their sessions; commit."""
     check_password_rule(password)
     organiser.password_hash = hash_password(password)
     organiser.failed_logins = 0
     organiser.locked_until = None
+    # Whoever knew the old password may be signed in somewhere.
+    end_all_sessions(organiser.id)
     db.session.commit()
 
 
