@@ -89,13 +89,15 @@ def load_organiser(organiser_id: str) -> Organiser | None:
 
 
 def note_activity(session_id: str, now: datetime) -> None:
-    """Record that a session was used now, which keeps it from going idle."""
-    # A transaction of its own whose first statement writes: the request's
-    # own transaction may be a read (a GET on SQLite), and turning a read into
-    # a write fails at once when another write got in between.
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(OrganiserSession)
-            .where(OrganiserSession.id == session_id)
-            .values(last_seen_at=now)
-        )
+    """Record that a session was used now, which keeps it from going idle; commit."""
+    # The loader runs first in a request, so the transaction holds only its
+    # read: end it, so that the write starts a transaction of its own. On
+    # SQLite a read turned into a write fails at once when another write got
+    # in between, and a second connection would wait on a POST's own lock.
+    db.session.commit()
+    db.session.execute(
+        sa.update(OrganiserSession)
+        .where(OrganiserSession.id == session_id)
+        .values(last_seen_at=now)
+    )
+    db.session.commit()
