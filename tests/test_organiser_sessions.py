@@ -7,11 +7,19 @@ from lifecycle_helpers import Clock
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from test_organiser_support import OWNER_EMAIL, PASSWORD, sign_in, token_of
 
+from webinar import config as default_settings
 from webinar.extensions import db
 from webinar.models import OrganiserSession
 from webinar.organiser.sessions import end_all_sessions
 
 NEW_PASSWORD = "a brand new passphrase"
+
+
+@pytest.fixture
+def app_config(app_config) -> dict:
+    """The settings of the tests, with the default idle time of a session."""
+    app_config["LOGIN_IDLE_MINUTES"] = default_settings.LOGIN_IDLE_MINUTES
+    return app_config
 
 
 @pytest.fixture
@@ -98,6 +106,7 @@ def test_ending_all_sessions_of_one_organiser_leaves_the_others(
 
 
 def test_a_session_unused_for_eight_hours_ends(app, clock, owner_client):
+    assert app.config["LOGIN_IDLE_MINUTES"] == 8 * 60
     copy = copy_of_session(app, owner_client)
     clock.advance(hours=8)
 
