@@ -102,6 +102,31 @@ def test_the_right_password_sent_during_the_burst_once_locked_does_not_sign_in(a
     assert stored_organiser(app, OWNER_EMAIL).failed_logins == 5
 
 
+def test_a_lock_set_while_the_right_password_is_being_checked_wins(
+    app, client, owner, monkeypatch
+):
+    for _ in range(4):
+        sign_in(client, OWNER_EMAIL, "wrong password")
+    real_check = accounts.check_password_hash
+
+    def fifth_failure_arrives_meanwhile(password_hash: str, password: str) -> bool:
+        matches = real_check(password_hash, password)
+        if password == PASSWORD:
+            other = threading.Thread(
+                target=sign_in, args=(app.test_client(), OWNER_EMAIL, "wrong password")
+            )
+            other.start()
+            other.join(timeout=60)
+        return matches
+
+    monkeypatch.setattr(accounts, "check_password_hash", fifth_failure_arrives_meanwhile)
+    response = sign_in(client, OWNER_EMAIL, PASSWORD)
+
+    assert "Email or password is incorrect." in response.text
+    assert client.get("/organiser/").status_code == 302
+    assert stored_organiser(app, OWNER_EMAIL).locked_until is not None
+
+
 @pytest.fixture
 def three_failures(app_config):
     app_config["LOGIN_MAX_FAILURES"] = 3
