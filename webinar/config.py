@@ -104,6 +104,9 @@ MAILBOX_EMAILS_PER_HOUR = 5
 LOGIN_RATE_LIMIT = "10 per minute"
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_MINUTES = 15
+# An organiser's session ends on the server after this many minutes without
+# a request (and at once on sign-out or a password change).
+LOGIN_IDLE_MINUTES = 8 * 60
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process

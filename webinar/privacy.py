@@ -2,9 +2,10 @@
 
 The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed, or held) more than
-EMAIL_BODY_RETENTION_DAYS ago, and deletes the .eml files of the development
-mailbox as old. It runs from `flask privacy purge` and once a day from the
-outbox loop; it logs counts, never who.
+EMAIL_BODY_RETENTION_DAYS ago, deletes the .eml files of the development
+mailbox as old, and deletes organiser sessions that went idle. It runs from
+`flask privacy purge` and once a day from the outbox loop; it logs counts,
+never who.
 """
 
 from __future__ import annotations
@@ -37,13 +38,17 @@ class PurgeResult:
     registrations: int
     email_bodies: int
     mailbox_files: int = 0
+    organiser_sessions: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
-    """Anonymise registrations past retention, empty old email bodies and mailbox files; commit.
+    """Anonymise registrations past retention, empty old emails, delete idle sessions; commit.
 
     Return the counts.
     """
+    # Imported here: the organiser package imports the outbox, which imports this module.
+    from .organiser.sessions import end_idle_sessions
+
     now = now or utcnow()
     config = current_app.config
     ended_before = now - timedelta(days=config["RETENTION_DAYS"])
@@ -79,18 +84,21 @@ def purge(now: datetime | None = None) -> PurgeResult:
         .values(text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    sessions = end_idle_sessions(now)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
         email_bodies=bodies,
         mailbox_files=purge_mailbox(sent_before),
+        organiser_sessions=sessions,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
-        "%d old files deleted from the mailbox folder",
+        "%d old files deleted from the mailbox folder, %d idle organiser sessions ended",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
+        result.organiser_sessions,
     )
     return result
 

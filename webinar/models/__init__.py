@@ -2,7 +2,7 @@
 
 from .event import EVENT_STATUSES, MATERIAL_KINDS, Event, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
-from .organiser import Organiser
+from .organiser import Organiser, OrganiserSession
 from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail
 from .registration import REGISTRATION_STATUSES, Registration
 from .types import UTCDateTime, utcnow
@@ -18,6 +18,7 @@ __all__ = [
     "Event",
     "Material",
     "Organiser",
+    "OrganiserSession",
     "OutboxEmail",
     "Registration",
     "Speaker",

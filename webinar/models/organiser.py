@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db, login_manager
+from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
@@ -26,9 +26,19 @@ class Organiser(UserMixin, db.Model):
         return f"<Organiser {self.email}>"
 
 
-@login_manager.user_loader
-def load_organiser(organiser_id: str) -> Organiser | None:
-    """Return the signed-in organiser of a session, if they still exist."""
-    if not organiser_id.isdigit():
-        return None
-    return db.session.get(Organiser, int(organiser_id))
+class OrganiserSession(db.Model):
+    """A browser an organiser signed in on: the server's half of its session cookie.
+
+    The cookie names the row; deleting the row signs that browser out, even
+    for a copy of the cookie (webinar/organiser/sessions.py).
+    """
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OrganiserSession of {self.organiser_id}>"

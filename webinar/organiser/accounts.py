@@ -4,15 +4,18 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
+import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Event, Organiser, utcnow
+from .sessions import end_all_sessions
 
 PASSWORD_MIN_LENGTH = 12
 DEMO_EMAIL = "demo@example.org"
+NO_ORGANISER = 0  # an id no row has: ids start at 1
 
 
 class AccountError(ValueError):
@@ -67,11 +70,13 @@ def create_organiser(email: str, name: str, password: str, is_admin: bool = Fals
 
 
 def set_password(organiser: Organiser, password: str) -> None:
-    """Give an organiser a new password and lift any lockout."""
+    """Give an organiser a new password, lift any lockout and end all their sessions; commit."""
     check_password_rule(password)
     organiser.password_hash = hash_password(password)
     organiser.failed_logins = 0
     organiser.locked_until = None
+    # Whoever knew the old password may be signed in somewhere.
+    end_all_sessions(organiser.id)
     db.session.commit()
 
 
@@ -83,33 +88,80 @@ def _decoy_hash() -> str:
 def authenticate(email: str, password: str) -> Organiser | None:
     """Return the organiser these credentials sign in, counting failures towards a lockout.
 
-    A locked account is refused even with the right password, and the caller
-    cannot tell that apart from a wrong password or an unknown email.
+    Every attempt checks exactly one password hash, for a known, unknown or
+    locked address alike, so neither the answer nor its time tells them
+    apart. Checking the lock and counting a failure (or clearing the count)
+    is one conditional UPDATE, so concurrent attempts on several workers lock
+    the account after exactly LOGIN_MAX_FAILURES, and the right password
+    never slips past a lock another attempt has just set.
     """
     organiser = find_organiser(email)
+    stored_hash = organiser.password_hash if organiser is not None else _decoy_hash()
+    # End the read before the slow hash: on SQLite it holds the write lock.
+    db.session.rollback()
+    password_matches = check_password_hash(stored_hash, password)
     if organiser is None:
-        # The same hashing work as for a real account, so timing does not reveal emails.
-        check_password_hash(_decoy_hash(), password)
+        # The same statement as for a real account, matching no row, so that
+        # an unknown address takes as long as a known one.
+        count_failure(NO_ORGANISER)
         return None
+    if not password_matches:
+        count_failure(organiser.id)
+        return None
+    return sign_in_unless_locked(organiser.id, stored_hash)
+
+
+def _not_locked(now):
+    return sa.or_(Organiser.locked_until.is_(None), Organiser.locked_until <= now)
+
+
+def count_failure(organiser_id: int) -> None:
+    """Count a wrong password, and lock the account when it reaches the limit; commit.
+
+    A locked account counts nothing more; once its lock has ended, counting
+    starts again from one.
+    """
+    config = current_app.config
     now = utcnow()
-    if organiser.locked_until is not None and organiser.locked_until > now:
-        db.session.rollback()
-        return None
-    if check_password_hash(organiser.password_hash, password):
-        organiser.failed_logins = 0
-        organiser.locked_until = None
-        db.session.commit()
-        return organiser
-    # Counted in the database, so concurrent attempts on several workers all add up.
-    organiser.failed_logins = Organiser.failed_logins + 1
-    db.session.flush()
-    db.session.refresh(organiser)
-    if organiser.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        lockout = timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-        organiser.locked_until = now + lockout
-        organiser.failed_logins = 0
+    # The WHERE below skips a locked account, so a lock seen here has ended.
+    failures = sa.case(
+        (Organiser.locked_until.is_(None), Organiser.failed_logins + 1), else_=1
+    )
+    db.session.execute(
+        sa.update(Organiser)
+        .where(Organiser.id == organiser_id, _not_locked(now))
+        .values(
+            failed_logins=failures,
+            locked_until=sa.case(
+                (failures >= config["LOGIN_MAX_FAILURES"],
+                 now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])),
+                else_=None,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    return None
+
+
+def sign_in_unless_locked(organiser_id: int, checked_hash: str) -> Organiser | None:
+    """Clear the failures of an account that is not locked and return it; commit.
+
+    Return None when the account is locked, or when its password changed
+    since the hash was checked.
+    """
+    signed_in = db.session.execute(
+        sa.update(Organiser)
+        .where(
+            Organiser.id == organiser_id,
+            Organiser.password_hash == checked_hash,
+            _not_locked(utcnow()),
+        )
+        .values(failed_logins=0, locked_until=None)
+        .returning(Organiser.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    db.session.commit()
+    return db.session.get(Organiser, signed_in) if signed_in is not None else None
 
 
 def create_demo_organiser() -> tuple[str, str | None]:

@@ -1,13 +1,13 @@
 """Signing organisers in and out."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from ..extensions import db, limiter, login_manager
-from ..models import Organiser
+from ..extensions import limiter, login_manager
 from . import bp
 from .accounts import authenticate
 from .forms import LoginForm
+from .sessions import end_session, start_session
 
 LOGIN_ERROR = "Email or password is incorrect."
 # Pages of the area that a visitor who is not signed in may open.
@@ -16,12 +16,6 @@ PUBLIC_ENDPOINTS = {"organiser.login"}
 login_manager.login_view = "organiser.login"
 login_manager.login_message = "Please sign in to use the organiser area."
 login_manager.login_message_category = "info"
-
-
-@login_manager.user_loader
-def load_organiser(user_id: str) -> Organiser | None:
-    """Return the signed-in organiser from the id kept in the session."""
-    return db.session.get(Organiser, int(user_id))
 
 
 @bp.before_request
@@ -73,9 +67,7 @@ def login():
     if form.validate_on_submit():
         organiser = authenticate(form.email.data, form.password.data)
         if organiser is not None:
-            # A fresh session: nothing set before sign-in carries over (session fixation).
-            session.clear()
-            login_user(organiser)
+            start_session(organiser)
             return redirect(next_url or url_for("organiser.dashboard"))
         error = LOGIN_ERROR
     return render_template("organiser/login.html", form=form, error=error, next=next_url)
@@ -83,8 +75,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign the organiser out."""
-    logout_user()
-    session.clear()
+    """Sign the organiser out: the session ends on the server, so a copied cookie is worthless."""
+    end_session()
     flash("You are signed out.", "success")
     return redirect(url_for("organiser.login"))
