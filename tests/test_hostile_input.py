@@ -12,6 +12,8 @@ import email
 import email.policy
 from html.parser import HTMLParser
 
+import pytest
+from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registration_helpers import VALID_FORM
@@ -20,6 +22,7 @@ from test_organiser_support import *  # noqa: F403  (fixtures)
 from test_xss import check_response
 
 from webinar.extensions import db
+from webinar.forms import SiteForm
 from webinar.mail.message import Letter, UnsafeHeader, build_message
 from webinar.models import OutboxEmail, utcnow
 
@@ -134,6 +137,19 @@ def assert_no_email_carries_an_injected_header(app) -> None:
             assert parsed.get_all("Bcc") is None
             assert [address.addr_spec for address in parsed["To"].addresses] == [row.recipient]
             assert "\n" not in str(parsed["Subject"]) and "\r" not in str(parsed["Subject"])
+
+
+def subclasses(cls) -> set[type]:
+    """Return every class derived from cls, however deep."""
+    return {sub for child in cls.__subclasses__() for sub in {child, *subclasses(child)}}
+
+
+@pytest.mark.sqlite_only  # about code, not data
+def test_every_form_of_the_app_refuses_control_characters_through_the_site_form(app):
+    # create_app has imported every blueprint, and with them every form.
+    forms = {form for form in subclasses(FlaskForm) if form.__module__.startswith("webinar.")}
+    assert len(forms) > 5
+    assert {form.__qualname__ for form in forms if not issubclass(form, SiteForm)} == set()
 
 
 def test_the_registration_form_survives_hostile_input(app, client, make_event):
