@@ -46,7 +46,8 @@ NASTY = [
     "ada@example.org\r\nBcc: evil@example.org", "\u200b\u200c\u200d\u2060\ufeff",
     "\u202eevil\u202c", "\u2028\u2029", "\x1b[31m", "<script>alert(1)</script>",
     "' OR 1=1 --", "../../etc/passwd", "%00", "-1", "0", "99999999999999999999999",
-    "1e309", "NaN", "2023-02-30", "25:61", "9999-12-31", "javascript:alert(1)",
+    "1e309", "NaN", "2023-02-30", "25:61", "9999-12-31", "0001-01-01", "00:00", "23:59",
+    "javascript:alert(1)",
     "http://", "https://exa mple.org", "mailto:x@y", "x" * 100_000, "é" * 3000,
     "\U0001f600" * 500,
 ]  # fmt: skip
@@ -66,7 +67,7 @@ LEFT_OUT_ACTIONS = ("/organiser/logout",)
 FIELD_VALUES = [
     "", "-1", "1e309", "100000000000000000000", "-100000000000000000000", "Ada\x00",
     "\x01\x08\x0b\x1b\u2028", "ada@example.org\r\nBcc: evil@example.org",
-    "2023-02-30", "x" * 100_000,
+    "2023-02-30", "0001-01-01", "9999-12-31", "x" * 100_000,
 ]  # fmt: skip
 # Each file field gets each of these: (content, file name).
 FILE_VALUES = [
