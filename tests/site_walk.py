@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from eventdata import PNG_BYTES, add_material, add_speakers, write_upload
+from conftest import in_days
+from eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
 from registration_helpers import add_registration
+from test_organiser_support import add_registrations
+from werkzeug.exceptions import HTTPException
 
 from webinar.extensions import db
 from webinar.models import Material, Speaker
+from webinar.organiser.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
 SKIPPED_ENDPOINTS = {"static"}
@@ -75,5 +81,67 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "token": token,
             "filename": "slides.pdf",
             "registration_id": 1,
+            "owner_id": owner_id,
         }
     )
+
+
+def fill_lists(app, make_event, site: Site) -> None:
+    """Add talks, a topic and registrations: every list has a second page, every filter a choice.
+
+    The lists of talks need EVENTS_PER_PAGE set to 1 in the test's settings.
+    """
+    for days in (30, -30, -31):
+        make_event(owner_id=site.values["owner_id"], starts_at=in_days(days))
+    add_topics(app, site.values["event_id"], "Deep tech")
+    add_registrations(app, site.values["event_id"], *["confirmed"] * PER_PAGE)
+
+
+class QueryNames(HTMLParser):
+    """Collect the query parameter names a page uses: in its links and its GET forms."""
+
+    def __init__(self, page_path: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_path = page_path
+        self.found: list[tuple[str, set[str]]] = []
+        self.form: set[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        href = attributes.get("href") or ""
+        if tag == "a" and "?" in href:
+            parts = urlsplit(href)
+            if not parts.netloc:
+                names = set(parse_qs(parts.query, keep_blank_values=True))
+                self.found.append((parts.path or self.page_path, names))
+        elif tag == "form" and (attributes.get("method") or "get").lower() == "get":
+            self.form = set()
+            self.found.append((urlsplit(attributes.get("action") or "").path or self.page_path,
+                               self.form))
+        elif self.form is not None and tag in ("input", "select", "textarea", "button"):
+            if attributes.get("name"):
+                self.form.add(attributes["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+
+
+def query_names(app, client, paths) -> dict[str, set[str]]:
+    """Return {endpoint: query parameter names} found in the links and GET forms of these pages."""
+    adapter = app.url_map.bind("localhost")
+    names: dict[str, set[str]] = {}
+    for path in paths:
+        response = client.get(path)
+        response.close()
+        if response.mimetype != "text/html":
+            continue
+        parser = QueryNames(path)
+        parser.feed(response.get_data(as_text=True))
+        for target, found in parser.found:
+            try:
+                endpoint, _ = adapter.match(target, method="GET")
+            except HTTPException:  # not a page of the app, or not one for GET
+                continue
+            names.setdefault(endpoint, set()).update(found)
+    return names

@@ -1,5 +1,6 @@
 """Announcements: an organiser writes to the registrants of a talk, previews, and sends."""
 
+import pytest
 from lifecycle_helpers import clock, talk  # noqa: F401  (fixtures)
 from registration_helpers import add_registration, emails
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
@@ -72,6 +73,17 @@ def test_a_message_without_subject_is_refused_with_a_message_by_the_field(
     response = post(owner_client, event, subject="", send="Send")
     assert response.status_code == 200
     assert 'id="subject-error">Write a subject.' in response.text
+    assert emails(app, "announcement") == []
+
+
+@pytest.mark.parametrize("field", ["subject", "body"])
+def test_a_nul_character_in_a_message_is_refused_by_the_field(
+    app, owner_client, owner, talk, field
+):
+    event = registered_talk(app, talk, owner)
+    response = post(owner_client, event, send="Send", **{field: "Hello\x00 there"})
+    assert response.status_code == 200
+    assert f'id="{field}-error">' in response.text
     assert emails(app, "announcement") == []
 
 

@@ -58,6 +58,15 @@ def test_thirteen_talks_make_two_pages(client, make_event):
     assert client.get("/?page=3").status_code == 404
 
 
+def test_a_page_number_too_large_for_the_database_is_page_not_found(client, make_event):
+    make_event()
+    for query in ("page=100000000000000000000", "page=-100000000000000000000", "page=1e9"):
+        for path in ("/", "/events/past"):
+            response = client.get(f"{path}?{query}")
+            assert response.status_code == 404, f"{path}?{query}"
+            assert "There is no page at this address." in response.text
+
+
 def test_pages_keep_the_filters(client, make_event):
     for day in range(1, 14):
         make_event(starts_at=in_days(day), event_type="Workshop")

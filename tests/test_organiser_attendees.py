@@ -141,6 +141,15 @@ def test_nonsense_parameters_show_the_default_list(owner_client, owned_event, pe
     assert names_on(page) == ["Ada Tester"]
 
 
+def test_a_page_number_too_large_for_the_database_shows_the_first_page(
+    owner_client, owned_event, person
+):
+    person(owned_event, "Ada")
+    for query in ("?page=100000000000000000000", "?q=ada&page=100000000000000000000",
+                  "?page=-100000000000000000000"):
+        assert names_on(list_page(owner_client, owned_event, query)) == ["Ada Tester"], query
+
+
 def test_fifty_a_page_and_the_links_keep_the_search(app, owner_client, owned_event):
     add_registrations(app, owned_event.id, *["confirmed"] * 60)
     first = list_page(owner_client, owned_event, "?q=reg&sort=name&order=asc")

@@ -136,6 +136,22 @@ def test_a_local_time_repeated_by_the_clock_change_is_refused(owner_client):
     assert "happens twice: the clocks go back" in error_of(response, "starts_time")
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_at_the_edge_of_the_calendar_is_refused_by_the_field(app, owner_client, day):
+    response = owner_client.post("/organiser/events/new", data=form_data(
+        owner_client, timezone="Asia/Tokyo", starts_on=day, starts_time="00:30",
+        ends_on=day, ends_time="23:30", registration_opens_on=day,
+        registration_opens_time="00:00", registration_closes_on=day,
+        registration_closes_time="23:59"))
+    assert response.status_code == 200
+    for name in ("starts_on", "ends_on", "registration_opens_on", "registration_closes_on"):
+        assert error_of(response, name) == (
+            "Please enter a date between 1 January 1970 and 31 December 2999."
+        )
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Event.id))) == 0
+
+
 def test_preview_renders_sanitised_markdown_and_keeps_the_input(app, owner_client):
     data = form_data(owner_client, description="**Bold** <script>alert(1)</script>",
                      title="Kept title", preview="Preview description")

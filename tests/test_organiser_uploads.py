@@ -1,8 +1,10 @@
 """Banner and slides uploads: recognised by content, size-limited, stored under new names."""
 
 import io
+import zlib
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from test_organiser_editor import form_data
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
@@ -94,6 +96,27 @@ def test_a_text_file_named_png_is_refused_as_a_banner(app, owner_client, owned_e
 def test_a_gif_is_refused_as_a_banner(owner_client, owned_event):
     response = upload_banner(owner_client, owned_event, image_bytes("GIF"), "anim.png")
     assert "The banner must be a JPEG, PNG or WebP image." in response.text
+
+
+def image_claiming(width: int, height: int) -> bytes:
+    """Return a small PNG whose header claims width x height pixels."""
+    png = bytearray(image_bytes("PNG", size=(1, 1)))
+    # The IHDR chunk: length (4), type (4), width (4), height (4), ...; its CRC follows 13 bytes.
+    start = png.index(b"IHDR")
+    png[start + 4:start + 12] = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    png[start + 17:start + 21] = zlib.crc32(png[start:start + 17]).to_bytes(4, "big")
+    return bytes(png)
+
+
+@pytest.mark.parametrize("size", [(20_000, 20_000), (10_000, 10_000), (9_000, 100)])
+def test_a_banner_claiming_too_many_pixels_is_refused_with_the_limit(
+    app, owner_client, owned_event, size
+):
+    response = upload_banner(owner_client, owned_event, image_claiming(*size), "bomb.png")
+    assert response.status_code == 200
+    assert "This image is too large: at most 8,000 x 8,000 pixels." in response.text
+    assert load_event(app, owned_event.id).banner is None
+    assert stored_files(app) == []
 
 
 def test_a_banner_over_5_mb_is_refused_with_the_limit(app, owner_client, owned_event):

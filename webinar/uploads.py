@@ -17,9 +17,13 @@ from werkzeug.datastructures import FileStorage
 BANNER_SIZE = (1600, 600)
 BANNER_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Far above any real banner; stops a small file that decompresses to gigabytes.
-MAX_IMAGE_PIXELS = 50_000_000
+# 8,000 x 8,000 stays under Pillow's own limit (about 89 million pixels), so
+# Pillow's DecompressionBombWarning and DecompressionBombError only ever come
+# from an image refused here anyway.
+MAX_IMAGE_SIDE = 8_000
+TOO_LARGE = (f"This image is too large: at most {MAX_IMAGE_SIDE:,} x {MAX_IMAGE_SIDE:,} pixels. "
+             "Please choose a smaller image.")
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|webp|pdf)$")
-
 
 
 class UploadError(ValueError):
@@ -62,14 +66,17 @@ def save_banner(storage: FileStorage) -> str:
     data = read_upload(storage, current_app.config["BANNER_MAX_BYTES"], "banner")
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            image_format, pixels = probe.format, probe.width * probe.height
+            image_format, size = probe.format, probe.size
             probe.verify()
+    # Pillow's warning is an error where warnings are made errors (as in the tests).
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise UploadError(TOO_LARGE) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise UploadError("The banner must be a JPEG, PNG or WebP image.") from error
     if image_format not in BANNER_FORMATS:
         raise UploadError("The banner must be a JPEG, PNG or WebP image.")
-    if pixels > MAX_IMAGE_PIXELS:
-        raise UploadError("The banner has too many pixels. Please use a smaller image.")
+    if max(size) > MAX_IMAGE_SIDE:
+        raise UploadError(TOO_LARGE)
     try:
         # verify() leaves the image unusable: open it again to decode it.
         with Image.open(io.BytesIO(data)) as image:

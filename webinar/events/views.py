@@ -4,6 +4,7 @@ import mimetypes
 from urllib.parse import quote, urlencode
 
 from flask import (
+    abort,
     current_app,
     make_response,
     render_template,
@@ -14,7 +15,7 @@ from flask import (
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import calendar
+from .. import calendar, paging
 from ..extensions import db
 from ..models.event import registration_state
 from . import bp, pagecache, queries
@@ -40,10 +41,13 @@ def _listing(*, past: bool):
     """Render one page of talks, filtered by the topic and type in the query string."""
     topic = request.args.get("topic", "").strip() or None
     event_type = request.args.get("type", "").strip() or None
+    number = paging.page_number(request.args)
+    if number is None:
+        abort(404)
     page = db.paginate(
         queries.listing(past=past, topic=topic, event_type=event_type),
+        page=number,
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        max_per_page=current_app.config["EVENTS_PER_PAGE"],
     )
     topics, types = queries.filter_choices()
     response = make_response(

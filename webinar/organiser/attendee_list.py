@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_
 
 from ..extensions import db
 from ..models import REGISTRATION_STATUSES, OutboxEmail, Registration
+from ..paging import page_number
 
 PER_PAGE = 50
 SORTS = {
@@ -54,16 +55,12 @@ class ListParams:
         status = args.get("status", "")
         sort = args.get("sort", "time")
         order = args.get("order", "desc")
-        try:
-            page = max(int(args.get("page", 1)), 1)
-        except ValueError:
-            page = 1
         return cls(
             q=args.get("q", "").strip()[:200],
             status=status if status in REGISTRATION_STATUSES else "",
             sort=sort if sort in SORTS else "time",
             order=order if order in ORDERS else "desc",
-            page=page,
+            page=page_number(args) or 1,
         )
 
     def query_args(self, **changes) -> dict[str, str | int]:

@@ -1,10 +1,8 @@
 """Forms of the organiser area."""
 
-import re
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -30,36 +28,17 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..registration.forms import CONTROL_CHARACTERS
-
-TEXT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from ..forms import SiteForm
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-class OrganiserForm(FlaskForm):
-    """A form whose one-line text fields refuse line breaks and other control characters.
+class OrganiserForm(SiteForm):
+    """A form of the organiser area.
 
-    Such text reaches calendar files, email subjects and headings, where a
-    line break would end the line (or the header) early.
+    Its text reaches calendar files, email subjects and headings, where a line
+    break would end the line (or the header) early: SiteForm refuses it.
     """
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            if not isinstance(field.data, str):
-                continue
-            if field.type in ("StringField", "EmailField"):
-                bad, message = CONTROL_CHARACTERS, "Type this on one line, without line breaks."
-            elif field.type == "TextAreaField":
-                # Line breaks and tabs belong in long text; other control characters do not.
-                bad, message = TEXT_CONTROL_CHARACTERS, "Remove the control characters."
-            else:
-                continue
-            if bad.search(field.data):
-                field.errors = [*field.errors, message]
-                valid = False
-        return valid
 
 
 class HttpUrl:

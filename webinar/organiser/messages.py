@@ -2,13 +2,13 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from .. import lifecycle
 from ..extensions import db
+from ..forms import SiteForm
 from ..models import Announcement
 from . import bp
 from .access import get_managed_event_or_404
@@ -20,7 +20,7 @@ AUDIENCE_LABELS = {
 }
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(SiteForm):
     audience = RadioField(
         "Send to", default="confirmed",
         choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()],
@@ -49,7 +49,7 @@ def follow_up(event_id: int):
     """Preview the follow-up of an ended talk, then send it to everyone who had a seat."""
     event = get_managed_event_or_404(event_id)
     missing = lifecycle.follow_up_missing(event)
-    if request.method == "POST" and missing is None and FlaskForm().validate_on_submit():
+    if request.method == "POST" and missing is None and SiteForm().validate_on_submit():
         sent = lifecycle.send_follow_up(event)
         if sent:
             flash(f"The follow-up is on its way to {sent} {people(sent)}.", "success")

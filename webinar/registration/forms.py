@@ -8,19 +8,12 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import pycountry
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-# Any control character, line breaks included: none belongs in a name or an
-# address, and CR/LF would be a header injection wherever the text reaches an email.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def no_control_characters(_form, field) -> None:
-    """Refuse line breaks, tabs and other control characters."""
-    if field.data and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError("Please type this on one line, without line breaks or tabs.")
+# SiteForm refuses control characters in every field (CR/LF in a name or an
+# address would be a header injection wherever the text reaches an email).
+from ..forms import CONTROL_CHARACTERS, SiteForm  # noqa: F401  (CONTROL_CHARACTERS: for others)
 
 
 # Names are echoed into the greeting of every email ("Dear Ada,"), which a
@@ -71,7 +64,7 @@ def text_field(
     autocomplete: str = "",
     checks: tuple = (),
 ) -> StringField:
-    """Return a one-line text field with a length limit and the control-character check."""
+    """Return a one-line text field with a length limit (SiteForm refuses control characters)."""
     presence = (
         DataRequired(message=f"Please enter your {label.lower()}.") if required else Optional()
     )
@@ -80,7 +73,6 @@ def text_field(
         validators=[
             presence,
             Length(max=max_length, message=f"Please keep this under {max_length + 1} characters."),
-            no_control_characters,
             *checks,
         ],
         filters=[strip],
@@ -88,7 +80,7 @@ def text_field(
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(SiteForm):
     first_name = text_field(
         "First name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
     )
@@ -100,7 +92,6 @@ class RegistrationForm(FlaskForm):
         validators=[
             DataRequired(message="Please enter your email address."),
             Length(max=254, message="Please keep this under 255 characters."),
-            no_control_characters,
             Email(
                 message="Please enter an email address such as name@example.org.",
                 check_deliverability=False,
@@ -156,8 +147,8 @@ class RegistrationForm(FlaskForm):
         values = {"timezone": zone if zone in timezones() else ""}
         limits = {"utm_source": 200, "utm_medium": 200, "utm_campaign": 200, "referrer": 500}
         for name, limit in limits.items():
-            # Hidden fields cannot be corrected by the person: clean them instead.
-            value = CONTROL_CHARACTERS.sub("", getattr(self, name).data or "").strip()
+            # SiteForm has removed control characters: the person cannot correct these.
+            value = (getattr(self, name).data or "").strip()
             values[name] = value[:limit]
         return values
 
@@ -175,5 +166,5 @@ class RegistrationForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """An empty form: a button with a CSRF token (cancel, delete my data)."""

@@ -1,0 +1,87 @@
+"""The form every form of the site is built on: what a field holds fits the site and its database.
+
+A NUL cannot even be stored by PostgreSQL, a line break in one-line text
+would end a line of a calendar file or an email header early, a number past
+the database's integers fails the query, and a date at the edge of the
+calendar (year 1 or 9999) overflows once moved to another time zone. Checking
+this once, here, for every field of every form (a test makes sure each form
+is a SiteForm) means a field added later is covered without anyone
+remembering to.
+"""
+
+import re
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+
+# Any control character, line breaks included: none belongs in one-line text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# In long text, line breaks and tabs belong; other control characters do not.
+TEXT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Wide enough for any talk, far enough from year 1 and 9999 for any date arithmetic.
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2999, 12, 31)
+# The largest value of an integer column, on SQLite and PostgreSQL alike.
+MAX_INTEGER = 2**31 - 1
+
+ONE_LINE = "Please type this on one line, without line breaks, tabs or invisible characters."
+NO_CONTROL_CHARACTERS = "Please remove the invisible control characters from this text."
+DATE_RANGE = (f"Please enter a date between {FIRST_DATE.day} {FIRST_DATE:%B %Y} "
+              f"and {LAST_DATE.day} {LAST_DATE:%B %Y}.")
+NUMBER_RANGE = f"Please enter a number between {-MAX_INTEGER:,} and {MAX_INTEGER:,}."
+
+
+class SiteForm(FlaskForm):
+    """A form that refuses control characters, and dates and numbers out of range, by the field.
+
+    Hidden fields are cleaned instead of refused: the person cannot see them
+    to correct them.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        self._clean_hidden_fields()
+        valid = super().validate(extra_validators)
+        for field in self:
+            # A field's own range check (capacity) speaks first; this one backs it up.
+            message = control_character_error(field) or (
+                None if field.errors else out_of_range_error(field)
+            )
+            if message and message not in field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def _clean_hidden_fields(self) -> None:
+        for field in self:
+            # The CSRF token is compared exactly as it came.
+            if (
+                isinstance(field, HiddenField)
+                and field.name != self.meta.csrf_field_name
+                and isinstance(field.data, str)
+            ):
+                field.data = CONTROL_CHARACTERS.sub("", field.data)
+
+
+def control_character_error(field) -> str | None:
+    """Return what is wrong with the control characters in a field's text, or None."""
+    if isinstance(field, HiddenField):
+        return None
+    values = field.data if isinstance(field.data, list | tuple) else [field.data]
+    texts = [value for value in values if isinstance(value, str)]
+    if isinstance(field, TextAreaField):
+        bad, message = TEXT_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS
+    else:
+        bad, message = CONTROL_CHARACTERS, ONE_LINE
+    return message if any(bad.search(text) for text in texts) else None
+
+
+def out_of_range_error(field) -> str | None:
+    """Return what is wrong with a field's date or number, or None."""
+    value = field.data
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date) and not FIRST_DATE <= value <= LAST_DATE:
+        return DATE_RANGE
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        return NUMBER_RANGE
+    return None
