@@ -33,9 +33,8 @@ def wheel(tmp_path_factory) -> Path:
     """Build a wheel, as the README does, from a copy of the tracked files."""
     clone = tmp_path_factory.mktemp("clone")
     tracked = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode().split("\0")
     for name in filter(None, tracked):
         if (ROOT / name).is_file():
             (clone / name).parent.mkdir(parents=True, exist_ok=True)
