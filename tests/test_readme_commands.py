@@ -46,6 +46,8 @@ PRODUCTION_STAND_INS = {
     "FLASK_SECRET_KEY": secrets.token_hex(32),  # the README shows "..."
     "FLASK_SQLALCHEMY_DATABASE_URI": None,  # filled in with the checkout's SQLite file
     "FLASK_RATELIMIT_STORAGE_URI": "memory://",  # no redis-host here
+    # The test asks the server at 127.0.0.1, not at talks.example.org.
+    "FLASK_TRUSTED_HOSTS": '["talks.example.org", "127.0.0.1"]',
 }
 
 # What a person types at a prompt: set-password asks twice.
