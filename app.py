@@ -1,13 +1,5 @@
-"""Entry point: `flask --app app run` and `gunicorn app:app`."""
+"""Entry point of a checkout: `flask --app app run` and `gunicorn app:app`."""
 
-import click
+from webinar.wsgi import app
 
-from webinar import create_app
-from webinar.checks import ConfigurationError
-
-try:
-    app = create_app()
-except ConfigurationError as refusal:
-    if click.get_current_context(silent=True) is not None:
-        raise  # a flask command shows it as an error message; `flask check` reports it
-    refusal.exit()  # gunicorn: the reasons on stderr, no traceback, no restarts
+__all__ = ["app"]

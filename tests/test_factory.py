@@ -12,6 +12,7 @@ def empty_instance_folder(monkeypatch, tmp_path):
 
     monkeypatch.setattr(webinar, "ROOT", tmp_path)
     monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    monkeypatch.delenv("WEBINAR_INSTANCE_PATH", raising=False)
 
 
 def test_testing_config_is_used(app):
@@ -90,3 +91,18 @@ def test_instance_config_file_is_read(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-the-instance-folder"
     assert app.instance_path == str(tmp_path / "instance")
+
+
+def test_the_instance_folder_can_be_chosen_with_an_environment_variable(monkeypatch, tmp_path):
+    """WEBINAR_INSTANCE_PATH: config.py and the run-time data live in the folder it names."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "config.py").write_text("SITE_NAME = 'Talks elsewhere'\n")
+    monkeypatch.setenv("WEBINAR_INSTANCE_PATH", str(elsewhere))
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a-production-secret")
+    monkeypatch.setenv("FLASK_PUBLIC_URL", "https://talks.example.org")
+    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+    app = create_app()
+    assert app.config["SITE_NAME"] == "Talks elsewhere"
+    assert app.config["UPLOAD_FOLDER"] == str(elsewhere / "uploads")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{elsewhere / 'webinar.sqlite3'}"

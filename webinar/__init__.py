@@ -1,20 +1,22 @@
 """The webinar application: find online talks, register, get the join details."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=instance_folder(),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=shipped_folder("templates"),
+        static_folder=shipped_folder("static"),
     )
     configure(app, test_config)
     register_extensions(app)
@@ -30,6 +32,27 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     start_development_thread(app)
     return app
+
+
+def installed_from_a_wheel() -> bool:
+    """Say whether this copy was installed from a wheel rather than run from a checkout."""
+    # The wheel carries templates/ inside the package (setup.py maps it);
+    # a checkout, editable install included, keeps it beside the package.
+    return (PACKAGE / "templates").is_dir()
+
+
+def shipped_folder(name: str) -> str:
+    """Return the templates/ or static/ folder of this copy of the app."""
+    return str((PACKAGE if installed_from_a_wheel() else ROOT) / name)
+
+
+def instance_folder() -> str | None:
+    """Return the folder of run-time data: WEBINAR_INSTANCE_PATH, or instance/ of a checkout."""
+    if chosen := os.environ.get("WEBINAR_INSTANCE_PATH"):
+        return str(Path(chosen).resolve())
+    if installed_from_a_wheel():
+        return None  # Flask's choice: <prefix>/var/webinar-instance, outside site-packages
+    return str(ROOT / "instance")
 
 
 def configure(app: Flask, test_config: dict | None) -> None:

@@ -46,7 +46,7 @@ class ConfigurationError(click.ClickException, RuntimeError):
     """The settings are not safe for production; `problems` says which and why.
 
     A flask command shows it as an error message (no traceback) and exits
-    with status 1; under a WSGI server, app.py calls `exit()`.
+    with status 1; under a WSGI server, webinar/wsgi.py calls `exit()`.
     """
 
     # gunicorn stops when a worker exits with 4 ("App failed to load"); any
