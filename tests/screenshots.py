@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from browser_fixtures import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, serve
+from support.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, serve
 
 from webinar import create_app
 

@@ -2,8 +2,8 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_fixtures import walk_tour
 from playwright.sync_api import expect
+from support.browser import walk_tour
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from registration_helpers import emails, register_through_form, registrations
-from test_email_journey import deliver
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
+from support.forms import register_through_form
+from support.organisers import token_of
+from support.stored import emails, registrations
 
 from webinar.mail.caps import canonical_mailbox
 
@@ -37,7 +36,7 @@ def test_case_spaces_tags_and_gmail_dots_make_no_other_mailbox(address, mailbox)
 
 
 def test_twenty_registrations_for_one_mailbox_send_it_at_most_the_hourly_cap(
-    limits_on, smtp_server, app, client, make_event
+    limits_on, smtp_server, app, client, make_event, deliver
 ):
     app.config.update(MAILBOX_EMAILS_PER_HOUR=5, REGISTRATIONS_PER_CLIENT_PER_TALK="100 per hour")
     first_talk, second_talk = make_event(), make_event()
@@ -47,7 +46,7 @@ def test_twenty_registrations_for_one_mailbox_send_it_at_most_the_hourly_cap(
         response = register_through_form(client, talk.slug, email=f"someone+{number}@example.org")
         assert response.status_code == 303, "every registration still succeeds"
 
-    deliver(app)
+    deliver()
     received = delivered_to(smtp_server, "someone@example.org")
     assert len(received) == 5
     assert received[0]["To"] == "someone@example.org", "the real person gets their own email"
@@ -57,25 +56,27 @@ def test_twenty_registrations_for_one_mailbox_send_it_at_most_the_hourly_cap(
     assert "Held, not sent" in held[0].last_error
 
 
-def test_other_mailboxes_are_not_held_back_by_a_full_one(smtp_server, app, client, make_event):
+def test_other_mailboxes_are_not_held_back_by_a_full_one(
+    smtp_server, app, client, make_event, deliver
+):
     app.config.update(MAILBOX_EMAILS_PER_HOUR=2)
     talk = make_event()
     for number in range(3):
         register_through_form(client, talk.slug, email=f"victim+{number}@gmail.com")
     register_through_form(client, talk.slug, email="someone.else@example.org")
-    deliver(app)
+    deliver()
     assert [m["To"] for m in smtp_server.messages] == [
         "victim+0@gmail.com", "victim+1@gmail.com", "someone.else@example.org"]  # fmt: skip
 
 
 def test_an_organiser_sees_a_held_email_and_can_send_it_by_hand(
-    smtp_server, app, owner, owner_client, make_event, client
+    smtp_server, app, owner, owner_client, make_event, client, deliver
 ):
     app.config.update(MAILBOX_EMAILS_PER_HOUR=1)
     talk = make_event(owner_id=owner, title="Held talk")
     register_through_form(client, talk.slug, email="a+1@example.org")
     register_through_form(client, talk.slug, email="a+2@example.org")
-    deliver(app)
+    deliver()
     assert [m["To"] for m in smtp_server.messages] == ["a+1@example.org"]
 
     attendees = owner_client.get(f"/organiser/events/{talk.id}/attendees").text
@@ -85,7 +86,7 @@ def test_an_organiser_sees_a_held_email_and_can_send_it_by_hand(
     owner_client.post(f"/organiser/events/{talk.id}/emails/retry",
                       data={"csrf_token": token_of(owner_client, "/organiser/")})
     assert "1 failed email is queued again" in owner_client.get("/organiser/").text
-    deliver(app)
+    deliver()
     assert [m["To"] for m in smtp_server.messages] == ["a+1@example.org", "a+2@example.org"]
 
 

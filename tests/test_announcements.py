@@ -1,10 +1,8 @@
 """Announcements: an organiser writes to the registrants of a talk, previews, and sends."""
 
 import pytest
-from lifecycle_helpers import clock, talk  # noqa: F401  (fixtures)
-from registration_helpers import add_registration, emails
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
+from support.organisers import token_of
+from support.stored import emails
 
 MESSAGE = "The room changed.\n\n**Bring** questions! <script>alert(1)</script>"
 
@@ -17,16 +15,18 @@ def post(client, event, **fields):
     return client.post(url, data={key: value for key, value in data.items() if value is not None})
 
 
-def registered_talk(app, talk, owner):
+def registered_talk(talk, owner, make_registration):
     event = talk(owner_id=owner)
-    add_registration(app, event, email="seat@example.org")
-    add_registration(app, event, email="waiting@example.org", status="waitlisted")
-    add_registration(app, event, email="gone@example.org", status="cancelled")
+    make_registration(event, email="seat@example.org")
+    make_registration(event, email="waiting@example.org", status="waitlisted")
+    make_registration(event, email="gone@example.org", status="cancelled")
     return event
 
 
-def test_the_preview_shows_the_sanitised_message_and_sends_nothing(app, owner_client, owner, talk):
-    event = registered_talk(app, talk, owner)
+def test_the_preview_shows_the_sanitised_message_and_sends_nothing(
+    app, owner_client, owner, talk, make_registration
+):
+    event = registered_talk(talk, owner, make_registration)
     page = post(owner_client, event, preview="Preview").text
     assert "<strong>Bring</strong> questions!" in page
     assert "<script>alert(1)</script>" not in page
@@ -35,9 +35,9 @@ def test_the_preview_shows_the_sanitised_message_and_sends_nothing(app, owner_cl
 
 
 def test_sending_to_people_with_a_seat_reaches_only_them_and_is_recorded(
-    app, owner_client, owner, talk
+    app, owner_client, owner, talk, make_registration
 ):
-    event = registered_talk(app, talk, owner)
+    event = registered_talk(talk, owner, make_registration)
     response = post(owner_client, event, send="Send")
     assert response.status_code == 303
     page = owner_client.get(response.location).text
@@ -54,9 +54,9 @@ def test_sending_to_people_with_a_seat_reaches_only_them_and_is_recorded(
 
 
 def test_announcements_reach_the_waiting_list_or_everyone_active_and_can_repeat(
-    app, owner_client, owner, talk
+    app, owner_client, owner, talk, make_registration
 ):
-    event = registered_talk(app, talk, owner)
+    event = registered_talk(talk, owner, make_registration)
     post(owner_client, event, audience="waitlisted", send="Send")
     post(owner_client, event, audience="active", send="Send")
     post(owner_client, event, audience="active", send="Send")
@@ -67,9 +67,9 @@ def test_announcements_reach_the_waiting_list_or_everyone_active_and_can_repeat(
 
 
 def test_a_message_without_subject_is_refused_with_a_message_by_the_field(
-    app, owner_client, owner, talk
+    app, owner_client, owner, talk, make_registration
 ):
-    event = registered_talk(app, talk, owner)
+    event = registered_talk(talk, owner, make_registration)
     response = post(owner_client, event, subject="", send="Send")
     assert response.status_code == 200
     assert 'id="subject-error">Write a subject.' in response.text
@@ -78,18 +78,18 @@ def test_a_message_without_subject_is_refused_with_a_message_by_the_field(
 
 @pytest.mark.parametrize("field", ["subject", "body"])
 def test_a_nul_character_in_a_message_is_refused_by_the_field(
-    app, owner_client, owner, talk, field
+    app, owner_client, owner, talk, field, make_registration
 ):
-    event = registered_talk(app, talk, owner)
+    event = registered_talk(talk, owner, make_registration)
     response = post(owner_client, event, send="Send", **{field: "Hello\x00 there"})
     assert response.status_code == 200
     assert f'id="{field}-error">' in response.text
     assert emails(app, "announcement") == []
 
 
-def test_an_empty_audience_is_refused(app, owner_client, owner, talk):
+def test_an_empty_audience_is_refused(app, owner_client, owner, talk, make_registration):
     event = talk(owner_id=owner)
-    add_registration(app, event, email="seat@example.org")
+    make_registration(event, email="seat@example.org")
     response = post(owner_client, event, audience="waitlisted", send="Send")
     assert "Nobody is in this audience" in response.text
     assert emails(app, "announcement") == []

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_fixtures import Watch, tab_to
 from playwright.sync_api import expect
+from support.browser import Watch, tab_to
 
 from webinar.extensions import db
 from webinar.models import Registration

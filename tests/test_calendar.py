@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import in_days
-from eventdata import REFERENCE_FIELDS
 from icalendar import Calendar
+from support.eventdata import REFERENCE_FIELDS
+from support.factories import in_days
 
 
 def parse(response) -> Calendar:

@@ -3,7 +3,8 @@
 import html
 import re
 
-from registration_helpers import register_through_form, registrations
+from support.forms import register_through_form
+from support.stored import registrations
 
 
 def register_link(page_html: str) -> str:

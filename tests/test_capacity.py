@@ -1,12 +1,10 @@
 """Changing the number of seats of a talk: raising promotes in order, lowering keeps seats."""
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from registration_helpers import emails, registrations
+from support.stored import emails, registrations
 from test_organiser_editor import form_data
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
 
 from webinar import seats
 from webinar.extensions import db
@@ -16,22 +14,18 @@ START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def full_talk(app, make_event, owner):
+def full_talk(make_event, make_registration, owner):
     """A talk of one seat, taken, with three people waiting (oldest first: W2, W1, W0)."""
     event = make_event(owner_id=owner, capacity=1, seats_taken=1, waitlist_enabled=True)
-    with app.app_context():
-        for number, (name, status) in enumerate(
-            [("Seated", "confirmed"), ("W0", "waitlisted"), ("W1", "waitlisted"),
-             ("W2", "waitlisted")]
-        ):  # fmt: skip
-            db.session.add(Registration(
-                event_id=event.id, token=secrets.token_urlsafe(32), first_name=name,
-                last_name="Tester", email=f"{name.lower()}@example.org",
-                email_normalised=f"{name.lower()}@example.org", status=status,
-                # Inserted newest first, so the order is the time, not the id.
-                created_at=START + timedelta(minutes=10 - number * 3) if number else START,
-            ))  # fmt: skip
-        db.session.commit()
+    for number, (name, status) in enumerate(
+        [("Seated", "confirmed"), ("W0", "waitlisted"), ("W1", "waitlisted"), ("W2", "waitlisted")]
+    ):
+        make_registration(
+            event, first_name=name, last_name="Tester", email=f"{name.lower()}@example.org",
+            status=status,
+            # Inserted newest first, so the order is the time, not the id.
+            created_at=START + timedelta(minutes=10 - number * 3) if number else START,
+        )  # fmt: skip
     return event
 
 

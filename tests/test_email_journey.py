@@ -3,18 +3,10 @@
 import re
 from urllib.parse import urlsplit
 
-import icalendar
-from registration_helpers import register_through_form
-
-from webinar.mail.delivery import run_once
+from support.forms import register_through_form
+from support.mail import calendar_of
 
 LINK_RE = re.compile(r"http://webinar\.test(/\S+)")
-
-
-def deliver(app) -> int:
-    """Run one pass of the outbox worker, as `flask outbox work --once` does."""
-    with app.app_context():
-        return run_once()
 
 
 def links_in(message) -> list[str]:
@@ -23,19 +15,13 @@ def links_in(message) -> list[str]:
     return LINK_RE.findall(text)
 
 
-def calendar_of(message) -> icalendar.Calendar:
-    (attachment,) = [part for part in message.iter_attachments() if part.get_filename()]
-    assert attachment.get_content_type() == "text/calendar"
-    return icalendar.Calendar.from_ical(attachment.get_content())
-
-
 def test_a_registration_email_arrives_with_calendar_file_and_working_links(
-    smtp_server, app, client, make_event
+    smtp_server, app, client, make_event, deliver
 ):
     event = make_event(title="Quantum computing for SMEs")
     register_through_form(client, event.slug, email="Ada@Example.org")
 
-    assert deliver(app) == 1
+    assert deliver() == 1
     (message,) = smtp_server.messages
     assert message["To"] == "Ada@Example.org"
     assert message["X-Webinar-Kind"] == "confirmation"
@@ -59,18 +45,18 @@ def test_a_registration_email_arrives_with_calendar_file_and_working_links(
     for path in paths:
         assert client.get(path).status_code == 200, path
 
-    assert deliver(app) == 0, "an email is delivered once"
+    assert deliver() == 0, "an email is delivered once"
     assert len(smtp_server.messages) == 1
 
 
 def test_the_first_waitlisted_person_gets_the_promoted_email_after_a_cancellation(
-    smtp_server, app, client, make_event
+    smtp_server, app, client, make_event, deliver
 ):
     event = make_event(capacity=1, waitlist_enabled=True)
     register_through_form(client, event.slug, email="first@example.org")
     register_through_form(client, event.slug, email="second@example.org")
     register_through_form(client, event.slug, email="third@example.org")
-    deliver(app)
+    deliver()
     kinds = {message["To"]: message["X-Webinar-Kind"] for message in smtp_server.messages}
     assert kinds == {
         "first@example.org": "confirmation",
@@ -83,7 +69,7 @@ def test_the_first_waitlisted_person_gets_the_promoted_email_after_a_cancellatio
     page = client.get(f"{manage_path}/cancel")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
     client.post(f"{manage_path}/cancel", data={"csrf_token": token})
-    deliver(app)
+    deliver()
 
     after = smtp_server.messages[3:]
     assert sorted((m["To"], m["X-Webinar-Kind"]) for m in after) == [
@@ -95,14 +81,13 @@ def test_the_first_waitlisted_person_gets_the_promoted_email_after_a_cancellatio
 
 
 def test_registration_succeeds_while_smtp_is_down_and_its_email_goes_out_once_it_is_back(
-    smtp_server, app, client, make_event
+    smtp_server, app, client, make_event, deliver, clock
 ):
     from datetime import timedelta
 
-    from registration_helpers import emails, registrations
+    from support.stored import emails, registrations
 
-    from webinar.extensions import db
-    from webinar.models import OutboxEmail, utcnow
+    from webinar.models import utcnow
 
     event = make_event()
     smtp_server.stop()
@@ -110,16 +95,14 @@ def test_registration_succeeds_while_smtp_is_down_and_its_email_goes_out_once_it
     assert response.status_code == 303
     assert [r.status for r in registrations(app, event)] == ["confirmed"]
 
-    assert deliver(app) == 0
+    assert deliver() == 0
     (email,) = emails(app)
     assert email.status == "pending"
     assert email.attempts == 1
     assert email.next_attempt_at > utcnow() + timedelta(seconds=20)
 
     smtp_server.start()
-    with app.app_context():  # instead of waiting for the backoff to pass
-        db.session.execute(db.update(OutboxEmail).values(next_attempt_at=utcnow()))
-        db.session.commit()
-    assert deliver(app) == 1
-    assert deliver(app) == 0
+    clock.set(email.next_attempt_at)  # instead of waiting for the backoff to pass
+    assert deliver() == 1
+    assert deliver() == 0
     assert [m["X-Webinar-Kind"] for m in smtp_server.messages] == ["confirmation"]

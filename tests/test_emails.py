@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
-from registration_helpers import emails, register_through_form, registrations
+from support.forms import register_through_form
+from support.stored import emails, registrations
 
 from webinar import seats
 from webinar.extensions import db

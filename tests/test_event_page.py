@@ -4,8 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import in_days
-from eventdata import (
+from support.eventdata import (
     REFERENCE_SPEAKERS,
     add_material,
     add_speakers,
@@ -13,6 +12,7 @@ from eventdata import (
     create_reference_event,
     queries_to_show,
 )
+from support.factories import in_days
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_page_never_shows_the_join_url(client, make_event):
 
 
 def test_july_talk_shows_summer_time(client, make_event):
-    from eventdata import BRUSSELS
+    from support.eventdata import BRUSSELS
 
     event = make_event(
         starts_at=datetime(2031, 7, 3, 14, 0, tzinfo=BRUSSELS),
@@ -198,7 +198,7 @@ def test_registration_call_to_action_follows_the_state(
 
 
 def test_registration_not_open_yet_says_when_it_opens(client, make_event):
-    from eventdata import BRUSSELS
+    from support.eventdata import BRUSSELS
 
     opens = datetime(2030, 1, 10, 9, 0, tzinfo=BRUSSELS)
     event = make_event(

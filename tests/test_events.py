@@ -3,8 +3,8 @@
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import in_days
-from eventdata import BRUSSELS, PNG_BYTES, add_topics, queries_to_show, write_upload
+from support.eventdata import BRUSSELS, PNG_BYTES, add_topics, queries_to_show, write_upload
+from support.factories import in_days
 
 
 def titles(html: str) -> list[str]:

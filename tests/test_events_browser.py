@@ -1,7 +1,7 @@
 """The public pages in a real browser: small screens and the visitor's own time zone."""
 
 import pytest
-from eventdata import create_reference_event
+from support.eventdata import create_reference_event
 
 pytestmark = pytest.mark.browser
 

@@ -10,43 +10,27 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import base_config, csrf_token, migrate_to_head, unavailable
-from registration_helpers import VALID_FORM, emails, register_through_form, registrations
+from support.database import base_config, migrate_to_head, unavailable
+from support.forms import VALID_FORM, csrf_token, register_through_form
+from support.processes import free_port, wait_for
+from support.stored import emails, registrations
 
 from webinar import create_app
 from webinar.extensions import db
-from webinar.mail.delivery import run_once
-from webinar.models import Event, OutboxEmail
+from webinar.models import Event
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    """Poll condition until it holds or the timeout passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
-def deliver(app) -> int:
-    with app.app_context():
-        return run_once()
 
 
 def outbox_statuses(app) -> Counter:
@@ -57,12 +41,12 @@ def outbox_statuses(app) -> Counter:
 
 
 def test_registrations_go_through_while_smtp_fails_and_each_email_arrives_once(
-    smtp_server, app_config, app, client, make_event
+    smtp_server, app_config, app, client, make_event, deliver
 ):
     app.config.update(MAIL_TIMEOUT=1, OUTBOX_RETRY_AFTER=0)  # retries due at once
     event = make_event()
     smtp_server.answer("hang")
-    hanging_pass = threading.Thread(target=deliver, args=(app,))
+    hanging_pass = threading.Thread(target=deliver)
     first = register_through_form(client, event.slug, email="first@example.org")
     hanging_pass.start()
 
@@ -76,15 +60,15 @@ def test_registrations_go_through_while_smtp_fails_and_each_email_arrives_once(
     assert [answer.status_code for answer in answers] == [303] * 12
 
     smtp_server.stop()  # connections refused
-    assert deliver(app) == 0
+    assert deliver() == 0
     smtp_server.start()
     smtp_server.answer("drop")  # the connection closes in the middle of a message
-    assert deliver(app) == 0
+    assert deliver() == 0
     smtp_server.answer("accept")
     for _ in range(10):
         if not outbox_statuses(app)["pending"]:
             break
-        deliver(app)
+        deliver()
 
     assert outbox_statuses(app) == {"sent": 13}
     received = Counter(message["To"] for message in smtp_server.messages)
@@ -110,18 +94,16 @@ def worker_environment(app_config, smtp_server, **extra) -> dict[str, str]:
     return env
 
 
-def test_a_worker_killed_mid_batch_loses_no_email(smtp_server, app_config, app):
-    with app.app_context():
-        for number in range(30):
-            db.session.add(
-                OutboxEmail(
-                    kind="confirmation",
-                    recipient=f"person{number}@example.org",
-                    subject=f"You are registered ({number})",
-                    text_body="See you at the talk.",
-                )
-            )
-        db.session.commit()
+def test_a_worker_killed_mid_batch_loses_no_email(
+    smtp_server, app_config, app, make_outbox_email
+):
+    for number in range(30):
+        make_outbox_email(
+            kind="confirmation",
+            recipient=f"person{number}@example.org",
+            subject=f"You are registered ({number})",
+            text_body="See you at the talk.",
+        )
     # The eleventh email never gets an answer: the worker is killed waiting for it.
     smtp_server.answer("hang", recipient="person10@example.org")
     worker = subprocess.Popen(
@@ -197,12 +179,6 @@ def postgres_binaries() -> Path | None:
         if shutil.which(name) is None:
             return None
     return Path(shutil.which("pg_ctl")).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateCluster:

@@ -3,17 +3,16 @@
 from datetime import timedelta
 
 import pytest
-from lifecycle_helpers import TALK_END, clock, talk  # noqa: F401  (fixtures)
-from registration_helpers import add_registration, emails
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
+from support.clock import TALK_END
+from support.organisers import token_of
+from support.stored import emails
 
 from webinar.extensions import db
 from webinar.models import Event, Material
 
 
 @pytest.fixture
-def ended_talk(app, clock, talk, owner):
+def ended_talk(app, clock, talk, owner, make_registration):
     """A talk that ended an hour ago, with a recording, a summary and slides."""
     event = talk(
         owner_id=owner,
@@ -26,10 +25,10 @@ def ended_talk(app, clock, talk, owner):
                                 filename="slides-abc.pdf"))  # fmt: skip
         db.session.commit()
     joined_at = TALK_END - timedelta(minutes=50)
-    add_registration(app, event, email="came@example.org", joined_at=joined_at)
-    add_registration(app, event, email="missed@example.org")
-    add_registration(app, event, email="waiting@example.org", status="waitlisted")
-    add_registration(app, event, email="gone@example.org", status="cancelled")
+    make_registration(event, email="came@example.org", joined_at=joined_at)
+    make_registration(event, email="missed@example.org")
+    make_registration(event, email="waiting@example.org", status="waitlisted")
+    make_registration(event, email="gone@example.org", status="cancelled")
     clock.set(TALK_END + timedelta(hours=1))
     return event
 
@@ -81,9 +80,11 @@ def test_the_follow_up_waits_for_the_end_of_the_talk(app, owner_client, ended_ta
     assert emails(app, "follow_up") == []
 
 
-def test_the_follow_up_needs_a_recording_a_summary_or_slides(app, owner_client, owner, talk, clock):
+def test_the_follow_up_needs_a_recording_a_summary_or_slides(
+    app, owner_client, owner, talk, clock, make_registration
+):
     event = talk(owner_id=owner)
-    add_registration(app, event, email="came@example.org")
+    make_registration(event, email="came@example.org")
     clock.set(TALK_END + timedelta(days=1))
     page = owner_client.get(f"/organiser/events/{event.id}/follow-up").text
     assert "Add a recording, a summary or slides first" in page

@@ -1,9 +1,8 @@
 """Every page, public or organiser, carries the security headers; uploads are served safely."""
 
 import pytest
-from eventdata import PNG_BYTES, write_upload
-from site_walk import get_rules, populate
-from test_organiser_support import *  # noqa: F403  (fixtures)
+from support.eventdata import PNG_BYTES, write_upload
+from support.site_walk import get_rules, populate
 
 from webinar.security import CONTENT_SECURITY_POLICY
 

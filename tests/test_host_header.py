@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from registration_helpers import emails, register_through_form
+from support.forms import register_through_form
+from support.stored import emails
 
 FORGED = {"Host": "evil.example", "X-Forwarded-Host": "evil.example",
           "X-Forwarded-Proto": "https", "Forwarded": "host=evil.example"}  # fmt: skip

@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
-from eventdata import PNG_BYTES
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from registration_helpers import VALID_FORM
-from site_walk import get_rules, populate
-from test_organiser_support import *  # noqa: F403  (fixtures)
+from support.eventdata import PNG_BYTES
+from support.forms import VALID_FORM
+from support.site_walk import get_rules, populate
 from test_organiser_uploads import image_claiming
 from test_xss import check_response
 
@@ -305,7 +304,7 @@ def test_every_form_of_the_app_refuses_control_characters_through_the_site_form(
 def test_the_registration_form_survives_hostile_input(app, client, make_event):
     event = make_event(capacity=5, waitlist_enabled=True)
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    from conftest import csrf_token
+    from support.forms import csrf_token
 
     defaults = dict(VALID_FORM, csrf_token=csrf_token(page))
     names = sorted(VALID_FORM)

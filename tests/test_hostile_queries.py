@@ -14,9 +14,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from site_walk import fill_lists, get_rules, populate, query_names
+from support.site_walk import fill_lists, get_rules, populate, query_names
 from test_hostile_input import EXAMPLES, TEXT
-from test_organiser_support import *  # noqa: F403  (fixtures)
 
 # Each parameter a page uses gets all of these ...
 QUERY_VALUES = [

@@ -6,9 +6,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import csrf_token
 from icalendar import Calendar
-from registration_helpers import emails, register_through_form, registration, registrations
+from support.forms import csrf_token, register_through_form
+from support.stored import emails, registration, registrations
 
 JOIN_URL = "https://meet.example.org/secret-room"
 URL_SAFE = re.compile(r"[A-Za-z0-9_-]{43,64}")
@@ -169,7 +169,7 @@ def empty_database_url(database, tmp_path):
     import uuid
 
     import sqlalchemy as sa
-    from conftest import POSTGRES_ADMIN_URL
+    from support.database import POSTGRES_ADMIN_URL
 
     if database.backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
@@ -242,8 +242,8 @@ def insert_old_registrations(starts_at: datetime, count: int) -> list[str]:
 def test_the_migration_gives_each_existing_registration_its_own_join_secret(
     empty_database_url, tmp_path
 ):
-    from conftest import base_config
     from flask_migrate import downgrade, upgrade
+    from support.database import base_config
 
     from webinar import create_app
     from webinar.extensions import db

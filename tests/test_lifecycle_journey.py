@@ -3,19 +3,10 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from lifecycle_helpers import (  # noqa: F401  (fixtures)
-    TALK_END,
-    TALK_START,
-    calendar_of,
-    clock,
-    deliver,
-    html_of,
-    talk,
-    text_of,
-)
-from registration_helpers import register_through_form
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
+from support.clock import TALK_END, TALK_START
+from support.forms import register_through_form
+from support.mail import calendar_of, html_of, text_of
+from support.organisers import token_of
 from test_updates import edit
 
 from webinar.extensions import db
@@ -23,20 +14,20 @@ from webinar.models import Event
 
 
 def test_registration_reminders_update_attendance_and_follow_up_reach_the_inbox(
-    smtp_server, app, client, clock, talk, owner, owner_client
+    smtp_server, app, client, clock, talk, owner, owner_client, deliver
 ):
     event = talk(owner_id=owner, title="Clusters and AI")
     register_through_form(client, event.slug, email="ada@example.org", timezone="America/New_York")
     register_through_form(client, event.slug, email="bob@example.org", first_name="Bob")
-    assert deliver(app) == 2
+    assert deliver() == 2
 
     edit(owner_client, event, starts_time="10:30", ends_time="11:30")  # half an hour later
-    assert deliver(app) == 2
+    assert deliver() == 2
 
     clock.set(TALK_START + timedelta(minutes=30) - timedelta(hours=24))
-    assert deliver(app) == 2
+    assert deliver() == 2
     clock.set(TALK_START + timedelta(minutes=30) - timedelta(hours=1))
-    assert deliver(app) == 2
+    assert deliver() == 2
 
     inbox = {}
     for message in smtp_server.messages:
@@ -68,8 +59,8 @@ def test_registration_reminders_update_attendance_and_follow_up_reach_the_inbox(
     url = f"/organiser/events/{event.id}/follow-up"
     for _ in range(2):
         owner_client.post(url, data={"csrf_token": token_of(owner_client, url)})
-    assert deliver(app) == 2
-    assert deliver(app) == 0
+    assert deliver() == 2
+    assert deliver() == 0
 
     follow_ups = {m["To"]: m for m in smtp_server.messages if m["X-Webinar-Kind"] == "follow_up"}
     assert follow_ups["ada@example.org"]["Subject"] == "Thank you for joining: Clusters and AI"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -22,20 +20,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from registration_helpers import VALID_FORM, emails, registrations
+from support.forms import CSRF_RE, VALID_FORM
+from support.processes import free_port
+from support.stored import emails, registrations
 
 from webinar.extensions import db
 from webinar.models import Event
 
 ROOT = Path(__file__).resolve().parent.parent
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 REGISTRATIONS, CANCELLATIONS, SEATS = 200, 50, 50
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import csrf_token
-from outbox_helpers import add_email
-from process_helpers import Started, answers, free_port, terminal_environment, wait_for
-from registration_helpers import VALID_FORM
+from support.forms import VALID_FORM, csrf_token
+from support.processes import Started, answers, free_port, terminal_environment, wait_for
 
 from webinar.extensions import db
 from webinar.mail.delivery import run_once
@@ -31,10 +29,10 @@ def test_mail_debug_is_off_in_debug_mode_unless_set(app_config):
 
 @pytest.mark.parametrize("answer, status", [("refuse", "failed"), ("defer", "pending")])
 def test_a_refused_recipient_is_named_neither_in_the_stored_reason_nor_in_the_log(
-    smtp_server, app, caplog, answer, status
+    smtp_server, app, caplog, answer, status, make_outbox_email
 ):
     smtp_server.answer(answer, recipient="Nobody.Here@example.org")
-    email_id = add_email(app, recipient="Nobody.Here@example.org")
+    email_id = make_outbox_email(recipient="Nobody.Here@example.org")
 
     with caplog.at_level(logging.INFO), app.app_context():
         run_once()

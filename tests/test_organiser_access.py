@@ -1,10 +1,7 @@
 """Who may open which page of the organiser area, and CSRF on every form of the app."""
 
 import pytest
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import (
-    token_of,
-)
+from support.organisers import token_of
 
 from webinar.extensions import db
 from webinar.models import Event, Material, Organiser, Registration, Speaker
@@ -24,20 +21,18 @@ def organiser_rules(app):
 
 
 @pytest.fixture
-def event_with_parts(app, make_event, owner):
+def event_with_parts(app, make_event, make_registration, owner):
     """Return a function making an owned event with a speaker and a link; gives URL arguments."""
 
     def make() -> dict:
         event = make_event(owner_id=owner)
+        registration = make_registration(event, token=f"token-{event.id}", first_name="Rita",
+                                         last_name="Registered", email="rita@example.org")
         with app.app_context():
             speaker = Speaker(event_id=event.id, name="Sam Speaker", position=0)
             material = Material(event_id=event.id, kind="link", title="Site",
                                 url="https://example.org/")
-            registration = Registration(event_id=event.id, token=f"token-{event.id}",
-                                        first_name="Rita", last_name="Registered",
-                                        email="rita@example.org",
-                                        email_normalised="rita@example.org", status="confirmed")
-            db.session.add_all([speaker, material, registration])
+            db.session.add_all([speaker, material])
             db.session.commit()
             return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
                     "registration_id": registration.id}

@@ -5,47 +5,27 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import csrf_token
-from registration_helpers import emails, register_through_form
 from sqlalchemy import event as sa_event
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import add_registrations
+from support.forms import csrf_token, register_through_form
+from support.stored import emails
 
 from webinar.extensions import db
-from webinar.models import Event, OutboxEmail, Registration
+from webinar.models import Event, Registration
 
 START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def person(app):
+def person(make_registration):
     """Store a registration of an event and return its id; created a minute after the last."""
     minutes = iter(range(10_000))
 
     def make(event, first: str, last: str = "Tester", **fields) -> int:
-        email = fields.pop("email", f"{first.lower()}.{secrets.token_hex(3)}@example.org")
-        values = {
-            "event_id": event.id, "token": secrets.token_urlsafe(32),
-            "first_name": first, "last_name": last, "email": email,
-            "email_normalised": email.lower(), "status": "confirmed",
-            "created_at": START + timedelta(minutes=next(minutes)),
-        }  # fmt: skip
-        values.update(fields)
-        with app.app_context():
-            row = Registration(**values)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
+        fields.setdefault("email", f"{first.lower()}.{secrets.token_hex(3)}@example.org")
+        fields.setdefault("created_at", START + timedelta(minutes=next(minutes)))
+        return make_registration(event, first_name=first, last_name=last, **fields).id
 
     return make
-
-
-def add_email(app, registration_id: int, kind: str, status: str) -> None:
-    with app.app_context():
-        db.session.add(OutboxEmail(kind=kind, registration_id=registration_id,
-                                   recipient="x@example.org", subject="S", text_body="T",
-                                   status=status))  # fmt: skip
-        db.session.commit()
 
 
 def list_page(client, event, query: str = ""):
@@ -76,13 +56,13 @@ def stored(app, registration_id: int) -> Registration:
 
 
 def test_list_shows_details_times_in_the_event_zone_joined_and_email_states(
-    app, owner_client, owned_event, person
+    app, owner_client, owned_event, person, make_outbox_email
 ):
     ada = person(owned_event, "Ada", "Lovelace", email="ada@example.org",
                  organisation="Analytical Engines", country="GB",
                  joined_at=datetime(2030, 1, 20, 9, 5, tzinfo=UTC))  # fmt: skip
-    add_email(app, ada, "confirmation", "sent")
-    add_email(app, ada, "reminder_24h", "failed")
+    make_outbox_email(registration_id=ada, kind="confirmation", status="sent")
+    make_outbox_email(registration_id=ada, kind="reminder_24h", status="failed")
     person(owned_event, "Grace", "Hopper")
     page = list_page(owner_client, owned_event)
     # Brussels is UTC+1 in January.
@@ -150,8 +130,10 @@ def test_a_page_number_too_large_for_the_database_shows_the_first_page(
         assert names_on(list_page(owner_client, owned_event, query)) == ["Ada Tester"], query
 
 
-def test_fifty_a_page_and_the_links_keep_the_search(app, owner_client, owned_event):
-    add_registrations(app, owned_event.id, *["confirmed"] * 60)
+def test_fifty_a_page_and_the_links_keep_the_search(
+    app, owner_client, owned_event, make_registrations
+):
+    make_registrations(owned_event.id, *["confirmed"] * 60)
     first = list_page(owner_client, owned_event, "?q=reg&sort=name&order=asc")
     assert len(names_on(first)) == 50
     assert "60 people found" in first
@@ -182,33 +164,33 @@ def queries_of_list(app, client, event, query: str = "") -> int:
 
 
 def test_the_list_runs_as_many_queries_for_60_people_as_for_3(
-    app, owner_client, make_event, owner
+    app, owner_client, make_event, owner, make_registrations, make_outbox_email
 ):
     small, large = make_event(owner_id=owner), make_event(owner_id=owner)
     for event, people in ((small, 3), (large, 60)):
-        ids = add_registrations(app, event.id, *["confirmed"] * people)
+        ids = make_registrations(event.id, *["confirmed"] * people)
         for registration_id in ids:
-            add_email(app, registration_id, "confirmation", "sent")
+            make_outbox_email(registration_id=registration_id, kind="confirmation", status="sent")
     assert queries_of_list(app, owner_client, small) == queries_of_list(
         app, owner_client, large
     )
 
 
 def test_a_search_runs_as_many_queries_for_60_matches_as_for_3(
-    app, owner_client, make_event, owner
+    app, owner_client, make_event, owner, make_registrations
 ):
     small, large = make_event(owner_id=owner), make_event(owner_id=owner)
-    add_registrations(app, small.id, *["confirmed"] * 3)
-    add_registrations(app, large.id, *["confirmed"] * 60)
+    make_registrations(small.id, *["confirmed"] * 3)
+    make_registrations(large.id, *["confirmed"] * 60)
     assert queries_of_list(app, owner_client, small, "?q=reg") == queries_of_list(
         app, owner_client, large, "?q=reg"
     )
 
 
 def test_a_search_says_how_many_it_found_on_every_page_and_past_the_last(
-    app, owner_client, owned_event, person
+    app, owner_client, owned_event, person, make_registrations
 ):
-    add_registrations(app, owned_event.id, *["confirmed"] * 55)
+    make_registrations(owned_event.id, *["confirmed"] * 55)
     person(owned_event, "Ada")
     second = list_page(owner_client, owned_event, "?q=REG&page=2")
     assert "55 people found" in second
@@ -281,9 +263,11 @@ def test_promote_is_refused_with_a_clear_message_when_the_talk_is_full(
     assert emails(app) == []
 
 
-def test_resend_adds_a_new_confirmation_email_each_time(app, owner_client, owned_event, person):
+def test_resend_adds_a_new_confirmation_email_each_time(
+    app, owner_client, owned_event, person, make_outbox_email
+):
     ada = person(owned_event, "Ada", email="ada@example.org")
-    add_email(app, ada, "confirmation", "failed")
+    make_outbox_email(registration_id=ada, kind="confirmation", status="failed")
     for _ in range(2):
         response = action(owner_client, owned_event, ada, "resend")
     assert "The confirmation goes out again to ada@example.org" in owner_client.get(

@@ -2,20 +2,11 @@
 
 import re
 
-from conftest import in_days
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import add_registrations, token_of
+from support.factories import in_days
+from support.organisers import token_of
 
 from webinar.extensions import db
 from webinar.models import OutboxEmail
-
-
-def add_email(app, registration_id: int, status: str, kind: str) -> None:
-    with app.app_context():
-        db.session.add(OutboxEmail(kind=kind, registration_id=registration_id,
-                                   recipient="someone@example.org", subject="S",
-                                   text_body="T", status=status))
-        db.session.commit()
 
 
 def row_of(page: str, title: str) -> list[str]:
@@ -44,17 +35,17 @@ def test_events_are_grouped_as_upcoming_past_and_drafts(owner_client, make_event
 
 
 def test_dashboard_counts_registrations_and_emails_per_event(
-    app, owner_client, make_event, owner
+    app, owner_client, make_event, owner, make_registrations, make_outbox_email
 ):
     busy = make_event(owner_id=owner, title="Busy talk", capacity=3, seats_taken=2)
     quiet = make_event(owner_id=owner, title="Quiet talk")
-    ids = add_registrations(app, busy.id, "confirmed", "confirmed", "waitlisted", "cancelled",
+    ids = make_registrations(busy.id, "confirmed", "confirmed", "waitlisted", "cancelled",
                             joined=1)
-    add_registrations(app, quiet.id, "confirmed")
-    add_email(app, ids[0], "sent", "confirmation")
-    add_email(app, ids[1], "pending", "confirmation")
-    add_email(app, ids[2], "sending", "waitlisted")
-    add_email(app, ids[3], "failed", "cancelled")
+    make_registrations(quiet.id, "confirmed")
+    make_outbox_email(registration_id=ids[0], status="sent", kind="confirmation")
+    make_outbox_email(registration_id=ids[1], status="pending", kind="confirmation")
+    make_outbox_email(registration_id=ids[2], status="sending", kind="waitlisted")
+    make_outbox_email(registration_id=ids[3], status="failed", kind="cancelled")
     page = owner_client.get("/organiser/").text
     # Columns: date, status, confirmed / capacity, waitlisted, cancelled, joined, pending, failed.
     assert row_of(page, "Busy talk")[2:] == [
@@ -63,17 +54,19 @@ def test_dashboard_counts_registrations_and_emails_per_event(
     assert row_of(page, "Quiet talk")[2:] == ["1 / unlimited", "0", "0", "0", "0", "0"]
 
 
-def test_event_overview_shows_the_same_counts(app, owner_client, owned_event):
-    add_registrations(app, owned_event.id, "confirmed", "waitlisted", joined=1)
+def test_event_overview_shows_the_same_counts(app, owner_client, owned_event, make_registrations):
+    make_registrations(owned_event.id, "confirmed", "waitlisted", joined=1)
     page = owner_client.get(f"/organiser/events/{owned_event.id}").text
     assert "<dt>Confirmed</dt><dd>1 of unlimited seats</dd>" in page
     assert "<dt>Joined</dt><dd>1</dd>" in page
 
 
-def test_past_talks_show_their_attendance_rate(app, owner_client, make_event, owner):
+def test_past_talks_show_their_attendance_rate(
+    app, owner_client, make_event, owner, make_registrations
+):
     held = make_event(owner_id=owner, title="Held talk", starts_at=in_days(-10))
     make_event(owner_id=owner, title="Empty talk", starts_at=in_days(-20))
-    add_registrations(app, held.id, "confirmed", "confirmed", "confirmed", "confirmed",
+    make_registrations(held.id, "confirmed", "confirmed", "confirmed", "confirmed",
                       "cancelled", joined=3)
     page = owner_client.get("/organiser/").text
     assert "<th scope=\"col\">Attendance</th>" in section_of(page, "past")
@@ -84,14 +77,14 @@ def test_past_talks_show_their_attendance_rate(app, owner_client, make_event, ow
 
 
 def test_retry_puts_the_failed_emails_of_that_talk_back_in_the_queue(
-    app, owner_client, make_event, owner
+    app, owner_client, make_event, owner, make_registrations, make_outbox_email
 ):
     talk = make_event(owner_id=owner, title="Talk with failures")
     other = make_event(owner_id=owner, title="Other talk")
-    mine = add_registrations(app, talk.id, "confirmed", "confirmed")
-    theirs = add_registrations(app, other.id, "confirmed")
+    mine = make_registrations(talk.id, "confirmed", "confirmed")
+    theirs = make_registrations(other.id, "confirmed")
     for registration_id in (*mine, *theirs):
-        add_email(app, registration_id, "failed", "confirmation")
+        make_outbox_email(registration_id=registration_id, status="failed", kind="confirmation")
     page = owner_client.get("/organiser/").text
     assert re.search(r'<form class="inline-form" method="post" '
                      rf'action="/organiser/events/{talk.id}/emails/retry">', page)

@@ -3,12 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import (
-    add_registrations,
-    load_event,
-    token_of,
-)
+from support.organisers import token_of
+from support.stored import load_event
 
 from webinar.extensions import db
 from webinar.models import Event, Topic
@@ -250,8 +246,10 @@ def test_publish_unpublish_and_cancel(app, owner_client, make_event, owner):
     assert load_event(app, event.id).status == "cancelled"
 
 
-def test_cancelling_a_talk_with_registrations_asks_for_confirmation(app, owner_client, owned_event):
-    add_registrations(app, owned_event.id, "confirmed", "confirmed", "waitlisted")
+def test_cancelling_a_talk_with_registrations_asks_for_confirmation(
+    app, owner_client, owned_event, make_registrations
+):
+    make_registrations(owned_event.id, "confirmed", "confirmed", "waitlisted")
     base = f"/organiser/events/{owned_event.id}"
     overview = owner_client.get(base).text
     assert f'href="{base}/cancel"' in overview

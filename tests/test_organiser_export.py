@@ -9,24 +9,18 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import request_finished
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
+from support.factories import registration_row, stored
 
 from webinar.extensions import db
-from webinar.models import Registration
 from webinar.models.types import UTCDateTime
 
 START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
 
 
 def add(app, event, first: str, last: str = "Tester", **fields) -> None:
-    email = fields.pop("email", f"p-{secrets.token_hex(4)}@example.org")
-    values = {"event_id": event.id, "token": secrets.token_urlsafe(32), "first_name": first,
-              "last_name": last, "email": email, "email_normalised": email.lower(),
-              "status": "confirmed", "created_at": START}  # fmt: skip
-    values.update(fields)
-    with app.app_context():
-        db.session.add(Registration(**values))
-        db.session.commit()
+    fields.setdefault("email", f"p-{secrets.token_hex(4)}@example.org")
+    fields.setdefault("created_at", START)
+    stored(app, registration_row(event.id, first_name=first, last_name=last, **fields))
 
 
 def export(client, event, query: str = "") -> list[list[str]]:

@@ -4,21 +4,13 @@ import re
 import secrets
 from datetime import UTC, datetime
 
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-
-from webinar.extensions import db
-from webinar.models import Registration
+from support.factories import registration_row, stored
 
 
 def add(app, event, created_at: datetime, **fields) -> None:
-    values = {"event_id": event.id, "token": secrets.token_urlsafe(32), "first_name": "P",
-              "last_name": "T", "email": f"{secrets.token_hex(4)}@example.org",
-              "status": "confirmed", "created_at": created_at}  # fmt: skip
-    values.update(fields)
-    values["email_normalised"] = values["email"]
-    with app.app_context():
-        db.session.add(Registration(**values))
-        db.session.commit()
+    fields.setdefault("email", f"{secrets.token_hex(4)}@example.org")
+    row = registration_row(event.id, first_name="P", last_name="T", created_at=created_at, **fields)
+    stored(app, row)
 
 
 def overview(client, event) -> str:

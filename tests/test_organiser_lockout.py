@@ -6,9 +6,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_token
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import OWNER_EMAIL, PASSWORD, sign_in
+from support.forms import csrf_token
+from support.organisers import OWNER_EMAIL, PASSWORD, sign_in
 
 from webinar.extensions import db
 from webinar.models import Organiser, utcnow
@@ -140,13 +139,10 @@ def test_a_burst_locks_after_the_configured_number_of_failures(three_failures, a
     assert locked.locked_until is not None
 
 
-def test_failures_count_again_from_one_once_a_lock_has_ended(app, client, owner):
+def test_failures_count_again_from_one_once_a_lock_has_ended(app, client, owner, clock):
     for _ in range(5):
         sign_in(client, OWNER_EMAIL, "wrong password")
-    with app.app_context():
-        organiser = db.session.get(Organiser, owner)
-        organiser.locked_until = utcnow() - timedelta(seconds=1)
-        db.session.commit()
+    clock.advance(minutes=15, seconds=1)
 
     sign_in(client, OWNER_EMAIL, "wrong again")
 

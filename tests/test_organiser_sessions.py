@@ -3,9 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from lifecycle_helpers import Clock
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import OWNER_EMAIL, PASSWORD, sign_in, token_of
+from support.clock import Clock
+from support.organisers import OWNER_EMAIL, PASSWORD, sign_in, token_of
 
 from webinar import config as default_settings
 from webinar.extensions import db
@@ -23,10 +22,9 @@ def app_config(app_config) -> dict:
 
 
 @pytest.fixture
-def clock(app) -> Clock:
+def clock(clock) -> Clock:
     """Fix the app's time until the test moves it."""
-    clock = Clock(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
-    app.extensions["clock"] = clock
+    clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
     return clock
 
 

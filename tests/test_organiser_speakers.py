@@ -1,7 +1,7 @@
 """Speakers and links of an event in the organiser area."""
 
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import load_event, token_of
+from support.organisers import token_of
+from support.stored import load_event
 
 
 def add_speaker(client, event, name: str, role: str = "", organisation: str = ""):

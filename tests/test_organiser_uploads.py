@@ -6,12 +6,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from support.organisers import token_of
+from support.stored import load_event
 from test_organiser_editor import form_data
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import (
-    load_event,
-    token_of,
-)
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 

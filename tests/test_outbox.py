@@ -10,16 +10,15 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from outbox_helpers import add_email
 
 from webinar.calendar import calendar_file, public_vevent
 from webinar.extensions import db
-from webinar.mail.delivery import claim_due, counts_by_status, run_once
+from webinar.mail.delivery import claim_due, counts_by_status
 from webinar.models import OutboxEmail, utcnow
 
 
 @pytest.fixture
-def enqueue(app):
+def enqueue(make_outbox_email):
     """Insert a pending outbox email (due now unless told otherwise) and return its id."""
     counter = iter(range(1, 10_000))
 
@@ -32,20 +31,9 @@ def enqueue(app):
             "html_body": f"<p>Hello {number}, see you at the <b>talk</b>.</p>",
         }
         values.update(fields)
-        return add_email(app, **values)
+        return make_outbox_email(**values)
 
     return enqueue
-
-
-@pytest.fixture
-def deliver(app):
-    """Run one pass of the outbox worker and return how many emails it sent."""
-
-    def deliver() -> int:
-        with app.app_context():
-            return run_once()
-
-    return deliver
 
 
 @pytest.fixture
@@ -61,12 +49,14 @@ def outbox_row(app):
     return outbox_row
 
 
-def make_due_now(app, email_id: int) -> None:
-    """Move an email's next attempt into the past instead of waiting for it."""
-    with app.app_context():
-        row = db.session.get(OutboxEmail, email_id)
-        row.next_attempt_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
+@pytest.fixture
+def make_due_now(clock, outbox_row):
+    """Move the app's clock to an email's next attempt instead of waiting for it."""
+
+    def make_due_now(email_id: int) -> None:
+        clock.set(outbox_row(email_id).next_attempt_at)
+
+    return make_due_now
 
 
 def test_due_email_arrives_with_headers_text_html_and_invite(
@@ -146,7 +136,7 @@ def test_email_not_yet_due_waits(smtp_server, app, enqueue, deliver, outbox_row)
 
 
 def test_email_waits_while_the_server_is_down_and_goes_out_once_when_it_is_up(
-    smtp_server, app, enqueue, deliver, outbox_row
+    smtp_server, app, enqueue, deliver, outbox_row, make_due_now
 ):
     smtp_server.stop()
     email_id = enqueue()
@@ -161,7 +151,7 @@ def test_email_waits_while_the_server_is_down_and_goes_out_once_when_it_is_up(
 
     smtp_server.start()
     assert deliver() == 0  # not due yet
-    make_due_now(app, email_id)
+    make_due_now(email_id)
     assert deliver() == 1
     assert deliver() == 0
 
@@ -185,7 +175,9 @@ def test_refused_recipient_fails_at_once_with_the_reason(
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.org"]
 
 
-def test_temporary_refusal_is_retried_later(smtp_server, app, enqueue, deliver, outbox_row):
+def test_temporary_refusal_is_retried_later(
+    smtp_server, app, enqueue, deliver, outbox_row, make_due_now
+):
     smtp_server.answer("defer")
     email_id = enqueue()
 
@@ -197,7 +189,7 @@ def test_temporary_refusal_is_retried_later(smtp_server, app, enqueue, deliver, 
     assert row.next_attempt_at > utcnow()
 
     smtp_server.answer("accept")
-    make_due_now(app, email_id)
+    make_due_now(email_id)
     assert deliver() == 1
     assert len(smtp_server.messages) == 1
 
@@ -228,7 +220,7 @@ def test_server_that_never_answers_costs_one_timeout_and_the_emails_stay_pending
 
 
 def test_connection_dropped_mid_message_is_retried_and_delivered_once(
-    smtp_server, app, enqueue, deliver, outbox_row
+    smtp_server, app, enqueue, deliver, outbox_row, make_due_now
 ):
     smtp_server.answer("drop")
     email_id = enqueue()
@@ -239,7 +231,7 @@ def test_connection_dropped_mid_message_is_retried_and_delivered_once(
     assert smtp_server.messages == []
 
     smtp_server.answer("accept")
-    make_due_now(app, email_id)
+    make_due_now(email_id)
     assert deliver() == 1
     assert deliver() == 0
     assert len(smtp_server.messages) == 1

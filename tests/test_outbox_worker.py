@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from outbox_helpers import add_email
 
 from webinar import ROOT, create_app
 from webinar.extensions import db
@@ -45,7 +44,9 @@ def test_no_worker_thread_in_the_reloader_watching_process(app_config, monkeypat
     assert "outbox_worker" not in app.extensions
 
 
-def test_worker_thread_of_the_development_server_delivers_and_stops(app_config, monkeypatch):
+def test_worker_thread_of_the_development_server_delivers_and_stops(
+    app_config, monkeypatch, make_outbox_email
+):
     monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")  # the process the reloader started
     app = create_app(
         {**app_config, "TESTING": False, "DEBUG": True, "OUTBOX_THREAD": True,
@@ -53,7 +54,7 @@ def test_worker_thread_of_the_development_server_delivers_and_stops(app_config, 
     )
     worker = app.extensions["outbox_worker"]
     try:
-        email_id = add_email(app)
+        email_id = make_outbox_email()
         assert wait_for(lambda: status_of(app, email_id) == "sent")
         assert len(list(Path(app_config["MAILBOX_FOLDER"]).glob("*.eml"))) == 1
     finally:
@@ -64,8 +65,10 @@ def test_worker_thread_of_the_development_server_delivers_and_stops(app_config, 
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(app, app_config, signum):
-    email_id = add_email(app)
+def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(
+    app, app_config, signum, make_outbox_email
+):
+    email_id = make_outbox_email()
     mailbox = Path(app_config["MAILBOX_FOLDER"])
     environment = {
         **os.environ,
@@ -95,9 +98,11 @@ def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(app, app_config, s
     assert f"written to {mailbox}" in output
 
 
-def test_outbox_work_once_sends_what_is_due_and_says_how_many(smtp_server, app, runner):
-    add_email(app)
-    add_email(app)
+def test_outbox_work_once_sends_what_is_due_and_says_how_many(
+    smtp_server, app, runner, make_outbox_email
+):
+    make_outbox_email()
+    make_outbox_email()
 
     result = runner.invoke(args=["outbox", "work", "--once"])
 
@@ -106,11 +111,11 @@ def test_outbox_work_once_sends_what_is_due_and_says_how_many(smtp_server, app, 
     assert len(smtp_server.messages) == 2
 
 
-def test_outbox_status_counts_emails_by_state(app, runner):
-    add_email(app)
-    add_email(app, status="failed")
-    add_email(app, status="sent")
-    add_email(app, status="sent")
+def test_outbox_status_counts_emails_by_state(app, runner, make_outbox_email):
+    make_outbox_email()
+    make_outbox_email(status="failed")
+    make_outbox_email(status="sent")
+    make_outbox_email(status="sent")
 
     result = runner.invoke(args=["outbox", "status"])
 
@@ -120,9 +125,9 @@ def test_outbox_status_counts_emails_by_state(app, runner):
     assert lines[5].startswith("Next pending email due at ")
 
 
-def test_outbox_retry_failed_puts_failed_emails_back_in_the_queue(app, runner):
-    failed = add_email(app, status="failed", attempts=10, last_error="550 No such mailbox")
-    sent = add_email(app, status="sent")
+def test_outbox_retry_failed_puts_failed_emails_back_in_the_queue(app, runner, make_outbox_email):
+    failed = make_outbox_email(status="failed", attempts=10, last_error="550 No such mailbox")
+    sent = make_outbox_email(status="sent")
 
     result = runner.invoke(args=["outbox", "retry-failed"])
 

@@ -1,7 +1,7 @@
 """The talk page answers conditional requests and never serves a stale cached copy."""
 
-from eventdata import add_speakers, add_topics, queries_to_show
-from registration_helpers import register_through_form
+from support.eventdata import add_speakers, add_topics, queries_to_show
+from support.forms import register_through_form
 
 from webinar.extensions import db
 from webinar.models import Speaker

@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import csrf_token
 from icalendar import Calendar
-from registration_helpers import (
-    add_registration,
-    emails,
-    register_through_form,
-    registration,
-    registrations,
-)
+from support.forms import csrf_token, register_through_form
+from support.stored import emails, registration, registrations
 
 JOIN_URL = "https://meet.example.org/secret-room"
 
@@ -22,9 +16,11 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def test_personal_page_shows_the_talk_status_and_join_link(app, client, make_event):
+def test_personal_page_shows_the_talk_status_and_join_link(
+    app, client, make_event, make_registration
+):
     event = make_event()
-    token = add_registration(app, event, first_name="Grace")
+    token = make_registration(event, first_name="Grace").token
     html = client.get(f"/registrations/{token}").data.decode()
     assert event.title in html
     assert "Your seat is confirmed, Grace." in html
@@ -33,15 +29,15 @@ def test_personal_page_shows_the_talk_status_and_join_link(app, client, make_eve
     assert JOIN_URL not in html
 
 
-def test_personal_page_is_private(app, client, make_event):
-    token = add_registration(app, make_event())
+def test_personal_page_is_private(app, client, make_event, make_registration):
+    token = make_registration(make_event()).token
     response = client.get(f"/registrations/{token}")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_waitlisted_person_sees_no_join_link(app, client, make_event):
-    token = add_registration(app, make_event(), status="waitlisted")
+def test_waitlisted_person_sees_no_join_link(app, client, make_event, make_registration):
+    token = make_registration(make_event(), status="waitlisted").token
     html = client.get(f"/registrations/{token}").data.decode()
     assert "You are on the waiting list." in html
     assert f"/join/{token}" not in html
@@ -52,9 +48,11 @@ def test_unknown_token_is_not_found(client, path):
     assert client.get(path.format("no-such-token")).status_code == 404
 
 
-def test_calendar_file_has_a_stable_uid_utc_times_and_the_join_link(app, client, make_event):
+def test_calendar_file_has_a_stable_uid_utc_times_and_the_join_link(
+    app, client, make_event, make_registration
+):
     event = make_event()
-    token = add_registration(app, event)
+    token = make_registration(event).token
     response = client.get(f"/registrations/{token}.ics")
     assert response.mimetype == "text/calendar"
     [vevent] = Calendar.from_ical(response.data).walk("VEVENT")
@@ -69,8 +67,8 @@ def test_calendar_file_has_a_stable_uid_utc_times_and_the_join_link(app, client,
     assert JOIN_URL not in response.data.decode()
 
 
-def test_cancel_asks_first_and_a_get_changes_nothing(app, client, make_event):
-    token = add_registration(app, make_event())
+def test_cancel_asks_first_and_a_get_changes_nothing(app, client, make_event, make_registration):
+    token = make_registration(make_event()).token
     page = client.get(f"/registrations/{token}/cancel")
     assert "Yes, cancel my registration" in page.data.decode()
     client.get(f"/registrations/{token}/delete")
@@ -97,14 +95,14 @@ def test_cancel_with_the_button_frees_the_seat_for_the_oldest_waitlisted(app, cl
     assert [e.recipient for e in emails(app, "promoted")] == ["second@example.org"]
 
 
-def test_cancel_without_csrf_token_is_refused(app, client, make_event):
-    token = add_registration(app, make_event())
+def test_cancel_without_csrf_token_is_refused(app, client, make_event, make_registration):
+    token = make_registration(make_event()).token
     assert client.post(f"/registrations/{token}/cancel").status_code == 400
     assert registration(app, token).status == "confirmed"
 
 
-def test_delete_my_data_cancels_and_anonymises(app, client, make_event):
-    token = add_registration(app, make_event(), first_name="Grace", organisation="Navy")
+def test_delete_my_data_cancels_and_anonymises(app, client, make_event, make_registration):
+    token = make_registration(make_event(), first_name="Grace", organisation="Navy").token
     page = client.get(f"/registrations/{token}/delete")
     response = client.post(
         f"/registrations/{token}/delete", data={"csrf_token": csrf_token(page.data)}
@@ -118,9 +116,11 @@ def test_delete_my_data_cancels_and_anonymises(app, client, make_event):
     assert row.anonymised_at is not None
 
 
-def test_join_link_inside_the_window_records_the_join_and_redirects(app, client, make_event):
+def test_join_link_inside_the_window_records_the_join_and_redirects(
+    app, client, make_event, make_registration
+):
     event = make_event(starts_at=now() + timedelta(minutes=10))
-    token = add_registration(app, event)
+    token = make_registration(event).token
     response = client.get(f"/join/{token}")
     assert response.status_code == 303
     assert response.location == JOIN_URL
@@ -133,15 +133,15 @@ def test_join_link_inside_the_window_records_the_join_and_redirects(app, client,
     assert second.last_joined_at >= first.last_joined_at
 
 
-def test_join_link_works_while_the_talk_is_on(app, client, make_event):
+def test_join_link_works_while_the_talk_is_on(app, client, make_event, make_registration):
     event = make_event(starts_at=now() - timedelta(minutes=30))
-    token = add_registration(app, event)
+    token = make_registration(event).token
     assert client.get(f"/join/{token}").status_code == 303
 
 
-def test_join_link_before_the_window_says_when_it_opens(app, client, make_event):
+def test_join_link_before_the_window_says_when_it_opens(app, client, make_event, make_registration):
     event = make_event(starts_at=now() + timedelta(hours=2))
-    token = add_registration(app, event)
+    token = make_registration(event).token
     response = client.get(f"/join/{token}")
     assert response.status_code == 200
     assert "The join link opens on" in response.data.decode()
@@ -149,9 +149,11 @@ def test_join_link_before_the_window_says_when_it_opens(app, client, make_event)
     assert registration(app, token).joined_at is None
 
 
-def test_join_link_after_the_end_says_the_talk_has_ended(app, client, make_event):
+def test_join_link_after_the_end_says_the_talk_has_ended(
+    app, client, make_event, make_registration
+):
     event = make_event(starts_at=now() - timedelta(hours=3))
-    token = add_registration(app, event)
+    token = make_registration(event).token
     response = client.get(f"/join/{token}")
     assert "This talk has ended." in response.data.decode()
     assert registration(app, token).joined_at is None
@@ -164,9 +166,11 @@ def test_join_link_after_the_end_says_the_talk_has_ended(app, client, make_event
         ("waitlisted", "You are on the waiting list."),
     ],
 )
-def test_only_a_confirmed_registration_can_join(app, client, make_event, status, message):
+def test_only_a_confirmed_registration_can_join(
+    app, client, make_event, status, message, make_registration
+):
     event = make_event(starts_at=now() + timedelta(minutes=5))
-    token = add_registration(app, event, status=status)
+    token = make_registration(event, status=status).token
     response = client.get(f"/join/{token}")
     assert response.status_code == 200
     assert message in response.data.decode()

@@ -5,8 +5,9 @@ import logging
 from datetime import timedelta
 from urllib.request import urlopen
 
-from lifecycle_helpers import TALK_END, TALK_START, clock, deliver, talk  # noqa: F401
-from registration_helpers import add_registration, emails, register_through_form, registrations
+from support.clock import TALK_END, TALK_START
+from support.forms import register_through_form
+from support.stored import emails, registrations
 
 from webinar.extensions import db
 
@@ -22,13 +23,15 @@ def anonymised(app) -> list[bool]:
     return [row.anonymised_at is not None for row in registrations(app)]
 
 
-def test_the_purge_anonymises_exactly_the_registrations_past_retention(app, clock, talk):
+def test_the_purge_anonymises_exactly_the_registrations_past_retention(
+    app, clock, talk, make_registration
+):
     old = ended_days_ago(talk, 200)
     recent = ended_days_ago(talk, 100)
     coming = talk()
     for event in (old, old, recent, coming):
-        add_registration(app, event, joined_at=event.starts_at)
-    add_registration(app, old, status="cancelled")
+        make_registration(event, joined_at=event.starts_at)
+    make_registration(old, status="cancelled")
     clock.set(TALK_END)  # old ended 200 days ago, recent 100 days ago
 
     assert anonymised(app) == [False] * 5
@@ -47,27 +50,29 @@ def test_the_purge_anonymises_exactly_the_registrations_past_retention(app, cloc
         assert purge().registrations == 0
 
 
-def test_the_purge_empties_bodies_of_emails_sent_more_than_30_days_ago(app, client, clock, talk):
+def test_the_purge_empties_bodies_of_emails_sent_more_than_30_days_ago(
+    app, client, clock, talk, deliver
+):
     later = timedelta(days=60)
     event = talk(starts_at=TALK_START + later, ends_at=TALK_END + later)
     register_through_form(client, event.slug, email="ada@example.org")
-    deliver(app)
+    deliver()
     clock.advance(days=31)
     register_through_form(client, event.slug, email="bob@example.org")
     with app.app_context():
         from webinar.privacy import purge
 
         assert purge().email_bodies == 1
-    deliver(app)  # sends bob's, whose body is young
+    deliver()  # sends bob's, whose body is young
     ada, bob = emails(app)
     assert (ada.text_body, ada.html_body, ada.ics) == ("", "", None)
     assert ada.recipient == "ada@example.org" and ada.status == "sent"
     assert "Dear Ada" in bob.text_body
 
 
-def test_flask_privacy_purge_prints_the_counts(app, runner, clock, talk):
+def test_flask_privacy_purge_prints_the_counts(app, runner, clock, talk, make_registration):
     old = ended_days_ago(talk, 200)
-    add_registration(app, old)
+    make_registration(old)
     clock.set(TALK_END)
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
@@ -78,15 +83,17 @@ def test_flask_privacy_purge_prints_the_counts(app, runner, clock, talk):
     assert anonymised(app) == [True]
 
 
-def test_the_outbox_loop_runs_the_purge_once_a_day(app, clock, talk, caplog):
+def test_the_outbox_loop_runs_the_purge_once_a_day(
+    app, clock, talk, caplog, make_registration, deliver
+):
     old = ended_days_ago(talk, 200)
     clock.set(TALK_END)
-    deliver(app)
-    add_registration(app, old)
-    deliver(app)
+    deliver()
+    make_registration(old)
+    deliver()
     assert anonymised(app) == [False], "a second pass the same day does not purge"
     clock.advance(hours=24)
-    deliver(app)
+    deliver()
     assert anonymised(app) == [True]
 
 
@@ -130,13 +137,13 @@ def test_the_privacy_notice_states_retention_and_rights(app, client):
         assert right in page
 
 
-def test_every_email_links_to_the_privacy_notice(app, client, clock, talk):
+def test_every_email_links_to_the_privacy_notice(app, client, clock, talk, deliver):
     event = talk(capacity=1, waitlist_enabled=True)
     register_through_form(client, event.slug, email="ada@example.org")
     register_through_form(client, event.slug, email="bob@example.org")
     register_through_form(client, event.slug, email="ada@example.org")
     clock.set(TALK_START - timedelta(hours=1))
-    deliver(app)
+    deliver()
     with app.app_context():
         from webinar.lifecycle import enqueue_event_cancelled
 
@@ -152,7 +159,7 @@ def test_every_email_links_to_the_privacy_notice(app, client, clock, talk):
 
 
 def test_logs_of_a_whole_registration_never_name_the_person(
-    app, client, clock, talk, caplog, live_server
+    app, client, clock, talk, caplog, live_server, deliver
 ):
     caplog.set_level(logging.DEBUG)
     logging.getLogger("werkzeug").setLevel(logging.DEBUG)
@@ -166,9 +173,9 @@ def test_logs_of_a_whole_registration_never_name_the_person(
         with urlopen(live_server.url + path) as response:  # through werkzeug's request log
             assert response.status == 200
     clock.set(TALK_START - timedelta(hours=1))
-    deliver(app)
+    deliver()
     client.post(f"/registrations/{row.token}/cancel")
-    deliver(app)
+    deliver()
 
     assert len(emails(app)) >= 2
     assert any(record.name == "werkzeug" for record in caplog.records)

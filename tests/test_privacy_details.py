@@ -7,14 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import csrf_token
-from eventdata import add_topics
-from lifecycle_helpers import TALK_END, TALK_START, clock, deliver, talk  # noqa: F401
-from registration_helpers import emails, register_through_form, registration, registrations
-from site_walk import get_rules, populate
+from support.clock import TALK_END, TALK_START
+from support.eventdata import add_topics
+from support.forms import csrf_token, register_through_form
+from support.organisers import token_of
+from support.site_walk import get_rules, populate
+from support.stored import emails, registration, registrations
 from test_organiser_editor import form_data
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
 
 CAMPAIGN = "?utm_source=newsletter&utm_medium=email&utm_campaign=spring&ref=partner.example"
 CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "referrer")
@@ -128,16 +127,18 @@ def test_the_retention_purge_blanks_the_campaign_and_ends_the_join_links(
 # Old emails: failed ones, and the development mailbox
 
 
-def test_the_purge_empties_failed_emails_like_sent_ones(smtp_server, app, client, clock, talk):
+def test_the_purge_empties_failed_emails_like_sent_ones(
+    smtp_server, app, client, clock, talk, deliver
+):
     smtp_server.answer("refuse", recipient="nobody@example.org")
     smtp_server.answer("refuse", recipient="later@example.org")
     event = talk(starts_at=TALK_START + timedelta(days=60), ends_at=TALK_END + timedelta(days=60))
     register_through_form(client, event.slug, email="nobody@example.org")
     register_through_form(client, event.slug, email="ada@example.org")
-    deliver(app)
+    deliver()
     clock.advance(days=20)
     register_through_form(client, event.slug, email="later@example.org")
-    deliver(app)
+    deliver()
     clock.advance(days=11)  # the first two are 31 days old, the last one 11
     assert [(e.recipient, e.status) for e in emails(app)] == [
         ("nobody@example.org", "failed"), ("ada@example.org", "sent"),
@@ -159,12 +160,12 @@ def test_the_purge_empties_failed_emails_like_sent_ones(smtp_server, app, client
     assert [e.status for e in emails(app)] == ["failed", "sent", "pending"]
 
 
-def test_the_purge_empties_held_emails_like_failed_ones(app, client, clock, talk):
+def test_the_purge_empties_held_emails_like_failed_ones(app, client, clock, talk, deliver):
     app.config.update(MAILBOX_EMAILS_PER_HOUR=1)
     event = talk(starts_at=TALK_START + timedelta(days=60), ends_at=TALK_END + timedelta(days=60))
     register_through_form(client, event.slug, email="someone@example.org")
     register_through_form(client, event.slug, email="someone+again@example.org")
-    deliver(app)
+    deliver()
     assert [e.status for e in emails(app)] == ["sent", "held"]
 
     clock.advance(days=31)
@@ -188,12 +189,12 @@ def mailbox(app) -> Path:
 
 
 def test_the_purge_deletes_mailbox_files_older_than_the_email_retention(
-    app, client, runner, clock, talk, mailbox
+    app, client, runner, clock, talk, mailbox, deliver
 ):
     event = talk()
     for email in ("ada@example.org", "bob@example.org", "cy@example.org"):
         register_through_form(client, event.slug, email=email)
-    deliver(app)
+    deliver()
     files = sorted(mailbox.glob("*.eml"))
     assert len(files) == 3
     notes = mailbox / "notes.txt"
@@ -207,17 +208,17 @@ def test_the_purge_deletes_mailbox_files_older_than_the_email_retention(
     assert sorted(mailbox.iterdir()) == sorted([files[2], notes])
 
 
-def test_the_outbox_loop_purges_the_mailbox_too(app, client, clock, talk, mailbox):
+def test_the_outbox_loop_purges_the_mailbox_too(app, client, clock, talk, mailbox, deliver):
     app.config["EMAIL_BODY_RETENTION_DAYS"] = 10
     event = talk()
     register_through_form(client, event.slug, email="ada@example.org")
-    deliver(app)  # the day's purge ran before the email was written
+    deliver()  # the day's purge ran before the email was written
     [written] = mailbox.glob("*.eml")
     age(written, clock(), 11)
-    deliver(app)
+    deliver()
     assert written.exists(), "the purge runs once a day"
     clock.advance(hours=24)
-    deliver(app)
+    deliver()
     assert not written.exists()
 
 

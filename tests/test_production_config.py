@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from process_helpers import free_port, terminal_environment
+from support.processes import free_port, terminal_environment
 
 from webinar import create_app
 from webinar.checks import ConfigurationError

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from conftest import csrf_token, in_days
-from registration_helpers import (
-    VALID_FORM,
-    add_registration,
-    emails,
-    register_through_form,
-    registrations,
-)
-
-from webinar.extensions import db
-from webinar.models import OutboxEmail, utcnow
+from support.factories import in_days
+from support.forms import VALID_FORM, csrf_token, register_through_form
+from support.stored import emails, registrations
 
 REQUIRED_TEXT = {"first_name": 60, "last_name": 60, "email": 254, "organisation": 200}
 
@@ -191,10 +181,12 @@ def test_typed_values_are_kept_and_html_is_shown_escaped(client, make_event):
     assert '<option selected value="BE">' in html
 
 
-def test_html_in_a_stored_name_is_shown_escaped_on_the_personal_page(app, client, make_event):
+def test_html_in_a_stored_name_is_shown_escaped_on_the_personal_page(
+    app, client, make_event, make_registration
+):
     event = make_event()
     # The form refuses markup in a name; a name stored otherwise is still escaped.
-    token = add_registration(app, event, first_name="<b>Ada</b>")
+    token = make_registration(event, first_name="<b>Ada</b>").token
     html = client.get(f"/registrations/{token}").data.decode()
     assert "&lt;b&gt;Ada&lt;/b&gt;" in html and "<b>Ada</b>" not in html
 
@@ -227,17 +219,15 @@ def test_same_email_again_creates_no_second_row_and_gets_the_same_page(app, clie
     assert [e.kind for e in emails(app)] == ["confirmation", "already_registered"]
 
 
-def test_already_registered_email_goes_at_most_once_in_ten_minutes(app, client, make_event):
+def test_already_registered_email_goes_at_most_once_in_ten_minutes(
+    app, client, make_event, clock
+):
     event = make_event()
     for _ in range(3):
         register_through_form(client, event.slug)
     assert len(emails(app, "already_registered")) == 1
 
-    with app.app_context():
-        db.session.execute(
-            db.update(OutboxEmail).values(created_at=utcnow() - timedelta(minutes=11))
-        )
-        db.session.commit()
+    clock.advance(minutes=11)
     register_through_form(client, event.slug)
     assert len(emails(app, "already_registered")) == 2
 

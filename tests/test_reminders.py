@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import icalendar
-from lifecycle_helpers import TALK_START, clock, deliver, talk  # noqa: F401  (fixtures)
-from registration_helpers import add_registration, emails, register_through_form
+from support.clock import TALK_START
+from support.forms import register_through_form
+from support.stored import emails
 
 from webinar.database import insert_new
 from webinar.extensions import db
@@ -17,88 +18,94 @@ def reminder_recipients(app, kind: str) -> list[str]:
 
 
 def test_a_talk_25_hours_away_gets_the_24_hour_reminder_once_when_the_loop_runs_twice(
-    app, clock, talk
+    app, clock, talk, make_registration, deliver
 ):
     event = talk()
-    add_registration(app, event, email="seat@example.org")
-    add_registration(app, event, email="gone@example.org", status="cancelled")
-    add_registration(app, event, email="waiting@example.org", status="waitlisted")
+    make_registration(event, email="seat@example.org")
+    make_registration(event, email="gone@example.org", status="cancelled")
+    make_registration(event, email="waiting@example.org", status="waitlisted")
 
     clock.set(TALK_START - timedelta(hours=25))
-    deliver(app)
+    deliver()
     assert reminder_recipients(app, "reminder_24h") == []
 
     clock.set(TALK_START - timedelta(hours=24))
-    deliver(app)
-    deliver(app)
+    deliver()
+    deliver()
     assert reminder_recipients(app, "reminder_24h") == ["seat@example.org"]
     assert reminder_recipients(app, "reminder_1h") == []
 
 
-def test_the_1_hour_reminder_goes_out_at_its_time_and_not_before(app, clock, talk):
+def test_the_1_hour_reminder_goes_out_at_its_time_and_not_before(
+    app, clock, talk, make_registration, deliver
+):
     event = talk()
-    add_registration(app, event, email="seat@example.org")
-    add_registration(app, event, email="gone@example.org", status="cancelled")
+    make_registration(event, email="seat@example.org")
+    make_registration(event, email="gone@example.org", status="cancelled")
 
     clock.set(TALK_START - timedelta(hours=1, minutes=1))
-    deliver(app)
+    deliver()
     assert reminder_recipients(app, "reminder_1h") == []
 
     clock.set(TALK_START - timedelta(hours=1))
-    deliver(app)
+    deliver()
     clock.advance(minutes=10)
-    deliver(app)
+    deliver()
     assert reminder_recipients(app, "reminder_1h") == ["seat@example.org"]
 
 
 def test_a_late_registrant_two_hours_before_gets_only_the_1_hour_reminder(
-    app, client, clock, talk
+    app, client, clock, talk, deliver
 ):
     event = talk()
     clock.set(TALK_START - timedelta(hours=2))
     register_through_form(client, event.slug, email="late@example.org")
-    deliver(app)
+    deliver()
     assert reminder_recipients(app, "reminder_24h") == []
 
     clock.set(TALK_START - timedelta(minutes=55))
-    deliver(app)
+    deliver()
     assert reminder_recipients(app, "reminder_24h") == []
     assert reminder_recipients(app, "reminder_1h") == ["late@example.org"]
 
 
-def test_a_reminder_is_skipped_once_its_moment_is_long_past(app, clock, talk):
+def test_a_reminder_is_skipped_once_its_moment_is_long_past(
+    app, clock, talk, make_registration, deliver
+):
     event = talk()
-    add_registration(app, event, email="seat@example.org")
+    make_registration(event, email="seat@example.org")
     # Twenty minutes before the start the 1-hour reminder is 40 minutes late: too late.
     clock.set(TALK_START - timedelta(minutes=20))
-    deliver(app)
+    deliver()
     assert emails(app) == []
 
 
-def test_reminders_switched_off_for_a_talk_are_not_sent(app, clock, talk):
+def test_reminders_switched_off_for_a_talk_are_not_sent(
+    app, clock, talk, make_registration, deliver
+):
     event = talk(reminder_24h=False, reminder_1h=False)
-    add_registration(app, event, email="seat@example.org")
+    make_registration(event, email="seat@example.org")
     for before in (timedelta(hours=24), timedelta(hours=1)):
         clock.set(TALK_START - before)
-        deliver(app)
+        deliver()
     assert emails(app) == []
 
 
-def test_a_cancelled_talk_sends_no_reminders(app, clock, talk):
+def test_a_cancelled_talk_sends_no_reminders(app, clock, talk, make_registration, deliver):
     event = talk(status="cancelled")
-    add_registration(app, event, email="seat@example.org")
+    make_registration(event, email="seat@example.org")
     clock.set(TALK_START - timedelta(hours=24))
-    deliver(app)
+    deliver()
     assert emails(app) == []
 
 
 def test_the_reminder_has_the_join_link_both_time_zones_across_the_dst_gap_and_the_calendar(
-    app, client, clock, talk
+    app, client, clock, talk, deliver
 ):
     event = talk(title="Clusters in spring")
     register_through_form(client, event.slug, email="ny@example.org", timezone="America/New_York")
     clock.set(TALK_START - timedelta(hours=24))
-    deliver(app)
+    deliver()
 
     (reminder,) = emails(app, "reminder_24h")
     assert reminder.subject == "Tomorrow: Clusters in spring"
@@ -115,9 +122,11 @@ def test_the_reminder_has_the_join_link_both_time_zones_across_the_dst_gap_and_t
     assert vevent.decoded("DTSTART") == TALK_START
 
 
-def test_flask_outbox_work_once_enqueues_and_sends_due_reminders(app, runner, clock, talk):
+def test_flask_outbox_work_once_enqueues_and_sends_due_reminders(
+    app, runner, clock, talk, make_registration
+):
     event = talk()
-    add_registration(app, event, email="seat@example.org")
+    make_registration(event, email="seat@example.org")
     clock.set(TALK_START - timedelta(hours=23))
     result = runner.invoke(args=["outbox", "work", "--once"])
     assert result.exit_code == 0, result.output
@@ -160,11 +169,13 @@ def test_3000_registrants_get_one_reminder_each_in_one_pass(app, clock, talk):
     assert count == 3000
 
 
-def test_a_second_worker_inserting_the_same_reminder_adds_nothing(app, clock, talk):
+def test_a_second_worker_inserting_the_same_reminder_adds_nothing(
+    app, clock, talk, make_registration, deliver
+):
     event = talk()
-    add_registration(app, event, email="seat@example.org")
+    make_registration(event, email="seat@example.org")
     clock.set(TALK_START - timedelta(hours=1))
-    deliver(app)
+    deliver()
     with app.app_context():
         registration = db.session.scalars(db.select(Registration)).one()
         # What a worker that read the registrations a moment earlier would insert.

@@ -1,7 +1,7 @@
 """Phone and desktop widths: no sideways scrolling, targets big enough, banners at 8:3."""
 
 import pytest
-from browser_fixtures import DESKTOP, PHONE, walk_tour
+from support.browser import DESKTOP, PHONE, walk_tour
 
 pytestmark = pytest.mark.browser
 

@@ -25,8 +25,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import CSRF_RE, base_config, in_days, migrate_to_head, unavailable
-from registration_helpers import VALID_FORM
+from support.database import base_config, migrate_to_head, unavailable
+from support.factories import in_days
+from support.forms import CSRF_RE, VALID_FORM
+from support.processes import free_port
 
 from webinar import create_app
 from webinar.extensions import db
@@ -36,14 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
 HOST = "talks.example.org"
 SLUG = "behind-the-proxy"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def readme_server_block() -> str:

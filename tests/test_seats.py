@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from registration_helpers import emails, registration, registrations
+from support.stored import emails, registration, registrations
 
 from webinar import seats
 from webinar.extensions import db
@@ -67,7 +67,7 @@ def test_unlimited_talk_counts_seats_and_never_fills(app, make_event):
 
 
 def test_closed_talk_answers_closed(app, make_event):
-    from conftest import in_days
+    from support.factories import in_days
 
     event = make_event(registration_closes_at=in_days(-1))
     assert register(app, event, 1) == "closed"

@@ -7,18 +7,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from lifecycle_helpers import (  # noqa: F401  (clock and talk are fixtures)
-    TALK_END,
-    TALK_START,
-    clock,
-    deliver,
-    html_of,
-    talk,
-    text_of,
-)
-from registration_helpers import add_registration, emails, register_through_form, registrations
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
+from support.clock import TALK_END, TALK_START
+from support.forms import register_through_form
+from support.mail import html_of, text_of
+from support.organisers import token_of
+from support.stored import emails, registrations
 
 from webinar.extensions import db
 from webinar.models import Registration
@@ -68,19 +61,19 @@ def one_click(app, url: str):
 
 
 def test_announcements_and_follow_ups_carry_one_click_unsubscribe_but_the_confirmation_does_not(
-    https_site, smtp_server, app, client, owner_client, owner, talk, clock
+    https_site, smtp_server, app, client, owner_client, owner, talk, clock, deliver
 ):
     event = talk(owner_id=owner, recording_url="https://video.example.org/talk")
     register_through_form(client, event.slug, email="ada@example.org")
     announce(owner_client, event)
-    deliver(app)
+    deliver()
     clock.set(TALK_END + timedelta(hours=1))
     response = owner_client.post(
         f"/organiser/events/{event.id}/follow-up",
         data={"csrf_token": token_of(owner_client, f"/organiser/events/{event.id}/follow-up")},
     )
     assert response.status_code == 303
-    deliver(app)
+    deliver()
 
     (confirmation,) = messages_of(smtp_server, "confirmation")
     assert confirmation["List-Unsubscribe"] is None
@@ -102,16 +95,16 @@ def test_announcements_and_follow_ups_carry_one_click_unsubscribe_but_the_confir
 
 
 def test_a_one_click_post_withdraws_consent_and_no_announcement_follows(
-    smtp_server, app, client, owner_client, owner, talk
+    smtp_server, app, client, owner_client, owner, talk, make_registration, deliver
 ):
     event = talk(owner_id=owner)
     other_talk = talk(owner_id=owner, slug="another-talk")
     register_through_form(client, event.slug, email="ada@example.org", consent_marketing="y")
     register_through_form(client, other_talk.slug, email=" ADA@example.org", consent_marketing="y")
-    add_registration(app, event, email="bob@example.org", email_normalised="bob@example.org")
-    add_registration(app, other_talk, email="cy@example.org", email_normalised="cy@example.org")
+    make_registration(event, email="bob@example.org", email_normalised="bob@example.org")
+    make_registration(other_talk, email="cy@example.org", email_normalised="cy@example.org")
     announce(owner_client, event)
-    deliver(app)
+    deliver()
     (message,) = messages_of(smtp_server, "announcement", to="ada@example.org")
 
     response = one_click(app, link_of(message))
@@ -125,7 +118,7 @@ def test_a_one_click_post_withdraws_consent_and_no_announcement_follows(
 
     announce(owner_client, event, subject="One more thing")
     announce(owner_client, other_talk, subject="News from the other talk")
-    deliver(app)
+    deliver()
     received = [(m["To"].lower(), m["Subject"]) for m in messages_of(smtp_server, "announcement")]
     assert ("bob@example.org", "One more thing") in received
     assert ("cy@example.org", "News from the other talk") in received
@@ -134,9 +127,11 @@ def test_a_one_click_post_withdraws_consent_and_no_announcement_follows(
     ]
 
 
-def test_opening_the_link_only_asks_and_the_button_unsubscribes(app, client, make_event):
+def test_opening_the_link_only_asks_and_the_button_unsubscribes(
+    app, client, make_event, make_registration
+):
     event = make_event(title="Clusters and AI")
-    add_registration(app, event, email="ada@example.org", email_normalised="ada@example.org",
+    make_registration(event, email="ada@example.org", email_normalised="ada@example.org",
                      unsubscribe_token=(secret := secrets.token_urlsafe(32)),
                      marketing_consent=True)  # fmt: skip
 
@@ -173,8 +168,10 @@ def test_opening_the_link_only_asks_and_the_button_unsubscribes(app, client, mak
         "anonymised-1",
     ],
 )
-def test_a_forged_or_garbled_link_is_a_friendly_not_found(app, make_event, token):
-    add_registration(app, make_event())
+def test_a_forged_or_garbled_link_is_a_friendly_not_found(
+    app, make_event, token, make_registration
+):
+    make_registration(make_event())
     visitor = app.test_client()
     for response in (
         visitor.get(f"/unsubscribe/{token}"),
@@ -185,15 +182,15 @@ def test_a_forged_or_garbled_link_is_a_friendly_not_found(app, make_event, token
     assert registrations(app)[0].unsubscribed_at is None
 
 
-def test_the_personal_token_does_not_unsubscribe(app, make_event):
-    token = add_registration(app, make_event())
+def test_the_personal_token_does_not_unsubscribe(app, make_event, make_registration):
+    token = make_registration(make_event()).token
     response = app.test_client().post(f"/unsubscribe/{token}", data=ONE_CLICK)
     assert response.status_code == 404
     assert registrations(app)[0].unsubscribed_at is None
 
 
 def test_news_not_yet_sent_is_dropped_but_the_registrations_own_emails_still_come(
-    smtp_server, app, client, owner_client, owner, talk, clock
+    smtp_server, app, client, owner_client, owner, talk, clock, deliver
 ):
     event = talk(owner_id=owner)
     register_through_form(client, event.slug, email="ada@example.org")
@@ -202,18 +199,18 @@ def test_news_not_yet_sent_is_dropped_but_the_registrations_own_emails_still_com
     assert one_click(app, queued.unsubscribe_url).status_code == 200
 
     clock.set(TALK_START - timedelta(hours=23))
-    deliver(app)
+    deliver()
     kinds = [message["X-Webinar-Kind"] for message in smtp_server.messages]
     assert kinds == ["confirmation", "reminder_24h"]
 
 
 def test_the_announcement_form_counts_only_people_who_still_receive_news(
-    app, owner_client, owner, talk
+    app, owner_client, owner, talk, make_registration
 ):
     event = talk(owner_id=owner)
-    add_registration(app, event, email="ada@example.org", email_normalised="ada@example.org")
+    make_registration(event, email="ada@example.org", email_normalised="ada@example.org")
     secret = secrets.token_urlsafe(32)
-    add_registration(app, event, email="bob@example.org", email_normalised="bob@example.org",
+    make_registration(event, email="bob@example.org", email_normalised="bob@example.org",
                      unsubscribe_token=secret)  # fmt: skip
     app.test_client().post(f"/unsubscribe/{secret}", data=ONE_CLICK)
     page = owner_client.get(f"/organiser/events/{event.id}/announce").text
@@ -222,14 +219,14 @@ def test_the_announcement_form_counts_only_people_who_still_receive_news(
 
 
 def test_the_withdrawal_shows_in_the_attendee_list_the_export_and_the_persons_data(
-    app, owner_client, owner, talk, clock
+    app, owner_client, owner, talk, clock, make_registration
 ):
     event = talk(owner_id=owner)
     secret = secrets.token_urlsafe(32)
-    token = add_registration(app, event, first_name="Ada", email="ada@example.org",
+    token = make_registration(event, first_name="Ada", email="ada@example.org",
                              email_normalised="ada@example.org", marketing_consent=True,
-                             unsubscribe_token=secret)  # fmt: skip
-    add_registration(app, event, first_name="Bob", marketing_consent=True)
+                             unsubscribe_token=secret).token  # fmt: skip
+    make_registration(event, first_name="Bob", marketing_consent=True)
     app.test_client().post(f"/unsubscribe/{secret}", data=ONE_CLICK)
     # The talk's clock is two days before the start, 10:00 in Brussels.
     when = "2027-03-15 10:00"
@@ -252,9 +249,9 @@ def test_the_withdrawal_shows_in_the_attendee_list_the_export_and_the_persons_da
     assert data["registration"]["unsubscribed_at"].startswith("2027-03-15T09:00")
 
 
-def test_an_erased_registrations_unsubscribe_link_leads_nowhere(app, make_event):
+def test_an_erased_registrations_unsubscribe_link_leads_nowhere(app, make_event, make_registration):
     secret = secrets.token_urlsafe(32)
-    token = add_registration(app, make_event(), unsubscribe_token=secret)
+    token = make_registration(make_event(), unsubscribe_token=secret).token
     with app.app_context():
         (row,) = db.session.scalars(db.select(Registration)).all()
         assert row.token == token
@@ -265,9 +262,11 @@ def test_an_erased_registrations_unsubscribe_link_leads_nowhere(app, make_event)
     assert "your details are already gone" in response.text
 
 
-def test_the_preview_of_an_announcement_shows_the_unsubscribe_line(app, owner_client, owner, talk):
+def test_the_preview_of_an_announcement_shows_the_unsubscribe_line(
+    app, owner_client, owner, talk, make_registration
+):
     event = talk(owner_id=owner)
-    add_registration(app, event)
+    make_registration(event)
     url = f"/organiser/events/{event.id}/announce"
     page = owner_client.post(url, data={"csrf_token": token_of(owner_client, url),
                                         "audience": "confirmed", "subject": "Hello",
@@ -275,13 +274,15 @@ def test_the_preview_of_an_announcement_shows_the_unsubscribe_line(app, owner_cl
     assert "Unsubscribe from announcements, follow-ups and news about talks:" in page
 
 
-def test_the_migration_gives_every_existing_registration_its_own_secret(app, make_event):
+def test_the_migration_gives_every_existing_registration_its_own_secret(
+    app, make_event, make_registration
+):
     from alembic.script import ScriptDirectory
     from flask_migrate import downgrade, upgrade
 
     event = make_event()
     for number in range(3):
-        add_registration(app, event, email=f"p{number}@example.org")
+        make_registration(event, email=f"p{number}@example.org")
     with app.app_context():
         config = app.extensions["migrate"].migrate.get_config()
         before = ScriptDirectory.from_config(config).get_revision("0006").down_revision
@@ -294,13 +295,13 @@ def test_the_migration_gives_every_existing_registration_its_own_secret(app, mak
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", secret) for secret in secrets_found)
 
 
-def test_the_retention_purge_also_retires_the_unsubscribe_link(app, make_event):
-    from conftest import in_days
+def test_the_retention_purge_also_retires_the_unsubscribe_link(app, make_event, make_registration):
+    from support.factories import in_days
 
     from webinar.privacy import purge
 
     secret = secrets.token_urlsafe(32)
-    add_registration(app, make_event(starts_at=in_days(-400)), unsubscribe_token=secret)
+    make_registration(make_event(starts_at=in_days(-400)), unsubscribe_token=secret)
     with app.app_context():
         assert purge().registrations == 1
     assert app.test_client().get(f"/unsubscribe/{secret}").status_code == 404

@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 import icalendar
-from lifecycle_helpers import clock, deliver, talk  # noqa: F401  (fixtures)
-from registration_helpers import add_registration, emails, register_through_form
+from support.forms import register_through_form
+from support.organisers import token_of
+from support.stored import emails
 from test_organiser_editor import form_data
-from test_organiser_support import *  # noqa: F403  (shared fixtures)
-from test_organiser_support import token_of
 
 
 def edit(client, event, **changes):
@@ -35,12 +34,12 @@ def vevent_of(email):
 
 
 def test_moving_a_talk_by_one_hour_sends_an_update_with_the_same_uid_and_sequence_1(
-    app, client, owner_client, owner, talk
+    app, client, owner_client, owner, talk, make_registration
 ):
     event = talk(owner_id=owner)
     register_through_form(client, event.slug, email="ada@example.org")
-    add_registration(app, event, email="waiting@example.org", status="waitlisted")
-    add_registration(app, event, email="gone@example.org", status="cancelled")
+    make_registration(event, email="waiting@example.org", status="waitlisted")
+    make_registration(event, email="gone@example.org", status="cancelled")
 
     edit(owner_client, event, starts_time="11:00", ends_time="12:00")
 
@@ -77,12 +76,12 @@ def test_changing_only_the_title_sends_no_update(app, client, owner_client, owne
 
 
 def test_cancelling_a_talk_sends_a_calendar_cancellation_to_everyone_registered(
-    app, client, owner_client, owner, talk
+    app, client, owner_client, owner, talk, make_registration
 ):
     event = talk(owner_id=owner, capacity=1, waitlist_enabled=True)
     register_through_form(client, event.slug, email="ada@example.org")
     register_through_form(client, event.slug, email="bob@example.org")
-    add_registration(app, event, email="gone@example.org", status="cancelled")
+    make_registration(event, email="gone@example.org", status="cancelled")
 
     url = f"/organiser/events/{event.id}/cancel"
     form = {"csrf_token": token_of(owner_client, url), "confirm": "yes"}
@@ -107,11 +106,13 @@ def test_cancelling_a_talk_sends_a_calendar_cancellation_to_everyone_registered(
     assert vevent_of(ada)[1]["UID"] == vevent_of(confirmation)[1]["UID"]
 
 
-def test_a_cancelled_talk_sends_no_reminders_later(app, client, clock, owner_client, owner, talk):
+def test_a_cancelled_talk_sends_no_reminders_later(
+    app, client, clock, owner_client, owner, talk, deliver
+):
     event = talk(owner_id=owner)
     register_through_form(client, event.slug, email="ada@example.org")
     url = f"/organiser/events/{event.id}/cancel"
     owner_client.post(url, data={"csrf_token": token_of(owner_client, url), "confirm": "yes"})
     clock.advance(days=1)
-    deliver(app)
+    deliver()
     assert [email.kind for email in emails(app)] == ["confirmation", "event_cancelled"]

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from process_helpers import Started, answers, free_port, terminal_environment, wait_for
+from support.processes import Started, answers, free_port, terminal_environment, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TALK = "/events/step-strategic-technologies-for-europe-platform"

@@ -16,10 +16,10 @@ from html.parser import HTMLParser
 
 import icalendar
 import pytest
-from eventdata import add_topics
-from registration_helpers import add_registration, emails, register_through_form
-from site_walk import get_rules, populate
-from test_organiser_support import *  # noqa: F403  (fixtures)
+from support.eventdata import add_topics
+from support.forms import register_through_form
+from support.site_walk import get_rules, populate
+from support.stored import emails
 
 from webinar.extensions import db
 from webinar.models import Material, Speaker
@@ -130,12 +130,12 @@ def fill_with(app, site, payload: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_payload_in_every_field_is_shown_as_text_everywhere(
-    app, make_event, owner, owner_client, payload
+    app, make_event, owner, owner_client, payload, make_registration
 ):
     site = populate(app, make_event, owner)
     fill_with(app, site, payload)
     people = dict.fromkeys(PERSON_FIELDS, payload)
-    site.values["token"] = add_registration(app, make_event_ref(app, site), **people)
+    site.values["token"] = make_registration(make_event_ref(app, site), **people).token
 
     public = app.test_client()
     for rule in get_rules(app, public=True):

@@ -1,16 +1,12 @@
-"""Fixtures and helpers shared by the organiser tests (this module holds no tests)."""
+"""Plugin: organiser accounts, signed-in clients and an owned event."""
 
 from urllib.parse import quote
 
 import pytest
-from conftest import csrf_token
 
-from webinar.extensions import db
+from support.forms import csrf_token
 from webinar.models import Event
 from webinar.organiser.accounts import create_organiser
-
-# The fixtures, for `from test_organiser_support import *` in the organiser tests.
-__all__ = ["make_organiser", "owned_event", "owner", "owner_client", "signed_in"]
 
 PASSWORD = "correct horse battery"
 OWNER_EMAIL = "olga@example.org"
@@ -31,15 +27,6 @@ def token_of(client, url: str = "/organiser/login") -> str:
     return csrf_token(client.get(url).data)
 
 
-def load_event(app, event_id: int) -> Event:
-    """Return an event as stored now, detached from any session."""
-    with app.app_context():
-        event = db.session.get(Event, event_id)
-        _ = event.speakers, event.materials, event.topics, event.co_organisers
-        db.session.expunge_all()
-        return event
-
-
 @pytest.fixture
 def make_organiser(app):
     """Create an organiser account and return its id."""
@@ -53,6 +40,7 @@ def make_organiser(app):
 
 @pytest.fixture
 def owner(make_organiser) -> int:
+    """The id of Olga, an organiser (not an administrator)."""
     return make_organiser(OWNER_EMAIL, "Olga Owner")
 
 
@@ -71,34 +59,11 @@ def signed_in(app):
 
 @pytest.fixture
 def owner_client(signed_in, owner):
+    """A client signed in as the owner."""
     return signed_in(OWNER_EMAIL)
 
 
 @pytest.fixture
 def owned_event(make_event, owner) -> Event:
+    """A published event of the owner."""
     return make_event(owner_id=owner)
-
-
-def add_registrations(app, event_id: int, *statuses: str, joined: int = 0) -> list[int]:
-    """Insert registrations with these statuses (the first `joined` of them joined); return ids."""
-    import secrets
-
-    from webinar.models import Registration, utcnow
-
-    with app.app_context():
-        rows = [
-            Registration(
-                event_id=event_id,
-                token=secrets.token_urlsafe(32),
-                first_name="Reg",
-                last_name=f"Number {number}",
-                email=f"reg{number}-{event_id}@example.org",
-                email_normalised=f"reg{number}-{event_id}@example.org",
-                status=status,
-                joined_at=utcnow() if number < joined else None,
-            )
-            for number, status in enumerate(statuses)
-        ]
-        db.session.add_all(rows)
-        db.session.commit()
-        return [row.id for row in rows]

@@ -1,11 +1,11 @@
-"""Browser fixtures: the app served on a free local port, Debian's Chromium driven by Playwright.
+"""Plugin: the app served on a free local port, Debian's Chromium driven by Playwright.
 
 The browser is Debian's /usr/bin/chromium (WEBINAR_CHROMIUM to change it),
 never a browser that Playwright downloads. Without it the browser tests skip
 with the reason, except in CI (CI=true), where that is a failure.
 
 Browser tests run on SQLite only: they exercise the pages in a browser, not
-the database, which the other tests cover on both backends (conftest.py
+the database, which the other tests cover on both backends (support/database.py
 narrows the `database` parameter of every test that uses `live_server`).
 
 Every tab fails its test on a console error, an uncaught script error or a
@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import pytest
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from support.database import unavailable
 
 CHROMIUM = os.environ.get("WEBINAR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -94,8 +96,6 @@ def serve(app: Flask) -> LiveServer:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, for the whole test session."""
-    from conftest import unavailable
-
     if not os.path.exists(CHROMIUM):
         unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -237,37 +237,6 @@ def organiser(app) -> OrganiserAccount:
     return OrganiserAccount(account_id, email, password, name)
 
 
-class Inbox:
-    """The emails the app delivered to the test's SMTP server, delivered on demand."""
-
-    def __init__(self, smtp_server, app: Flask) -> None:
-        self.smtp_server = smtp_server
-        self.app = app
-        self.seen = 0
-
-    def deliver(self) -> list:
-        """Run the outbox worker once and return the emails it delivered."""
-        from webinar.mail.delivery import run_once
-
-        with self.app.app_context():
-            run_once()
-        new = self.smtp_server.messages[self.seen :]
-        self.seen = len(self.smtp_server.messages)
-        return new
-
-    def links(self, message) -> list[str]:
-        """Return the paths of the site's links in an email's plain-text part."""
-        text = message.get_body(preferencelist=("plain",)).get_content()
-        site = re.escape(self.app.config["PUBLIC_URL"])
-        return re.findall(site + r"(/\S+)", text)
-
-
-@pytest.fixture
-def inbox(smtp_server, app) -> Inbox:
-    """Emails delivered through a real SMTP server; list it before `page` and `app`."""
-    return Inbox(smtp_server, app)
-
-
 @dataclass
 class Stop:
     """One page of the site tour: where to go, and what to do there first."""
@@ -282,10 +251,8 @@ class Stop:
 
 
 @pytest.fixture
-def site_tour(app, organiser, make_event) -> list[Stop]:
+def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
-    from registration_helpers import add_registration
-
     from webinar.demo import load_demo
     from webinar.extensions import db
     from webinar.models import Event, utcnow
@@ -300,10 +267,10 @@ def site_tour(app, organiser, make_event) -> list[Stop]:
         talk, ended, event_id = upcoming.slug, past.slug, upcoming.id
         speaker_id = upcoming.speakers[0].id
     cancelled = make_event(title="A talk that was called off", status="cancelled")
-    token = add_registration(app, upcoming, first_name="Ada", email="ada@example.org")
+    token = make_registration(upcoming, first_name="Ada", email="ada@example.org").token
     asking, done = "a" * 43, "d" * 43  # unsubscribe secrets
-    add_registration(app, upcoming, unsubscribe_token=asking)
-    add_registration(app, upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
+    make_registration(upcoming, unsubscribe_token=asking)
+    make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
     return [
         Stop("home", "/"),

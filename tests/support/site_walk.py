@@ -12,12 +12,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import in_days
-from eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
-from registration_helpers import add_registration
-from test_organiser_support import add_registrations
 from werkzeug.exceptions import HTTPException
 
+from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
+from support.factories import in_days, registration_row, stored
 from webinar.extensions import db
 from webinar.models import Material, Speaker
 from webinar.organiser.attendee_list import PER_PAGE
@@ -66,7 +64,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     add_material(app, event.id, kind="link", title="Site", url="https://example.org/")
     write_upload(app, "slides.pdf", b"%PDF-1.4\n%%EOF\n")
     write_upload(app, "banner.png", PNG_BYTES)
-    token = add_registration(app, event)
+    token = stored(app, registration_row(event.id)).token
     with app.app_context():
         speaker_id = db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id))
         material_id = db.session.scalar(
@@ -86,7 +84,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     )
 
 
-def fill_lists(app, make_event, site: Site) -> None:
+def fill_lists(app, make_event, make_registrations, site: Site) -> None:
     """Add talks, a topic and registrations: every list has a second page, every filter a choice.
 
     The lists of talks need EVENTS_PER_PAGE set to 1 in the test's settings.
@@ -94,7 +92,7 @@ def fill_lists(app, make_event, site: Site) -> None:
     for days in (30, -30, -31):
         make_event(owner_id=site.values["owner_id"], starts_at=in_days(days))
     add_topics(app, site.values["event_id"], "Deep tech")
-    add_registrations(app, site.values["event_id"], *["confirmed"] * PER_PAGE)
+    make_registrations(site.values["event_id"], *["confirmed"] * PER_PAGE)
 
 
 class QueryNames(HTMLParser):

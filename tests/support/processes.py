@@ -1,4 +1,4 @@
-"""Helpers for tests that start the app's own processes: flask, make, gunicorn."""
+"""Start the app's own processes (flask, make, gunicorn) on free ports, and wait for them."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import urllib.request
 from pathlib import Path
 
 
-def free_port() -> int:
-    """Return a TCP port of 127.0.0.1 that nothing listens on right now."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port of host that nothing listens on right now."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 

@@ -1,8 +1,19 @@
-"""The SMTP fixture: a real aiosmtpd server on a free local port, with faults on demand."""
+"""Plugin: a real SMTP server with faults on demand, the outbox worker, and reading emails.
+
+`smtp_server` is an aiosmtpd server on a free local port; `deliver()` runs
+one pass of the outbox worker; `inbox` delivers and returns what arrived.
+"""
 
 from __future__ import annotations
 
+import re
+
+import icalendar
 import pytest
+from flask import Flask
+
+from support.processes import free_port
+from webinar.mail.delivery import run_once
 
 
 class SMTPServer:
@@ -23,12 +34,8 @@ class SMTPServer:
     MODES = ("accept", "refuse", "defer", "hang", "drop")
 
     def __init__(self, host: str = "127.0.0.1") -> None:
-        import socket
-
         self.host = host
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port(host)
         self.messages: list = []
         self.raw: list[bytes] = []
         self.peers: list[tuple[str, int]] = []
@@ -115,3 +122,62 @@ def smtp_server(request, app_config):
     )
     yield server
     server.stop()
+
+
+@pytest.fixture
+def deliver(app):
+    """Run one pass of the outbox worker, as `flask outbox work --once` does: `deliver()`.
+
+    It returns how many emails it sent.
+    """
+
+    def deliver() -> int:
+        with app.app_context():
+            return run_once()
+
+    return deliver
+
+
+class Inbox:
+    """The emails the app delivered to the test's SMTP server, delivered on demand."""
+
+    def __init__(self, smtp_server: SMTPServer, app: Flask, deliver) -> None:
+        self.smtp_server = smtp_server
+        self.app = app
+        self.run_worker = deliver
+        self.seen = 0
+
+    def deliver(self) -> list:
+        """Run the outbox worker once and return the emails it delivered."""
+        self.run_worker()
+        new = self.smtp_server.messages[self.seen :]
+        self.seen = len(self.smtp_server.messages)
+        return new
+
+    def links(self, message) -> list[str]:
+        """Return the paths of the site's links in an email's plain-text part."""
+        site = re.escape(self.app.config["PUBLIC_URL"])
+        return re.findall(site + r"(/\S+)", text_of(message))
+
+
+@pytest.fixture
+def inbox(smtp_server, app, deliver) -> Inbox:
+    """Emails delivered through a real SMTP server; list it before `page` and `app`."""
+    return Inbox(smtp_server, app, deliver)
+
+
+def calendar_of(message) -> icalendar.Calendar:
+    """Return the parsed calendar file attached to an email."""
+    (attachment,) = [part for part in message.iter_attachments() if part.get_filename()]
+    assert attachment.get_content_type() == "text/calendar"
+    return icalendar.Calendar.from_ical(attachment.get_content())
+
+
+def text_of(message) -> str:
+    """Return the plain-text part of an email."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message) -> str:
+    """Return the HTML part of an email."""
+    return message.get_body(preferencelist=("html",)).get_content()

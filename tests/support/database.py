@@ -1,0 +1,185 @@
+"""Plugin: an app on a fresh database (SQLite file and PostgreSQL), its clients and CLI runner.
+
+Every test that takes `app` runs twice, once on a SQLite file and once on
+PostgreSQL. `--backend sqlite` (or postgresql) runs one of them. PostgreSQL is
+reached at WEBINAR_TEST_POSTGRES_URL (default: the local server, database
+`test`); each test session works in a database of its own that it creates and
+drops. When PostgreSQL is unreachable its tests skip with the reason, except
+in CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from webinar import create_app
+from webinar.extensions import db
+
+IN_CI = os.environ.get("CI") == "true"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "WEBINAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend",
+        choices=("all", "sqlite", "postgresql"),
+        default="all",
+        help="database backends to run the database tests on (default: all)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if "database" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("backend")
+        backends = ["sqlite", "postgresql"] if chosen == "all" else [chosen]
+        for only in ("sqlite", "postgresql"):
+            if metafunc.definition.get_closest_marker(f"{only}_only"):
+                backends = [name for name in backends if name == only]
+        if "live_server" in metafunc.fixturenames:
+            from support.browser import BROWSER_BACKENDS
+
+            backends = [name for name in backends if name in BROWSER_BACKENDS]
+        metafunc.parametrize("database", backends, indirect=True, scope="session")
+
+
+def unavailable(reason: str):
+    """Skip outside CI; in CI a missing service is a failure, not a skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must run here)", pytrace=False)
+    pytest.skip(reason)
+
+
+def base_config(**overrides) -> dict:
+    """Return the settings every test app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "PUBLIC_URL": "http://webinar.test",
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        # Many tests move the app's clock by days or months while an organiser
+        # is signed in; test_organiser_sessions.py tests the idle time itself.
+        "LOGIN_IDLE_MINUTES": 366 * 24 * 60,
+    }
+    config.update(overrides)
+    return config
+
+
+def migrate_to_head(url: str, tmp_path) -> None:
+    """Apply the Alembic migrations to the database at url."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url, UPLOAD_FOLDER=str(tmp_path)))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+class SQLiteDatabase:
+    """A migrated SQLite file, copied afresh for each test."""
+
+    def __init__(self, template_dir):
+        self.template = template_dir / "template.sqlite3"
+        migrate_to_head(f"sqlite:///{self.template}", template_dir)
+
+    def fresh_url(self, tmp_path) -> str:
+        target = tmp_path / "webinar.sqlite3"
+        shutil.copyfile(self.template, target)
+        return f"sqlite:///{target}"
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresDatabase:
+    """A database of this test session on the PostgreSQL server, emptied before each test."""
+
+    def __init__(self, template_dir):
+        self.admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        try:
+            with self.admin.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.OperationalError as error:
+            self.admin.dispose()
+            first_line = str(error).splitlines()[0]
+            unavailable(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {first_line}")
+        # Each session (each pytest-xdist worker too) has a database of its own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.name = f"webinar_test_{worker}_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+        self.url = str(
+            sa.make_url(POSTGRES_ADMIN_URL).set(database=self.name).render_as_string(False)
+        )
+        migrate_to_head(self.url, template_dir)
+        engine = sa.create_engine(self.url)
+        with engine.connect() as conn:
+            tables = conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename != 'alembic_version'"
+                )
+            ).scalars()
+            self.tables = ", ".join(f'"{name}"' for name in tables)
+        self.engine = engine
+
+    def fresh_url(self, tmp_path) -> str:
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {self.tables} RESTART IDENTITY CASCADE"))
+        return self.url
+
+    def close(self) -> None:
+        self.engine.dispose()
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(request, tmp_path_factory):
+    """A migrated database of the backend this test runs on."""
+    template_dir = tmp_path_factory.mktemp(f"db-{request.param}")
+    kind = SQLiteDatabase if request.param == "sqlite" else PostgresDatabase
+    database = kind(template_dir)
+    database.backend = request.param
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app_config(database, tmp_path) -> dict:
+    """The settings of the test app; a test may change them before asking for `app`."""
+    return base_config(
+        SQLALCHEMY_DATABASE_URI=database.fresh_url(tmp_path),
+        UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        MAILBOX_FOLDER=str(tmp_path / "mailbox"),
+    )
+
+
+@pytest.fixture
+def app(app_config):
+    """An app on an empty, migrated database."""
+    app = create_app(app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner of the app's flask commands."""
+    return app.test_cli_runner()
