@@ -120,19 +120,24 @@ class PostgresDatabase:
         )
         migrate_to_head(self.url, template_dir)
         engine = sa.create_engine(self.url)
+        schema = sa.MetaData()
+        schema.reflect(engine)
+        # Children before parents; DELETE is ten times faster than TRUNCATE on small tables.
+        self.tables = [
+            table for table in reversed(schema.sorted_tables) if table.name != "alembic_version"
+        ]
         with engine.connect() as conn:
-            tables = conn.execute(
-                sa.text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename != 'alembic_version'"
-                )
-            ).scalars()
-            self.tables = ", ".join(f'"{name}"' for name in tables)
+            self.sequences = conn.execute(
+                sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            ).scalars().all()
         self.engine = engine
 
     def fresh_url(self, tmp_path) -> str:
         with self.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {self.tables} RESTART IDENTITY CASCADE"))
+            for table in self.tables:
+                conn.execute(table.delete())
+            for sequence in self.sequences:  # ids start at 1 in every test
+                conn.execute(sa.text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         return self.url
 
     def close(self) -> None:
