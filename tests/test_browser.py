@@ -10,7 +10,7 @@ from support.browser import Watch, tab_to
 from webinar.extensions import db
 from webinar.models import Registration
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PRIVACY = re.compile("I have read the privacy notice")
 

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from test_browser import register
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def banner_png() -> bytes:
     """Return a 1600 x 600 PNG drawn with Pillow."""

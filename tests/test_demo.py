@@ -11,6 +11,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from webinar.extensions import db
@@ -187,6 +188,7 @@ def flask(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_make_run_steps_on_a_fresh_sqlite_file_keep_the_data(tmp_path):
     database = tmp_path / "webinar.sqlite3"
     env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}

@@ -3,7 +3,7 @@
 import pytest
 from support.eventdata import create_reference_event
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REFERENCE_PATH = "/events/step-strategic-technologies-for-europe-platform"
 

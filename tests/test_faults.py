@@ -30,6 +30,8 @@ from webinar import create_app
 from webinar.extensions import db
 from webinar.models import Event
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -301,6 +301,7 @@ def test_every_form_of_the_app_refuses_control_characters_through_the_site_form(
     assert {form.__qualname__ for form in forms if not issubclass(form, SiteForm)} == set()
 
 
+@pytest.mark.slow
 def test_the_registration_form_survives_hostile_input(app, client, make_event):
     event = make_event(capacity=5, waitlist_enabled=True)
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
@@ -331,6 +332,7 @@ def test_the_registration_form_survives_hostile_input(app, client, make_event):
         check_response(path, client.get(path))
 
 
+@pytest.mark.slow
 def test_every_form_of_the_site_survives_hostile_input(app, make_event, owner, owner_client):
     site = populate(app, make_event, owner)
     public = app.test_client()

@@ -37,9 +37,9 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def site(app, make_event, owner):
+def site(app, make_event, make_registrations, owner):
     site = populate(app, make_event, owner)
-    fill_lists(app, make_event, site)
+    fill_lists(app, make_event, make_registrations, site)
     return site
 
 
@@ -52,6 +52,7 @@ def get(client, path: str, query: dict[str, str] | None = None) -> int:
     return response.status_code
 
 
+@pytest.mark.slow
 def test_every_query_parameter_of_every_page_survives_hostile_values(app, site, owner_client):
     public = app.test_client()
     rules = get_rules(app)
@@ -90,6 +91,7 @@ def test_every_query_parameter_of_every_page_survives_hostile_values(app, site, 
     mixtures()
 
 
+@pytest.mark.slow
 def test_hostile_values_in_every_address_are_never_a_server_error(app, site, owner_client):
     public = app.test_client()
     rules = [rule for rule in get_rules(app) if rule.arguments]

@@ -27,6 +27,8 @@ from support.stored import emails, registrations
 from webinar.extensions import db
 from webinar.models import Event
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRATIONS, CANCELLATIONS, SEATS = 200, 50, 50
 

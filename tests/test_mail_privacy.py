@@ -62,6 +62,7 @@ def register_over_http(base_url: str, slug: str, email: str) -> None:
         assert answer.url.endswith(f"/events/{slug}/register/received"), answer.url
 
 
+@pytest.mark.slow
 def test_make_run_with_a_mail_server_prints_no_address_and_no_personal_or_join_link(
     smtp_server, app, app_config, make_event, tmp_path
 ):

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from support.processes import Started, answers, free_port, terminal_environment, wait_for
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 

@@ -3,7 +3,7 @@
 import pytest
 from support.browser import DESKTOP, PHONE, walk_tour
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Buttons, navigation links and form controls; links inside running text are
 # exempt from the 24 px minimum (WCAG 2.2, 2.5.8 Target Size).

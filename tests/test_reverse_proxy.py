@@ -34,6 +34,8 @@ from webinar import create_app
 from webinar.extensions import db
 from webinar.models import Event, Registration
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
 HOST = "talks.example.org"
