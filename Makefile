@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); 0 runs the suite in this process alone.
+PYTEST_WORKERS ?= 2
 
 export FLASK_APP := app
 
@@ -46,7 +48,7 @@ run: $(VENV)/.installed dev-config
 	FLASK_OUTBOX_THREAD=true $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

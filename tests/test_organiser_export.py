@@ -7,6 +7,7 @@ import tracemalloc
 import types
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from flask import request_finished
 from support.factories import registration_row, stored
@@ -130,6 +131,7 @@ def insert_many(app, event_id: int) -> None:
         db.session.commit()
 
 
+@pytest.mark.slow
 def test_an_export_of_100000_people_streams_in_little_memory(app, owner_client, owned_event):
     insert_many(app, owned_event.id)
     response = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv")

@@ -64,6 +64,7 @@ def test_worker_thread_of_the_development_server_delivers_and_stops(
     assert not worker.thread.is_alive()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_outbox_work_delivers_until_a_signal_stops_it_cleanly(
     app, app_config, signum, make_outbox_email

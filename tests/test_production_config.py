@@ -199,6 +199,7 @@ def test_hsts_can_be_turned_off(tmp_path):
     assert "Strict-Transport-Security" not in response.headers
 
 
+@pytest.mark.slow
 def test_flask_check_warns_when_a_public_site_trusts_no_proxy_for_client_addresses(tmp_path):
     settings = {
         "FLASK_SECRET_KEY": GOOD["SECRET_KEY"],

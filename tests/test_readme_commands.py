@@ -32,6 +32,7 @@ README = ROOT / "README.md"
 NOT_RUN = {
     "make test": "runs the whole suite, this test included",
     'make test PYTEST_ARGS="--backend sqlite"': "runs the whole suite, this test included",
+    "make test PYTEST_ARGS=\"-m 'not slow'\"": "runs the suite but for the slow tests",
     "WEBINAR_TEST_POSTGRES_URL=postgresql+psycopg://me:secret@db-host:5432/postgres make test":
         "runs the whole suite, on an example server that does not exist",
     'make test PYTEST_ARGS="-x tests/test_demo.py"':
