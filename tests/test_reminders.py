@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import icalendar
+import pytest
 from support.clock import TALK_START
 from support.forms import register_through_form
 from support.stored import emails
@@ -135,6 +136,7 @@ def test_flask_outbox_work_once_enqueues_and_sends_due_reminders(
     assert reminder.status == "sent"
 
 
+@pytest.mark.slow
 def test_3000_registrants_get_one_reminder_each_in_one_pass(app, clock, talk):
     event = talk()
     with app.app_context():
