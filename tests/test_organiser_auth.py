@@ -4,20 +4,12 @@ from datetime import timedelta
 
 import pytest
 from support.organisers import OWNER_EMAIL, PASSWORD, sign_in, token_of
+from support.stored import stored_organiser
 from werkzeug.security import check_password_hash
 
 from webinar.extensions import db
-from webinar.models import Event, Organiser, utcnow
+from webinar.models import Event, utcnow
 from webinar.organiser.accounts import create_demo_organiser
-
-
-def stored_organiser(app, email: str) -> Organiser:
-    with app.app_context():
-        organiser = db.session.execute(
-            db.select(Organiser).where(Organiser.email == email)
-        ).scalar_one()
-        db.session.expunge(organiser)
-        return organiser
 
 
 def test_sign_in_leads_to_the_dashboard(client, owner):

@@ -8,21 +8,12 @@ from datetime import timedelta
 import pytest
 from support.forms import csrf_token
 from support.organisers import OWNER_EMAIL, PASSWORD, sign_in
+from support.stored import stored_organiser
 
-from webinar.extensions import db
-from webinar.models import Organiser, utcnow
+from webinar.models import utcnow
 from webinar.organiser import accounts
 
 BURST = 20
-
-
-def stored_organiser(app, email: str) -> Organiser:
-    with app.app_context():
-        organiser = db.session.execute(
-            db.select(Organiser).where(Organiser.email == email)
-        ).scalar_one()
-        db.session.expunge(organiser)
-        return organiser
 
 
 def sign_in_together(app, passwords: list[str], start: threading.Barrier) -> list[int]:

@@ -6,24 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from support.processes import wait_for
 
 from webinar import ROOT, create_app
 from webinar.extensions import db
 from webinar.models import OutboxEmail
-
-
-def wait_for(condition, seconds: float = 10) -> bool:
-    """Poll condition() until it holds or the time is up; return whether it held."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def status_of(app, email_id: int) -> str:

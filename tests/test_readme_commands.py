@@ -21,7 +21,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.processes import Started, answers, free_port, terminal_environment, wait_for
+from support.processes import (
+    Started,
+    answers,
+    copy_tracked_files,
+    free_port,
+    terminal_environment,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -135,13 +142,7 @@ PRODUCTION_SETTINGS = exported([command for command, production in COMMANDS if p
 def checkout(tmp_path_factory) -> Path:
     """A copy of the tracked files, prepared as `make run` prepares it."""
     folder = tmp_path_factory.mktemp("checkout")
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode().split("\0")
-    for name in filter(None, tracked):
-        if (ROOT / name).is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, folder / name)
+    copy_tracked_files(folder)
     venv = folder / ".venv"
     venv.mkdir()
     for entry in (ROOT / ".venv").iterdir():

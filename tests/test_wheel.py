@@ -11,7 +11,6 @@ Every command then runs there with production settings, as on a server.
 from __future__ import annotations
 
 import secrets
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,7 +19,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support.processes import Started, answers, free_port, terminal_environment, wait_for
+from support.processes import (
+    Started,
+    answers,
+    copy_tracked_files,
+    free_port,
+    terminal_environment,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TALK = "/events/step-strategic-technologies-for-europe-platform"
@@ -32,13 +38,7 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory) -> Path:
     """Build a wheel, as the README does, from a copy of the tracked files."""
     clone = tmp_path_factory.mktemp("clone")
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode().split("\0")
-    for name in filter(None, tracked):
-        if (ROOT / name).is_file():
-            (clone / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, clone / name)
+    copy_tracked_files(clone)
     dist = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), "."],

@@ -1,9 +1,9 @@
-"""Read what the app stored: registrations, outbox emails and events, detached from any session."""
+"""Read what the app stored (registrations, outbox emails, events, organisers), detached."""
 
 from __future__ import annotations
 
 from webinar.extensions import db
-from webinar.models import Event, OutboxEmail, Registration
+from webinar.models import Event, Organiser, OutboxEmail, Registration
 
 
 def registrations(app, event=None) -> list[Registration]:
@@ -50,3 +50,13 @@ def load_event(app, event_id: int) -> Event:
         _ = event.speakers, event.materials, event.topics, event.co_organisers
         db.session.expunge_all()
         return event
+
+
+def stored_organiser(app, email: str) -> Organiser:
+    """Return the organiser account with this email, detached."""
+    with app.app_context():
+        organiser = db.session.execute(
+            db.select(Organiser).where(Organiser.email == email)
+        ).scalar_one()
+        db.session.expunge(organiser)
+        return organiser
