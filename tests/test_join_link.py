@@ -12,7 +12,7 @@ from support.stored import emails, registration, registrations
 
 JOIN_URL = "https://meet.example.org/secret-room"
 URL_SAFE = re.compile(r"[A-Za-z0-9_-]{43,64}")
-# What the person typed into the form (registration_helpers.VALID_FORM).
+# What the person typed into the form (support.forms.VALID_FORM).
 PERSONAL = ("Ada", "Lovelace", "ada@example.org", "Analytical Engines", "Programmer")
 
 

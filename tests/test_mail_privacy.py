@@ -14,7 +14,6 @@ from support.forms import VALID_FORM, csrf_token
 from support.processes import Started, answers, free_port, terminal_environment, wait_for
 
 from webinar.extensions import db
-from webinar.mail.delivery import run_once
 from webinar.models import OutboxEmail, Registration
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,13 +28,13 @@ def test_mail_debug_is_off_in_debug_mode_unless_set(app_config):
 
 @pytest.mark.parametrize("answer, status", [("refuse", "failed"), ("defer", "pending")])
 def test_a_refused_recipient_is_named_neither_in_the_stored_reason_nor_in_the_log(
-    smtp_server, app, caplog, answer, status, make_outbox_email
+    smtp_server, app, caplog, answer, status, make_outbox_email, deliver
 ):
     smtp_server.answer(answer, recipient="Nobody.Here@example.org")
     email_id = make_outbox_email(recipient="Nobody.Here@example.org")
 
     with caplog.at_level(logging.INFO), app.app_context():
-        run_once()
+        deliver()
         row = db.session.get(OutboxEmail, email_id)
         reason = row.last_error
 
