@@ -28,9 +28,10 @@ from werkzeug.serving import is_running_from_reloader
 from .database import insert_new
 from .extensions import db
 from .mail import delivery
-from .models import TaskRun, utcnow
+from .models import OutboxEmail, TaskRun, utcnow
 from .notifications import enqueue_due_reminders
 from .privacy import purge
+from .queue import release_stuck
 from .text import plural
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class Task:
 
 
 TASKS = (
-    Task("release_stuck_emails", delivery.release_stuck),
+    Task("release_stuck_emails", lambda now: release_stuck(OutboxEmail, "email", now)),
     Task("reminders", enqueue_due_reminders),
     Task("retention_purge", purge, every=timedelta(days=1)),
 )

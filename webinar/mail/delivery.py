@@ -35,11 +35,6 @@ from .message import Letter, UnsafeHeader, build_message
 logger = logging.getLogger(__name__)
 
 
-def release_stuck(now: datetime | None = None) -> int:
-    """Return emails left in "sending" by a worker that died to pending."""
-    return queue.release_stuck(OutboxEmail, "email", now)
-
-
 class BatchOutcome(NamedTuple):
     sent: int
     interrupted: bool = False  # the connection failed: end the pass
