@@ -247,7 +247,7 @@ class Inbox:
 
     def deliver(self) -> list:
         """Run the outbox worker once and return the emails it delivered."""
-        from webinar.mail.delivery import run_once
+        from webinar.jobs import run_once
 
         with self.app.app_context():
             run_once()

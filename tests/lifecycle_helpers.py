@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from webinar.mail.delivery import run_once
+from webinar.jobs import run_once
 
 # Wednesday 17 March 2027, 10:00 in Brussels (CET, UTC+1): New York is already
 # on summer time (EDT, UTC-4, since 14 March) while Brussels is not (28 March).

@@ -8,7 +8,7 @@ from test_email_journey import deliver
 from test_organiser_support import *  # noqa: F403  (shared fixtures)
 from test_organiser_support import token_of
 
-from webinar.mail.caps import canonical_mailbox
+from webinar.notifications.caps import canonical_mailbox
 
 
 @pytest.fixture

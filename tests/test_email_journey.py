@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import icalendar
 from registration_helpers import register_through_form
 
-from webinar.mail.delivery import run_once
+from webinar.jobs import run_once
 
 LINK_RE = re.compile(r"http://webinar\.test(/\S+)")
 

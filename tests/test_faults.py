@@ -28,7 +28,7 @@ from registration_helpers import VALID_FORM, emails, register_through_form, regi
 
 from webinar import create_app
 from webinar.extensions import db
-from webinar.mail.delivery import run_once
+from webinar.jobs import run_once
 from webinar.models import Event, OutboxEmail
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from process_helpers import Started, answers, free_port, terminal_environment, w
 from registration_helpers import VALID_FORM
 
 from webinar.extensions import db
-from webinar.mail.delivery import run_once
+from webinar.jobs import run_once
 from webinar.models import OutboxEmail, Registration
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,8 @@ from outbox_helpers import add_email
 
 from webinar.calendar import calendar_file, public_vevent
 from webinar.extensions import db
-from webinar.mail.delivery import claim_due, counts_by_status, run_once
+from webinar.jobs import run_once
+from webinar.mail.delivery import claim_due, counts_by_status
 from webinar.models import OutboxEmail, utcnow
 
 

@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.init_app(app)
 
-    from .mail.worker import start_development_thread
+    from .jobs import start_development_thread
 
     start_development_thread(app)
     return app

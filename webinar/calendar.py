@@ -22,13 +22,14 @@ def public_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
+def public_domain() -> str:
+    """Return the host name of PUBLIC_URL: the domain of calendar UIDs and Message-IDs."""
+    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+
+
 def event_uid(event: Event) -> str:
     """Return the stable UID of an event's public calendar entry."""
-    return f"event-{event.id}@{_uid_domain()}"
-
-
-def _uid_domain() -> str:
-    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
+    return f"event-{event.id}@{public_domain()}"
 
 
 def one_line(text: str | None) -> str:

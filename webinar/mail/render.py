@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, render_template
 from icalendar import vCalAddress
 
-from ..calendar import calendar_file, make_vevent, public_url
+from ..calendar import calendar_file, make_vevent, public_domain, public_url
 from ..dates import span
 from ..models import Registration
 from ..unsubscribe import NEWS_KINDS, unsubscribe_url
@@ -134,8 +133,7 @@ def render_email(
 
 def registration_uid(registration: Registration) -> str:
     """Return the UID of a registration's calendar entry, stable for its whole life."""
-    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
-    return f"registration-{registration.id}@{domain}"
+    return f"registration-{registration.id}@{public_domain()}"
 
 
 def sender_address() -> str:

@@ -3,7 +3,7 @@
 from .event import EVENT_STATUSES, MATERIAL_KINDS, Event, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession
-from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail
+from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail, Queued
 from .registration import REGISTRATION_STATUSES, Registration
 from .types import UTCDateTime, utcnow
 
@@ -20,6 +20,7 @@ __all__ = [
     "Organiser",
     "OrganiserSession",
     "OutboxEmail",
+    "Queued",
     "Registration",
     "Speaker",
     "TaskRun",

@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import mail, seats
+from .. import notifications, privacy, seats
 from ..extensions import db
 from ..models import Event, Registration
 from . import bp
@@ -86,7 +86,7 @@ def resend_confirmation(event_id: int, registration_id: int):
     if registration.status != seats.CONFIRMED or registration.anonymised_at is not None:
         flash("Only a confirmed attendee has a confirmation to send again.", "warning")
     else:
-        mail.enqueue_confirmation_again(registration)
+        notifications.enqueue_confirmation_again(registration)
         db.session.commit()
         flash(f"The confirmation goes out again to {registration.email}.", "success")
     return back_to_list(event)
@@ -100,7 +100,7 @@ def erase_registration(event_id: int, registration_id: int):
         flash("These details were already erased.", "warning")
         return back_to_list(event)
     if request.method == "POST" and request.form.get("confirm") == "yes":
-        seats.anonymise(registration)
+        privacy.erase(registration)
         flash("The person's details are erased.", "success")
         return back_to_list(event)
     params = ListParams.from_args(request.values)

@@ -15,7 +15,7 @@ from .access import get_managed_event_or_404, managed_events
 # Failed emails put back in the queue per statement (SQLite caps bound parameters).
 RETRY_CHUNK = 500
 # Emails not sent that the Retry button sends: failed ones, and those held by
-# the cap on emails per mailbox (webinar.mail.caps), which an organiser may send.
+# the cap on emails per mailbox (webinar.notifications.caps), which an organiser may send.
 NOT_SENT = ("failed", "held")
 
 

@@ -5,9 +5,9 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..lifecycle import enqueue_event_cancelled
 from ..markup import render_markdown
 from ..models import Event
+from ..notifications import enqueue_event_cancelled
 from ..uploads import delete_upload
 from . import bp
 from .access import get_managed_event_or_404

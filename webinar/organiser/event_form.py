@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from .. import seats
 from ..extensions import db
-from ..lifecycle import enqueue_event_updated
 from ..models import Event, Organiser, Topic
+from ..notifications import enqueue_event_updated
 from ..uploads import UploadError, save_banner
 from .accounts import find_organiser
 from .forms import EventForm

@@ -6,7 +6,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from .. import lifecycle
+from .. import lifecycle, notifications
 from ..extensions import db
 from ..forms import SiteForm
 from ..models import Announcement
@@ -50,7 +50,7 @@ def follow_up(event_id: int):
     event = get_managed_event_or_404(event_id)
     missing = lifecycle.follow_up_missing(event)
     if request.method == "POST" and missing is None and SiteForm().validate_on_submit():
-        sent = lifecycle.send_follow_up(event)
+        sent = notifications.enqueue_follow_up(event)
         if sent:
             flash(f"The follow-up is on its way to {sent} {people(sent)}.", "success")
         else:
@@ -80,7 +80,9 @@ def announce(event_id: int):
             if lifecycle.audience_count(event, audience) == 0:
                 form.audience.errors.append("Nobody is in this audience: choose another one.")
             else:
-                sent = lifecycle.send_announcement(event, audience, subject, body, current_user.id)
+                sent = notifications.enqueue_announcement(
+                    event, audience, subject, body, current_user.id
+                )
                 flash(
                     f"The message is on its way to {sent.recipients} {people(sent.recipients)}.",
                     "success",

@@ -24,6 +24,7 @@ from ..dates import long_date, zone_label
 from ..extensions import db, limiter
 from ..mail.render import personal_calendar, times
 from ..models import Event, Registration, utcnow
+from ..privacy import erase
 from . import bp
 from .forms import ConfirmForm, RegistrationForm
 
@@ -190,7 +191,7 @@ def cancel(token: str):
 @bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
 def forget(token: str):
     """Ask for confirmation, then cancel the registration and erase the person's details."""
-    return confirm_then(token, "delete", seats.anonymise)
+    return confirm_then(token, "delete", erase)
 
 
 def confirm_then(token: str, action: str, perform):
