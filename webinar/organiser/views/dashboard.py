@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func
 
-from ..extensions import db
-from ..mail.delivery import retry_failed
-from ..models import Event, OutboxEmail, Registration, utcnow
-from . import bp
-from .access import get_managed_event_or_404, managed_events
+from ...extensions import db
+from ...mail.delivery import retry_failed
+from ...models import Event, OutboxEmail, Registration, utcnow
+from .. import bp
+from ..queries.access import get_managed_event_or_404, managed_events
 
 # Failed emails put back in the queue per statement (SQLite caps bound parameters).
 RETRY_CHUNK = 500

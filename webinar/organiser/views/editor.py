@@ -4,16 +4,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..lifecycle import enqueue_event_cancelled
-from ..markup import render_markdown
-from ..models import Event
-from ..uploads import delete_upload
-from . import bp
-from .access import get_managed_event_or_404
+from ...extensions import db
+from ...lifecycle import enqueue_event_cancelled
+from ...markup import render_markdown
+from ...models import Event
+from ...uploads import delete_upload
+from .. import bp
+from ..queries.access import get_managed_event_or_404
+from ..queries.figures import event_figures
+from ..services.talks import apply_form, copied_fields, form_data_of, new_event_form
 from .dashboard import figures_for
-from .event_form import apply_form, copied_fields, form_data_of, new_event_form
-from .figures import event_figures
 
 # Fields a "new talk in this series" starts from.
 COPIED_FIELDS = ("series", "event_type", "target_audience", "topics", "description",

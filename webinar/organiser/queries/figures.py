@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, case, cast, extract, func
 
-from ..extensions import db
-from ..models import Event, Registration
+from ...extensions import db
+from ...models import Event, Registration
 
 TOP = 10
 # Every time zone's offset is a multiple of 15 minutes, so counts per UTC

@@ -3,9 +3,9 @@
 from flask_login import current_user
 from sqlalchemy import Select
 
-from ..extensions import db
-from ..models import Event
-from ..models.event import event_co_organiser
+from ...extensions import db
+from ...models import Event
+from ...models.event import event_co_organiser
 
 
 def managed_events() -> Select:

@@ -6,12 +6,12 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from .. import lifecycle
-from ..extensions import db
-from ..forms import SiteForm
-from ..models import Announcement
-from . import bp
-from .access import get_managed_event_or_404
+from ... import lifecycle
+from ...extensions import db
+from ...forms import SiteForm
+from ...models import Announcement
+from .. import bp
+from ..queries.access import get_managed_event_or_404
 
 AUDIENCE_LABELS = {
     "confirmed": "People with a seat",

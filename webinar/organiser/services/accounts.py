@@ -9,8 +9,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import Event, Organiser, utcnow
+from ...extensions import db
+from ...models import Event, Organiser, utcnow
 from .sessions import end_all_sessions
 
 PASSWORD_MIN_LENGTH = 12

@@ -2,12 +2,12 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import mail, seats
-from ..extensions import db
-from ..models import Event, Registration
-from . import bp
-from .access import get_managed_event_or_404
-from .attendee_list import ListParams, email_states, list_page, local_moment
+from ... import mail, seats
+from ...extensions import db
+from ...models import Event, Registration
+from .. import bp
+from ..queries.access import get_managed_event_or_404
+from ..queries.attendee_list import ListParams, email_states, list_page, local_moment
 
 
 @bp.get("/events/<int:event_id>/attendees")

@@ -2,12 +2,12 @@
 
 from flask import flash, redirect, render_template, url_for
 
-from ..extensions import db
-from ..models import Event, Material
-from ..uploads import UploadError, delete_upload, save_slides
-from . import bp
-from .access import get_managed_event_or_404
-from .forms import LinkForm, SlidesForm
+from ...extensions import db
+from ...models import Event, Material
+from ...uploads import UploadError, delete_upload, save_slides
+from .. import bp
+from ..forms import LinkForm, SlidesForm
+from ..queries.access import get_managed_event_or_404
 
 
 def render_materials(event: Event, slides_form=None, link_form=None):

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from flask import flash
 from flask_login import current_user
 
-from .. import seats
-from ..extensions import db
-from ..lifecycle import enqueue_event_updated
-from ..models import Event, Organiser, Topic
-from ..uploads import UploadError, save_banner
+from ... import seats
+from ...extensions import db
+from ...lifecycle import enqueue_event_updated
+from ...models import Event, Organiser, Topic
+from ...uploads import UploadError, save_banner
+from ..forms import EventForm
 from .accounts import find_organiser
-from .forms import EventForm
 
 
 class LocalTimeError(ValueError):

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, request, stream_with_context
 
-from ..extensions import db
-from ..models import Event, Registration, utcnow
-from . import bp
+from ...extensions import db
+from ...models import Event, Registration, utcnow
+from .. import bp
 from .access import get_managed_event_or_404
 from .attendee_list import (
     EMAIL_SUMMARIES,

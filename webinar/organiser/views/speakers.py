@@ -2,11 +2,11 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from ..extensions import db
-from ..models import Event, Speaker
-from . import bp
-from .access import get_managed_event_or_404
-from .forms import SpeakerForm
+from ...extensions import db
+from ...models import Event, Speaker
+from .. import bp
+from ..forms import SpeakerForm
+from ..queries.access import get_managed_event_or_404
 
 
 def get_speaker_or_404(event: Event, speaker_id: int) -> Speaker:
