@@ -1,7 +1,8 @@
 """The organiser area: sign-in, dashboard, event editing, attendees, export and figures.
 
-views/ answer HTTP requests; queries/ read; services/ write, one transaction
-each, so that other entry points (the CLI, an API) share the same rules.
+views/ answer HTTP requests and import no other view module; queries/ read;
+services/ write, each change in one transaction, so that every entry point
+(the pages, the CLI, an API) goes through the same rules.
 """
 
 from flask import Blueprint
@@ -9,12 +10,12 @@ from flask import Blueprint
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 # The views attach their routes to bp.
-from .queries import export  # noqa: E402,F401
 from .views import (  # noqa: E402,F401
     attendees,
     auth,
     dashboard,
     editor,
+    export,
     materials,
     messages,
     speakers,

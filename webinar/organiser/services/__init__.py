@@ -1,1 +1,1 @@
-"""Changes the organiser area makes, each in one transaction, free of requests and flashes."""
+"""Changes the organiser area makes, each in one transaction, with no flash messages or forms."""
