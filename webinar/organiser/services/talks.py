@@ -48,7 +48,7 @@ def update_talk(event: Event, data: TalkData, editor_id: int) -> int:
     Raising the capacity gives seats to the waiting list, in order. A new
     time or join link reaches the registrants by email, in the same commit.
     """
-    # A talk without an owner (made by the demo) counts its editor as owner.
+    # A talk without an owner counts the organiser editing it as its owner.
     checked = check(data, event, event.owner_id or editor_id)
     old_banner = event.banner
     banner = _stored_banner(data, event)
