@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from webinar.extensions import db
 from webinar.models import Material, Speaker
-from webinar.organiser.attendee_list import PER_PAGE
+from webinar.organiser.queries.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
 SKIPPED_ENDPOINTS = {"static"}

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash
 
 from webinar.extensions import db
 from webinar.models import Event, Organiser, utcnow
-from webinar.organiser.accounts import create_demo_organiser
+from webinar.organiser.services.accounts import create_demo_organiser
 
 
 def stored_organiser(app, email: str) -> Organiser:

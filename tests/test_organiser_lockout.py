@@ -12,7 +12,7 @@ from test_organiser_support import OWNER_EMAIL, PASSWORD, sign_in
 
 from webinar.extensions import db
 from webinar.models import Organiser, utcnow
-from webinar.organiser import accounts
+from webinar.organiser.services import accounts
 
 BURST = 20
 

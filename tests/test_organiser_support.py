@@ -7,7 +7,7 @@ from conftest import csrf_token
 
 from webinar.extensions import db
 from webinar.models import Event
-from webinar.organiser.accounts import create_organiser
+from webinar.organiser.services.accounts import create_organiser
 
 # The fixtures, for `from test_organiser_support import *` in the organiser tests.
 __all__ = ["make_organiser", "owned_event", "owner", "owner_client", "signed_in"]

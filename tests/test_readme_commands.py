@@ -37,7 +37,7 @@ NOT_RUN = {
     ".venv/bin/python tests/screenshots.py":
         "photographs every page with Chromium for 20 s; the app it serves is built below",
     "pip install 'webinar-0.1.0-py3-none-any.whl[redis]'":
-        "installs into a server's environment; tests/test_wheel.py installs the wheel in a fresh one",
+        "installs into a server's environment; tests/test_wheel.py installs it in a fresh one",
 }  # fmt: skip
 
 # The production example names servers this machine does not have: these

@@ -65,7 +65,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     Return the counts.
     """
     # Imported here: the organiser package imports this module.
-    from .organiser.sessions import end_idle_sessions
+    from .organiser.services.sessions import end_idle_sessions
 
     now = now or utcnow()
     config = current_app.config

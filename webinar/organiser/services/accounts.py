@@ -9,9 +9,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import Event, Organiser, utcnow
-from ..text import normalise_email
+from ...extensions import db
+from ...models import Event, Organiser, utcnow
+from ...text import normalise_email
 from .sessions import end_all_sessions
 
 PASSWORD_MIN_LENGTH = 12

@@ -11,12 +11,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, request, stream_with_context
-
-from ..extensions import db
-from ..models import Event, Registration, utcnow
-from . import bp
-from .access import get_managed_event_or_404
+from ...extensions import db
+from ...models import Event, Registration, utcnow
 from .attendee_list import (
     EMAIL_SUMMARIES,
     ListParams,
@@ -131,16 +127,3 @@ def csv_lines(event: Event, params: ListParams) -> Iterator[str]:
 def file_name(event: Event) -> str:
     """Return '<slug>-attendees-<YYYY-MM-DD>.csv', dated today (UTC)."""
     return f"{event.slug}-attendees-{utcnow():%Y-%m-%d}.csv"
-
-
-@bp.get("/events/<int:event_id>/attendees.csv")
-def export_attendees(event_id: int):
-    """Download the attendee list, with the list's search and filter, as a CSV file."""
-    event = get_managed_event_or_404(event_id)
-    params = ListParams.from_args(request.args)
-    response = Response(
-        stream_with_context(csv_lines(event, params)), mimetype="text/csv; charset=utf-8"
-    )
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(event)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response

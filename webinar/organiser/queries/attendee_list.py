@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
-from ..extensions import db
-from ..models import REGISTRATION_STATUSES, OutboxEmail, Registration
-from ..paging import page_number
+from ...extensions import db
+from ...models import REGISTRATION_STATUSES, OutboxEmail, Registration
+from ...paging import page_number
 
 PER_PAGE = 50
 SORTS = {
