@@ -10,6 +10,7 @@ from icalendar import Event as VEvent
 
 from .dates import compact_utc
 from .models import Event, utcnow
+from .text import one_line
 
 PRODID = "-//webinar//Event calendar//EN"
 
@@ -29,11 +30,6 @@ def event_uid(event: Event) -> str:
 
 def _uid_domain() -> str:
     return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
-
-
-def one_line(text: str | None) -> str:
-    """Return text with line breaks and control characters turned into spaces."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text or "").split())
 
 
 def make_vevent(
