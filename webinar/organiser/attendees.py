@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models import Event, Registration
 from . import bp
 from .access import get_managed_event_or_404
-from .attendee_list import ListParams, email_states, list_page, local_moment
+from .attendee_list import ListParams, email_states, list_page
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -23,7 +23,6 @@ def attendees(event_id: int):
         page=page,
         params=params,
         states=states,
-        local_moment=local_moment,
     )
 
 
