@@ -10,6 +10,7 @@ from icalendar import Event as VEvent
 
 from .dates import compact_utc
 from .models import Event, utcnow
+from .text import one_line
 
 PRODID = "-//webinar//Event calendar//EN"
 
@@ -30,11 +31,6 @@ def public_domain() -> str:
 def event_uid(event: Event) -> str:
     """Return the stable UID of an event's public calendar entry."""
     return f"event-{event.id}@{public_domain()}"
-
-
-def one_line(text: str | None) -> str:
-    """Return text with line breaks and control characters turned into spaces."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text or "").split())
 
 
 def make_vevent(

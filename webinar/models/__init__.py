@@ -1,6 +1,6 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
-from .event import EVENT_STATUSES, MATERIAL_KINDS, Event, Material, Speaker, Topic
+from .event import Event, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession
 from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail, Queued
@@ -9,8 +9,6 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ANNOUNCEMENT_AUDIENCES",
-    "EVENT_STATUSES",
-    "MATERIAL_KINDS",
     "ONCE_PER_REGISTRATION",
     "OUTBOX_STATUSES",
     "REGISTRATION_STATUSES",

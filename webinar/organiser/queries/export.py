@@ -8,9 +8,9 @@ never holds the whole list in memory, neither in the database driver nor here.
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ...dates import local_minutes
 from ...extensions import db
 from ...models import Event, Registration, utcnow
 from .attendee_list import (
@@ -61,16 +61,6 @@ def header(event: Event) -> list[str]:
         f"Privacy consent at ({zone})",
         "Privacy notice version", "utm_source",
     ]  # fmt: skip
-
-
-def local_minutes(moment: datetime | None, zone: ZoneInfo) -> str:
-    """Return an instant as '2023-12-06 08:30' in a zone, as local_moment() does; empty for none.
-
-    isoformat() rather than strftime(): the export formats five of these a row.
-    """
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).replace(tzinfo=None).isoformat(" ", "minutes")
 
 
 def cells(row, zone: ZoneInfo) -> list[str]:
