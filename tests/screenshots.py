@@ -36,7 +36,7 @@ def build_app(folder: Path):
     from webinar.demo import load_demo
     from webinar.extensions import db
     from webinar.models import Event, utcnow
-    from webinar.organiser.accounts import create_organiser
+    from webinar.organiser.services.accounts import create_organiser
 
     app = create_app(
         {

@@ -7,7 +7,7 @@ from support.forms import register_through_form
 from support.organisers import token_of
 from support.stored import emails, registrations
 
-from webinar.mail.caps import canonical_mailbox
+from webinar.notifications.caps import canonical_mailbox
 
 
 @pytest.fixture

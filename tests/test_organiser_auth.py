@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 
 from webinar.extensions import db
 from webinar.models import Event, utcnow
-from webinar.organiser.accounts import create_demo_organiser
+from webinar.organiser.services.accounts import create_demo_organiser
 
 
 def test_sign_in_leads_to_the_dashboard(client, owner):

@@ -11,7 +11,7 @@ from support.organisers import OWNER_EMAIL, PASSWORD, sign_in
 from support.stored import stored_organiser
 
 from webinar.models import utcnow
-from webinar.organiser import accounts
+from webinar.organiser.services import accounts
 
 BURST = 20
 

@@ -9,7 +9,7 @@ from support.organisers import OWNER_EMAIL, PASSWORD, sign_in, token_of
 from webinar import config as default_settings
 from webinar.extensions import db
 from webinar.models import OrganiserSession
-from webinar.organiser.sessions import end_all_sessions
+from webinar.organiser.services.sessions import end_all_sessions
 
 NEW_PASSWORD = "a brand new passphrase"
 

@@ -145,7 +145,7 @@ def test_every_email_links_to_the_privacy_notice(app, client, clock, talk, deliv
     clock.set(TALK_START - timedelta(hours=1))
     deliver()
     with app.app_context():
-        from webinar.lifecycle import enqueue_event_cancelled
+        from webinar.notifications import enqueue_event_cancelled
 
         enqueue_event_cancelled(db.session.get(type(event), event.id))
         db.session.commit()

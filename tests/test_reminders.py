@@ -10,8 +10,8 @@ from support.stored import emails
 
 from webinar.database import insert_new
 from webinar.extensions import db
-from webinar.mail.bulk import outbox_row
 from webinar.models import OutboxEmail, Registration
+from webinar.notifications.rows import outbox_row
 
 
 def reminder_recipients(app, kind: str) -> list[str]:
@@ -158,7 +158,7 @@ def test_3000_registrants_get_one_reminder_each_in_one_pass(app, clock, talk):
         db.session.commit()
     clock.set(TALK_START - timedelta(hours=1))
     app.config["REMINDERS_ENABLED"] = True
-    from webinar.mail.reminders import enqueue_due_reminders
+    from webinar.notifications import enqueue_due_reminders
 
     with app.app_context():
         assert enqueue_due_reminders() == 3000

@@ -15,7 +15,7 @@ from support.stored import emails, registrations
 
 from webinar.extensions import db
 from webinar.models import Registration
-from webinar.seats import anonymise
+from webinar.privacy import erase
 
 SITE = "https://talks.example.org"
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}  # RFC 8058's body, form-encoded
@@ -256,7 +256,7 @@ def test_an_erased_registrations_unsubscribe_link_leads_nowhere(app, make_event,
     with app.app_context():
         (row,) = db.session.scalars(db.select(Registration)).all()
         assert row.token == token
-        anonymise(row)
+        erase(row)
     response = app.test_client().get(f"/unsubscribe/{secret}")
     assert response.status_code == 404
     assert UNKNOWN in response.text

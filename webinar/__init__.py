@@ -21,14 +21,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)
-    register_template_helpers(app)
-    register_error_handlers(app)
+    register_templates_and_errors(app)
 
     from . import cli
 
     cli.init_app(app)
 
-    from .mail.worker import start_development_thread
+    from .jobs import start_development_thread
 
     start_development_thread(app)
     return app
@@ -113,44 +112,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp)
 
 
-def register_template_helpers(app: Flask) -> None:
-    """Make date formatting and Markdown rendering available to templates."""
-    from . import dates, markup
+def register_templates_and_errors(app: Flask) -> None:
+    """Give templates their filters and globals, and errors their pages."""
+    from . import errors, templating
 
-    app.jinja_env.filters["markdown"] = markup.render_markdown
-    app.jinja_env.filters["event_when"] = dates.event_when
-    app.jinja_env.filters["event_date"] = dates.event_date
-    app.jinja_env.filters["isoformat"] = dates.isoformat_utc
-    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
-
-
-ERROR_PAGES = {
-    400: ("Bad request", "The request could not be understood. If you sent a form, "
-          "reload the page and try again."),
-    403: ("Not allowed", "You do not have access to this page."),
-    404: ("Page not found", "There is no page at this address. The talk may have moved "
-          "or been removed."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    413: ("File too large", "The file you sent is larger than we accept. Please choose "
-          "a smaller file and try again."),
-    429: ("Too many requests", "You have sent too many requests in a short time. Please "
-          "wait a minute and try again."),
-    500: ("Something went wrong", "An error on our side stopped this page. Nothing you "
-          "did caused it; please try again in a moment."),
-    503: ("Please try again", "The site is busy right now. Nothing was saved; please try "
-          "again in a few seconds."),
-}
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Answer errors with pages in the site's style."""
-    from flask import render_template
-
-    def handler(error):
-        code = getattr(error, "code", 500) or 500
-        title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
-        response = render_template("errors/error.html", title=title, message=message)
-        return response, code
-
-    for code in ERROR_PAGES:
-        app.register_error_handler(code, handler)
+    templating.init_app(app)
+    errors.init_app(app)

@@ -10,6 +10,7 @@ from icalendar import Event as VEvent
 
 from .dates import compact_utc
 from .models import Event, utcnow
+from .text import one_line
 
 PRODID = "-//webinar//Event calendar//EN"
 
@@ -22,18 +23,14 @@ def public_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
+def public_domain() -> str:
+    """Return the host name of PUBLIC_URL: the domain of calendar UIDs and Message-IDs."""
+    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+
+
 def event_uid(event: Event) -> str:
     """Return the stable UID of an event's public calendar entry."""
-    return f"event-{event.id}@{_uid_domain()}"
-
-
-def _uid_domain() -> str:
-    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
-
-
-def one_line(text: str | None) -> str:
-    """Return text with line breaks and control characters turned into spaces."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text or "").split())
+    return f"event-{event.id}@{public_domain()}"
 
 
 def make_vevent(

@@ -9,7 +9,7 @@ from .organiser.cli import organiser_group
 
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
-    from .mail.cli import outbox_group
+    from .jobs import outbox_group
     from .privacy import privacy_group
 
     app.cli.add_command(demo_command)

@@ -63,6 +63,8 @@ REMINDERS_ENABLED = True
 REMINDER_GRACE_SECONDS = {"reminder_24h": 12 * 3600, "reminder_1h": 30 * 60}
 
 EVENTS_PER_PAGE = 12
+# Rendered talk pages each process keeps in memory (a few tens of kB each).
+PAGE_CACHE_ENTRIES = 256
 
 # Where uploaded banners and slides, and the development mailbox, live.
 # None means instance/uploads and instance/mailbox.

@@ -6,10 +6,11 @@ the site's "please try again" page, status 503 with Retry-After, and the
 transaction rolled back, so nothing is half-written.
 """
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from .errors import error_page, error_text
 from .extensions import db
 
 # SQLite's words for "another connection holds the lock".
@@ -104,11 +105,8 @@ def database_unavailable(error: OperationalError):
     if not is_unavailable(error):
         raise error
     current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
-    from . import ERROR_PAGES
-
-    title, message = ERROR_PAGES[503]
     try:
-        page = render_template("errors/error.html", title=title, message=message)
+        page = error_page(503)
     except OperationalError:  # the layout itself needed the database
-        page = f"{title}. {message}\n"
+        page = error_text(503)
     return page, 503, {"Retry-After": str(current_app.config["BUSY_RETRY_AFTER"])}

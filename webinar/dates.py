@@ -52,3 +52,12 @@ def moment_in(moment: datetime, zone: str | ZoneInfo) -> str:
 def compact_utc(moment: datetime) -> str:
     """Return the instant in the compact UTC form calendars use: '20231206T073000Z'."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def local_minutes(moment: datetime | None, zone: str | ZoneInfo) -> str:
+    """Return an instant as '2023-12-06 08:30' in a zone, for tables; empty for no instant."""
+    if moment is None:
+        return ""
+    # isoformat() rather than strftime(): the attendee export formats five of these a row.
+    local = moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+    return local.replace(tzinfo=None).isoformat(" ", "minutes")

@@ -9,16 +9,13 @@ is a SiteForm) means a field added later is covered without anyone
 remembering to.
 """
 
-import re
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
-# Any control character, line breaks included: none belongs in one-line text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# In long text, line breaks and tabs belong; other control characters do not.
-TEXT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from .text import CONTROL_CHARACTERS, TEXT_CONTROL_CHARACTERS
+
 # Wide enough for any talk, far enough from year 1 and 9999 for any date arithmetic.
 FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2999, 12, 31)
 # The largest value of an integer column, on SQLite and PostgreSQL alike.

@@ -1,22 +1,18 @@
-"""What registrants hear about a talk after they registered, besides reminders.
+"""What registrants hear about a talk after it: the follow-up and the organisers' announcements.
 
-Changes (a new time or join link), the cancellation of the talk, the
-follow-up after it and the organisers' announcements. Each goes through the
-outbox, written in the same transaction as the change that causes it.
+The content of those emails (template values, previews for the organiser,
+who they would reach); webinar.notifications enqueues them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
-
 from .calendar import public_url
 from .extensions import db
-from .mail.bulk import enqueue_for
 from .mail.render import RenderedEmail, render_email
 from .markup import render_markdown, web_link
-from .models import ANNOUNCEMENT_AUDIENCES, Announcement, Event, Registration, utcnow
+from .models import ANNOUNCEMENT_AUDIENCES, Event, Registration, utcnow
 from .unsubscribe import receives_news
 
 
@@ -24,24 +20,6 @@ def registrants(event: Event, *statuses: str):
     """Return a query of the event's registrations with these statuses."""
     return db.select(Registration).where(
         Registration.event_id == event.id, Registration.status.in_(statuses)
-    )
-
-
-def enqueue_event_updated(event: Event) -> int:
-    """Tell every confirmed registrant that the time or join link changed; the caller commits.
-
-    The calendar file has the UID of the one in their confirmation and the
-    event's raised sequence, so calendar apps move the entry.
-    """
-    return enqueue_for("updated", registrants(event, "confirmed"))
-
-
-def enqueue_event_cancelled(event: Event) -> int:
-    """Tell every active registrant that the talk is cancelled (once each); the caller commits."""
-    return enqueue_for(
-        "event_cancelled",
-        registrants(event, "confirmed", "waitlisted"),
-        context=lambda _registration: {"join_url": None},
     )
 
 
@@ -85,18 +63,6 @@ def follow_up_context(registration: Registration) -> dict:
         # The talk is over: no join link, and no calendar file.
         "join_url": None,
     }
-
-
-def send_follow_up(event: Event) -> int:
-    """Enqueue the follow-up for everyone with a seat who lacks it; commit; return how many.
-
-    People who stayed on the waiting list never had a seat, so they get none.
-    """
-    written = enqueue_for("follow_up", registrants(event, "confirmed"), context=follow_up_context)
-    if written and event.follow_up_sent_at is None:
-        event.follow_up_sent_at = utcnow()
-    db.session.commit()
-    return written
 
 
 def sample_registration(event: Event, *, joined: bool = False, status: str = "confirmed"):
@@ -164,27 +130,3 @@ def preview_announcement(event: Event, audience: str, subject: str, body: str) -
     status = "waitlisted" if audience == "waitlisted" else "confirmed"
     sample = sample_registration(event, status=status)
     return render_email("announcement", sample, **announcement_context(subject, body))
-
-
-def send_announcement(
-    event: Event, audience: str, subject: str, body: str, sent_by_id: int | None
-) -> Announcement:
-    """Record an announcement and enqueue it for its audience; commit."""
-    context = announcement_context(subject, body)
-    recipients = enqueue_for(
-        "announcement",
-        registrants(event, *ANNOUNCEMENT_AUDIENCES[audience]),
-        context=lambda _registration: context,
-    )
-    announcement = Announcement(
-        event=event,
-        audience=audience,
-        subject=subject,
-        body=body,
-        recipients=recipients,
-        sent_by_id=sent_by_id,
-    )
-    db.session.add(announcement)
-    db.session.commit()
-    current_app.logger.info("Announcement %d queued for %d people", announcement.id, recipients)
-    return announcement

@@ -1,10 +1,14 @@
-"""Privacy by default: the retention purge and a person's own copy of their data.
+"""Privacy by default: the one way to anonymise, the retention purge, a person's copy of their data.
+
+anonymise() blanks every personal detail of registrations and of their
+emails; erase() uses it for a person who asks to be forgotten (themselves or
+through an organiser), and the purge for registrations past retention.
 
 The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed, or held) more than
 EMAIL_BODY_RETENTION_DAYS ago, deletes the .eml files of the development
 mailbox as old, and deletes organiser sessions that went idle. It runs from
-`flask privacy purge` and once a day from the outbox loop; it logs counts,
+`flask privacy purge` and once a day from the periodic jobs; it logs counts,
 never who.
 """
 
@@ -22,15 +26,29 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .calendar import public_url
-from .database import insert_new
 from .extensions import db
-from .models import Event, OutboxEmail, Registration, TaskRun, utcnow
-from .seats import PERSONAL_FIELDS
+from .models import Event, OutboxEmail, Registration, utcnow
+from .seats import withdraw
 
 logger = logging.getLogger(__name__)
 
-PURGE_EVERY = timedelta(days=1)
 CHUNK = 500
+
+# Fields of a registration that name a person or say where they came from;
+# anonymise() blanks them.
+PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "country",
+    "job_title",
+    "attendee_timezone",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "referrer",
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +64,8 @@ def purge(now: datetime | None = None) -> PurgeResult:
 
     Return the counts.
     """
-    # Imported here: the organiser package imports the outbox, which imports this module.
-    from .organiser.sessions import end_idle_sessions
+    # Imported here: the organiser package imports this module.
+    from .organiser.services.sessions import end_idle_sessions
 
     now = now or utcnow()
     config = current_app.config
@@ -61,7 +79,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
         )
     )
     for start in range(0, len(expired), CHUNK):
-        anonymise_registrations(expired[start : start + CHUNK], now)
+        anonymise(expired[start : start + CHUNK], now)
 
     sent_before = now - timedelta(days=config["EMAIL_BODY_RETENTION_DAYS"])
     # A failed email's last try is when it was last claimed; a held one was never tried.
@@ -124,24 +142,33 @@ def purge_mailbox(written_before: datetime) -> int:
     return deleted
 
 
-def anonymise_registrations(ids: list[int], now: datetime) -> None:
+def erase(registration: Registration) -> None:
+    """Cancel a registration, erase the person's details and their emails, and commit."""
+    withdraw(registration, notify=False)
+    anonymise([registration.id])
+    db.session.commit()
+
+
+def anonymise(ids: list[int], now: datetime | None = None) -> None:
     """Blank the personal details of these registrations and of their emails, keeping the counts.
 
     Statuses and join times stay, so attendance figures survive; the
     normalised address becomes a placeholder unique per row, since the
-    one-active-registration index still covers these rows.
+    one-active-registration index still covers these rows. The caller commits.
     """
+    placeholder = sa.literal("anonymised-") + sa.cast(Registration.id, sa.String)
     db.session.execute(
         sa.update(Registration)
         .where(Registration.id.in_(ids))
         .values(
             **dict.fromkeys(PERSONAL_FIELDS, ""),
-            email_normalised=sa.literal("anonymised-") + sa.cast(Registration.id, sa.String),
+            email_normalised=placeholder,
             marketing_consent=False,
             marketing_consent_at=None,
-            unsubscribe_token=sa.literal("anonymised-") + sa.cast(Registration.id, sa.String),
+            # The old unsubscribe link, seen by mail providers, now leads nowhere.
+            unsubscribe_token=placeholder,
             unsubscribed_at=None,
-            anonymised_at=now,
+            anonymised_at=now or utcnow(),
         )
         .execution_options(synchronize_session=False)
     )
@@ -150,6 +177,8 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
         sa.update(Registration),
         [{"id": row_id, "join_token": secrets.token_urlsafe(32)} for row_id in ids],
     )
+    # Unsent emails would go out to a person who is to be forgotten; sent ones
+    # keep only their kind and times.
     db.session.execute(
         sa.delete(OutboxEmail)
         .where(OutboxEmail.registration_id.in_(ids), OutboxEmail.status != "sent")
@@ -161,28 +190,6 @@ def anonymise_registrations(ids: list[int], now: datetime) -> None:
         .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     )
-
-
-def purge_if_due(now: datetime | None = None) -> PurgeResult | None:
-    """Run the purge if no process ran it in the last day (the outbox loop calls this)."""
-    now = now or utcnow()
-    if not claim_task("retention_purge", now, PURGE_EVERY):
-        return None
-    return purge(now)
-
-
-def claim_task(name: str, now: datetime, every: timedelta) -> bool:
-    """Take the turn to run a periodic job, shared by all processes; say whether it is ours."""
-    # A job never run before is due at once.
-    insert_new(TaskRun, [{"name": name, "last_run_at": now - every}])
-    taken = db.session.execute(
-        sa.update(TaskRun)
-        .where(TaskRun.name == name, TaskRun.last_run_at <= now - every)
-        .values(last_run_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return taken == 1
 
 
 def _moment(value: datetime | None) -> str | None:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from . import mail
+from . import notifications
 from .extensions import db
-from .models import Event, OutboxEmail, Registration, utcnow
+from .models import Event, Registration, utcnow
+from .text import normalise_email
 
 # What register() can answer.
 CONFIRMED = "confirmed"
@@ -27,22 +28,6 @@ CLOSED = "closed"
 # Registration states of an event in which a registration may be attempted.
 _ACCEPTING = ("open", "waitlist")
 
-# Fields of a registration that name a person or say where they came from;
-# anonymise() blanks them.
-PERSONAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "organisation",
-    "country",
-    "job_title",
-    "attendee_timezone",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "referrer",
-)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -50,11 +35,6 @@ class Outcome:
 
     status: str
     registration: Registration | None = None
-
-
-def normalise_email(email: str) -> str:
-    """Return the form of an address used to spot a second registration."""
-    return email.strip().lower()
 
 
 def register(event: Event, data: dict) -> Outcome:
@@ -121,9 +101,9 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
     # The flush raises IntegrityError here, not at commit, on a concurrent duplicate.
     db.session.flush()
     if status == CONFIRMED:
-        mail.enqueue_confirmation(registration)
+        notifications.enqueue_confirmation(registration)
     else:
-        mail.enqueue_waitlisted(registration)
+        notifications.enqueue_waitlisted(registration)
     return Outcome(status, registration)
 
 
@@ -138,7 +118,7 @@ def _already_registered(event_id: int, email: str) -> Outcome:
     ).scalar_one_or_none()
     if registration is None:
         return Outcome(ALREADY_REGISTERED)
-    mail.enqueue_already_registered(registration)
+    notifications.enqueue_already_registered(registration)
     return Outcome(ALREADY_REGISTERED, registration)
 
 
@@ -170,12 +150,13 @@ def cancel(registration: Registration, *, notify: bool = True) -> bool:
 
     Return False when it was already cancelled (nothing changes then).
     """
-    changed = _cancel(registration, notify=notify)
+    changed = withdraw(registration, notify=notify)
     db.session.commit()
     return changed
 
 
-def _cancel(registration: Registration, *, notify: bool) -> bool:
+def withdraw(registration: Registration, *, notify: bool = True) -> bool:
+    """Cancel a registration and hand on its seat in the caller's transaction; False if it was."""
     now = utcnow()
     while True:
         previous = registration.status
@@ -197,7 +178,7 @@ def _cancel(registration: Registration, *, notify: bool) -> bool:
         _release_seat(registration.event_id)
         _fill_free_seats(registration.event_id)
     if notify:
-        mail.enqueue_cancelled(registration)
+        notifications.enqueue_cancelled(registration)
     return True
 
 
@@ -223,7 +204,7 @@ def _fill_free_seats(event_id: int) -> int:
             return promoted
         waiting.status = CONFIRMED
         db.session.flush()
-        mail.enqueue_promoted(waiting)
+        notifications.enqueue_promoted(waiting)
         promoted += 1
 
 
@@ -253,7 +234,7 @@ def promote(registration: Registration) -> str:
         db.session.rollback()
         return NOT_WAITLISTED
     db.session.refresh(registration)
-    mail.enqueue_promoted(registration)
+    notifications.enqueue_promoted(registration)
     db.session.commit()
     return CONFIRMED
 
@@ -270,33 +251,3 @@ def change_capacity(event: Event, capacity: int | None) -> int:
         return 0
     db.session.flush()
     return _fill_free_seats(event.id)
-
-
-def anonymise(registration: Registration) -> None:
-    """Cancel a registration, erase the person's details and their emails, and commit."""
-    _cancel(registration, notify=False)
-    for field in PERSONAL_FIELDS:
-        setattr(registration, field, "")
-    registration.email_normalised = ""
-    registration.marketing_consent = False
-    registration.marketing_consent_at = None
-    # The old unsubscribe link, seen by mail providers, now leads nowhere.
-    registration.unsubscribe_token = f"anonymised-{registration.id}"
-    registration.unsubscribed_at = None
-    registration.anonymised_at = utcnow()
-    # A new join secret, never sent anywhere: old join links stop working.
-    registration.join_token = secrets.token_urlsafe(32)
-    # Unsent emails would go out to a person who asked to be forgotten; sent
-    # ones keep only their kind and times.
-    db.session.execute(
-        sa.delete(OutboxEmail)
-        .where(OutboxEmail.registration_id == registration.id, OutboxEmail.status != "sent")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        sa.update(OutboxEmail)
-        .where(OutboxEmail.registration_id == registration.id)
-        .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()

@@ -30,7 +30,8 @@ class UploadError(ValueError):
     """An uploaded file that cannot be accepted; the message is shown to the user."""
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """Return a size in bytes as people read it: '5 MB', '0.5 MB'."""
     return f"{size / (1024 * 1024):g} MB"
 
 
@@ -43,7 +44,7 @@ def read_upload(storage: FileStorage, max_bytes: int, what: str) -> bytes:
         )
     data = storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadError(f"The {what} is larger than {_megabytes(max_bytes)}. "
+        raise UploadError(f"The {what} is larger than {megabytes(max_bytes)}. "
                           "Please choose a smaller file.")
     if not data:
         raise UploadError(f"The {what} file is empty.")

@@ -229,7 +229,7 @@ class OrganiserAccount:
 @pytest.fixture
 def organiser(app) -> OrganiserAccount:
     """An organiser account (not an administrator) who can sign in."""
-    from webinar.organiser.accounts import create_organiser
+    from webinar.organiser.services.accounts import create_organiser
 
     email, password, name = "olga@example.org", "correct horse battery", "Olga Organiser"
     with app.app_context():

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from support.processes import free_port
-from webinar.mail.delivery import run_once
+from webinar.jobs import run_once
 
 
 class SMTPServer:

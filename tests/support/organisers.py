@@ -6,7 +6,7 @@ import pytest
 
 from support.forms import csrf_token
 from webinar.models import Event
-from webinar.organiser.accounts import create_organiser
+from webinar.organiser.services.accounts import create_organiser
 
 PASSWORD = "correct horse battery"
 OWNER_EMAIL = "olga@example.org"

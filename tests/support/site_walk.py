@@ -18,7 +18,7 @@ from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics,
 from support.factories import in_days, registration_row, stored
 from webinar.extensions import db
 from webinar.models import Material, Speaker
-from webinar.organiser.attendee_list import PER_PAGE
+from webinar.organiser.queries.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
 SKIPPED_ENDPOINTS = {"static"}

@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Event, Material, Speaker, Topic
-from ..organiser.accounts import create_demo_organiser
+from ..organiser.services.accounts import create_demo_organiser
 from .artwork import save_banner, save_slides
 from .talks import TOPICS, demo_talks
 

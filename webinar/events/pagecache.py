@@ -42,7 +42,7 @@ class RenderCache:
 
 def init_app(app: Flask) -> None:
     """Give the app its render cache and a fingerprint of its templates."""
-    app.extensions["page_cache"] = RenderCache(app.config.get("PAGE_CACHE_ENTRIES", 256))
+    app.extensions["page_cache"] = RenderCache(app.config["PAGE_CACHE_ENTRIES"])
     # A new release with changed templates must not match old ETags.
     digest = hashlib.sha256()
     for path in sorted(Path(app.template_folder).rglob("*.html")):

@@ -48,17 +48,20 @@ def filter_choices() -> tuple[list[Topic], list[str]]:
     return list(topics), list(types)
 
 
-def public_event(slug: str) -> Event:
-    """Return a published or cancelled event with its speakers, materials and topics, or 404."""
-    return db.one_or_404(
-        db.select(Event)
-        .where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-        .options(
+def public_event(slug: str, *, with_details: bool = True) -> Event:
+    """Return a published or cancelled event, or 404; with_details loads what its page lists.
+
+    The registration pages ask without details: they show none of them, and
+    a registration holds SQLite's write lock for as long as its queries take.
+    """
+    query = db.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    if with_details:
+        query = query.options(
             selectinload(Event.speakers),
             selectinload(Event.materials),
             selectinload(Event.topics),
         )
-    )
+    return db.one_or_404(query)
 
 
 # Built once, and of the table's columns rather than the model's attributes, so

@@ -1,9 +1,8 @@
-"""Deliver the outbox: claim due emails, send them, record what happened.
+"""Deliver the emails of the outbox: claim due ones, send them, record what happened.
 
-An email moves pending -> sending -> sent, or back to pending with a later
-next_attempt_at after a transient failure, or to failed after a permanent
-refusal or the last attempt. Delivery is at least once: an email whose
-worker died while sending goes back to pending after OUTBOX_STUCK_AFTER.
+The queue itself (claim, backoff, retries, stuck rows) is webinar.queue;
+this module adds what is particular to email: one SMTP connection per batch,
+or .eml files in the mailbox folder when no server is configured.
 
 The attempts counter counts real tries of each email:
 - the server cannot be reached (refused, timed out, bad greeting): every
@@ -22,42 +21,18 @@ import logging
 import re
 from collections.abc import Iterable
 from contextlib import ExitStack
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
 
-from ..extensions import db
+from .. import queue
 from ..models import OUTBOX_STATUSES, OutboxEmail, utcnow
-from ..privacy import purge_if_due
 from . import smtp
 from .message import Letter, UnsafeHeader, build_message
-from .reminders import enqueue_due_reminders
 
 logger = logging.getLogger(__name__)
-
-
-def run_once() -> int:
-    """Do one pass of the outbox worker and return the number of emails sent."""
-    release_stuck()
-    enqueue_due_reminders()
-    purge_if_due()
-    return deliver_due()
-
-
-def release_stuck() -> int:
-    """Return emails left in "sending" by a worker that died to pending."""
-    cutoff = utcnow() - timedelta(seconds=current_app.config["OUTBOX_STUCK_AFTER"])
-    result = db.session.execute(
-        db.update(OutboxEmail)
-        .where(OutboxEmail.status == "sending", OutboxEmail.claimed_at < cutoff)
-        .values(status="pending", claimed_at=None)
-    )
-    db.session.commit()
-    if result.rowcount:
-        logger.warning("%d emails were stuck in sending: back to pending", result.rowcount)
-    return result.rowcount
 
 
 class BatchOutcome(NamedTuple):
@@ -79,33 +54,7 @@ def deliver_due() -> int:
 
 def claim_due(limit: int) -> list[Letter]:
     """Mark up to `limit` due emails as sending, commit, and return them."""
-    now = utcnow()
-    rows = db.session.scalars(
-        db.select(OutboxEmail)
-        .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-        .limit(limit)
-        # PostgreSQL skips rows another worker is claiming instead of waiting.
-        # SQLite renders nothing here: the transaction is BEGIN IMMEDIATE, so
-        # claimers take turns and the conditional UPDATE below sees the winner.
-        .with_for_update(skip_locked=True)
-    ).all()
-    claimed: set[int] = set()
-    if rows:
-        claimed = set(
-            db.session.scalars(
-                db.update(OutboxEmail)
-                .where(OutboxEmail.id.in_([row.id for row in rows]))
-                .where(OutboxEmail.status == "pending")
-                .values(status="sending", claimed_at=now)
-                .returning(OutboxEmail.id)
-            )
-        )
-    letters = [Letter.from_row(row, claimed_at=now) for row in rows if row.id in claimed]
-    # Commit before sending: no transaction (nor SQLite's write lock) is held
-    # while the worker waits on a mail server.
-    db.session.commit()
-    return letters
+    return queue.claim_due(OutboxEmail, limit, Letter.from_row)
 
 
 def send_batch(letters: list[Letter]) -> BatchOutcome:
@@ -177,65 +126,24 @@ def write_to_mailbox(letters: list[Letter]) -> int:
     return written
 
 
-def backoff(attempts: int) -> timedelta:
-    """Return the wait before the next try after `attempts` failed ones (doubling, capped)."""
-    config = current_app.config
-    seconds = config["OUTBOX_RETRY_AFTER"] * 2 ** (attempts - 1)
-    return timedelta(seconds=min(seconds, config["OUTBOX_RETRY_AFTER_MAX"]))
-
-
 def mark_sent(letter: Letter) -> None:
     """Record that the email left."""
-    _settle(letter, status="sent", sent_at=utcnow(), last_error="")
+    queue.settle(OutboxEmail, letter, status="sent", sent_at=utcnow(), last_error="")
 
 
 def mark_failed(letter: Letter, reason: str) -> None:
     """Give up on the email for good."""
-    logger.error("Email %d (%s) failed: %s", letter.id, letter.kind, reason)
-    _settle(letter, status="failed", attempts=letter.attempts + 1, last_error=reason)
+    queue.mark_failed(OutboxEmail, letter, reason)
 
 
 def retry_later(letter: Letter, reason: str) -> None:
     """Charge the email an attempt and schedule the next one, or fail it after the last."""
-    attempts = letter.attempts + 1
-    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        mark_failed(letter, f"{reason} (gave up after {attempts} attempts)")
-        return
-    next_attempt_at = utcnow() + backoff(attempts)
-    logger.warning(
-        "Email %d (%s) not sent, next try at %s: %s",
-        letter.id,
-        letter.kind,
-        f"{next_attempt_at:%H:%M:%S}",
-        reason,
-    )
-    _settle(
-        letter,
-        status="pending",
-        attempts=attempts,
-        next_attempt_at=next_attempt_at,
-        last_error=reason,
-        claimed_at=None,
-    )
+    queue.retry_later(OutboxEmail, letter, reason)
 
 
 def release(letters: Iterable[Letter]) -> None:
     """Put emails that were never tried back in the queue, as they were."""
-    for letter in letters:
-        _settle(letter, status="pending", claimed_at=None)
-
-
-def _settle(letter: Letter, **values) -> None:
-    """Update a claimed email, unless it was meanwhile released as stuck and claimed again."""
-    if "last_error" in values:
-        values["last_error"] = values["last_error"][:2000]
-    db.session.execute(
-        db.update(OutboxEmail)
-        .where(OutboxEmail.id == letter.id)
-        .where(OutboxEmail.status == "sending", OutboxEmail.claimed_at == letter.claimed_at)
-        .values(**values)
-    )
-    db.session.commit()
+    queue.release(OutboxEmail, letters)
 
 
 def retry_failed(
@@ -243,33 +151,17 @@ def retry_failed(
 ) -> int:
     """Put failed emails (all, or those given) back in the queue for a fresh series of tries.
 
-    Held emails (webinar.mail.caps) are only sent again when `statuses` names them.
+    Held emails (webinar.notifications.caps) are only sent again when `statuses` names them.
     """
-    statement = (
-        db.update(OutboxEmail)
-        # One whose body the retention purge emptied would go out blank.
-        .where(OutboxEmail.status.in_(statuses), OutboxEmail.text_body != "")
-        .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_at=None)
-    )
-    if email_ids is not None:
-        statement = statement.where(OutboxEmail.id.in_(list(email_ids)))
-    count = db.session.execute(statement).rowcount
-    db.session.commit()
-    return count
+    # One whose body the retention purge emptied would go out blank.
+    return queue.requeue(OutboxEmail, email_ids, statuses, OutboxEmail.text_body != "")
 
 
 def counts_by_status() -> dict[str, int]:
     """Return how many emails are in each state, every state listed."""
-    rows = db.session.execute(
-        db.select(OutboxEmail.status, db.func.count()).group_by(OutboxEmail.status)
-    )
-    counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-    counts.update({status: count for status, count in rows})
-    return counts
+    return queue.counts_by_status(OutboxEmail, OUTBOX_STATUSES)
 
 
 def next_due_at() -> datetime | None:
     """Return when the next pending email falls due, if any is pending."""
-    return db.session.scalar(
-        db.select(db.func.min(OutboxEmail.next_attempt_at)).where(OutboxEmail.status == "pending")
-    )
+    return queue.next_due_at(OutboxEmail)

@@ -10,11 +10,10 @@ from datetime import datetime
 from email.charset import QP, Charset
 from email.policy import EmailPolicy
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_mail import Message
 
+from ..calendar import public_domain
 from ..models import OutboxEmail
 
 # Quoted-printable bodies stay 7-bit with short lines, whatever the templates
@@ -80,6 +79,11 @@ class Letter:
     created_at: datetime
     claimed_at: datetime
 
+    @property
+    def label(self) -> str:
+        """Name the email in the log, without any personal detail."""
+        return f"Email {self.id} ({self.kind})"
+
     @classmethod
     def from_row(cls, row: OutboxEmail, claimed_at: datetime) -> Letter:
         """Copy a claimed row, so no database access is needed while sending."""
@@ -127,8 +131,7 @@ def message_id(letter: Letter) -> str:
     connection broke before it said so, the retry carries the same id and
     mail programs show one email.
     """
-    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
-    return f"<outbox.{letter.id}.{letter.created_at:%Y%m%d%H%M%S}@{domain}>"
+    return f"<outbox.{letter.id}.{letter.created_at:%Y%m%d%H%M%S}@{public_domain()}>"
 
 
 def calendar_content_type(ics: str) -> str:

@@ -7,18 +7,17 @@ absolute and built from PUBLIC_URL, never from a request's Host header.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, render_template
 from icalendar import vCalAddress
 
-from ..calendar import calendar_file, make_vevent, public_url
+from ..calendar import calendar_file, make_vevent, public_domain, public_url
 from ..dates import span
 from ..models import Registration
+from ..text import one_line
 from ..unsubscribe import NEWS_KINDS, unsubscribe_url
 
 SUBJECTS = {
@@ -43,8 +42,6 @@ WITH_CALENDAR = (
 # update or remove the entry of the same UID that PUBLISH put there.
 CALENDAR_METHODS = {"updated": "REQUEST", "event_cancelled": "CANCEL"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -53,11 +50,6 @@ class RenderedEmail:
     html_body: str
     ics: str | None = None
     unsubscribe_url: str | None = None
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """Return text on one line, without control characters, at most `limit` long."""
-    return " ".join(_CONTROL.sub(" ", text).split())[:limit]
 
 
 def links(registration: Registration) -> dict[str, str | None]:
@@ -134,8 +126,7 @@ def render_email(
 
 def registration_uid(registration: Registration) -> str:
     """Return the UID of a registration's calendar entry, stable for its whole life."""
-    domain = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "webinar"
-    return f"registration-{registration.id}@{domain}"
+    return f"registration-{registration.id}@{public_domain()}"
 
 
 def sender_address() -> str:

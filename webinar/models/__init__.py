@@ -1,16 +1,14 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
-from .event import EVENT_STATUSES, MATERIAL_KINDS, Event, Material, Speaker, Topic
+from .event import Event, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession
-from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail
+from .outbox import ONCE_PER_REGISTRATION, OUTBOX_STATUSES, OutboxEmail, Queued
 from .registration import REGISTRATION_STATUSES, Registration
 from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ANNOUNCEMENT_AUDIENCES",
-    "EVENT_STATUSES",
-    "MATERIAL_KINDS",
     "ONCE_PER_REGISTRATION",
     "OUTBOX_STATUSES",
     "REGISTRATION_STATUSES",
@@ -20,6 +18,7 @@ __all__ = [
     "Organiser",
     "OrganiserSession",
     "OutboxEmail",
+    "Queued",
     "Registration",
     "Speaker",
     "TaskRun",

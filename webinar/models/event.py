@@ -16,9 +16,6 @@ from .types import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from .organiser import Organiser
 
-EVENT_STATUSES = ("draft", "published", "cancelled")
-MATERIAL_KINDS = ("slides", "summary", "video", "link")
-
 event_topic = Table(
     "event_topic",
     db.metadata,

@@ -12,7 +12,7 @@ from .registration import Registration
 from .types import UTCDateTime, utcnow
 
 # "held": not sent because the mailbox had its share of emails from public forms
-# this hour (webinar.mail.caps); an organiser can still send it by hand.
+# this hour (webinar.notifications.caps); an organiser can still send it by hand.
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "held")
 # Kinds that go out at most once per registration, enforced by a unique index.
 ONCE_PER_REGISTRATION = (
@@ -28,7 +28,17 @@ ONCE_PER_REGISTRATION = (
 _once = ", ".join(f"'{kind}'" for kind in ONCE_PER_REGISTRATION)
 
 
-class OutboxEmail(db.Model):
+class Queued:
+    """The columns of a row in a durable job table (webinar.queue claims and retries it)."""
+
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxEmail(Queued, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     registration_id: Mapped[int | None] = mapped_column(
@@ -36,7 +46,7 @@ class OutboxEmail(db.Model):
     )
     recipient: Mapped[str] = mapped_column(String(254))
     # The recipient's mailbox as the cap on emails per mailbox counts it
-    # (webinar.mail.caps.canonical_mailbox): victim+1@ and victim+2@ are one.
+    # (webinar.notifications.caps.canonical_mailbox): victim+1@ and victim+2@ are one.
     mailbox: Mapped[str] = mapped_column(String(254), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
@@ -44,11 +54,6 @@ class OutboxEmail(db.Model):
     ics: Mapped[str | None] = mapped_column(Text)
     # The one-click unsubscribe link of news emails: it becomes the List-Unsubscribe header.
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,11 +1,16 @@
-"""The organiser area: sign-in, dashboard, event editing, attendees, export and figures."""
+"""The organiser area: sign-in, dashboard, event editing, attendees, export and figures.
+
+views/ answer HTTP requests and import no other view module; queries/ read;
+services/ write, each change in one transaction, so that every entry point
+(the pages, the CLI, an API) goes through the same rules.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 # The views attach their routes to bp.
-from . import (  # noqa: E402,F401
+from .views import (  # noqa: E402,F401
     attendees,
     auth,
     dashboard,

@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from .accounts import AccountError, create_organiser, find_organiser, set_password
+from .services.accounts import AccountError, create_organiser, find_organiser, set_password
 
 
 def read_password(from_stdin: bool) -> str:

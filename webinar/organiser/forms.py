@@ -1,7 +1,9 @@
-"""Forms of the organiser area."""
+"""Forms of the organiser area, and how the event form is filled from a talk and read back."""
 
+import dataclasses
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask_wtf.file import FileField
 from wtforms import (
@@ -10,6 +12,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,6 +20,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -29,8 +33,27 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import SiteForm
+from ..models import Event
+from .services.talk_data import TalkData
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Fields a "new talk in this series" starts from.
+COPIED_FIELDS = ("series", "event_type", "target_audience", "topics", "description",
+                 "organised_by", "timezone")  # fmt: skip
+# The event's own fields the form shows as they are.
+EVENT_FIELDS = ("title", "slug", "series", "event_type", "target_audience", "organised_by",
+                "summary", "description", "timezone", "location", "join_url", "capacity",
+                "waitlist_enabled", "recording_url", "post_summary", "reminder_24h",
+                "reminder_1h", "banner_alt")  # fmt: skip
+# The TalkData fields read from the event form's fields of the same name.
+TALK_FIELDS = tuple(
+    item.name for item in dataclasses.fields(TalkData) if item.name not in ("banner", "refused")
+)
+AUDIENCE_LABELS = {
+    "confirmed": "People with a seat",
+    "waitlisted": "People on the waiting list",
+    "active": "Everyone registered (seats and waiting list)",
+}
 
 
 class OrganiserForm(SiteForm):
@@ -158,3 +181,67 @@ class LinkForm(OrganiserForm):
     url = StringField("Address", validators=[DataRequired("Enter the link's address."),
                                              Length(max=500), HttpUrl(
         "Enter an address starting with http:// or https://.")])
+
+
+class AnnouncementForm(OrganiserForm):
+    audience = RadioField(
+        "Send to", default="confirmed",
+        choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()],
+        validators=[DataRequired(message="Choose who receives the message.")],
+    )  # fmt: skip
+    subject = StringField(
+        "Subject",
+        validators=[
+            DataRequired(message="Write a subject."),
+            Length(max=200, message="Keep the subject under 200 characters."),
+        ],
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[
+            DataRequired(message="Write the message."),
+            Length(max=20_000, message="Keep the message under 20,000 characters."),
+        ],
+    )
+    preview = SubmitField("Preview")
+    send = SubmitField("Send")
+
+
+def _local_parts(moment: datetime | None, zone: ZoneInfo) -> tuple[date | None, time | None]:
+    if moment is None:
+        return None, None
+    local = moment.astimezone(zone)
+    return local.date(), local.time().replace(tzinfo=None)
+
+
+def event_form_data(event: Event) -> dict:
+    """Return the event form's initial data for an existing event."""
+    data = {name: getattr(event, name) for name in EVENT_FIELDS}
+    zone = event.zone
+    for prefix, moment in (
+        ("starts", event.starts_at),
+        ("ends", event.ends_at),
+        ("registration_opens", event.registration_opens_at),
+        ("registration_closes", event.registration_closes_at),
+    ):
+        data[f"{prefix}_on"], data[f"{prefix}_time"] = _local_parts(moment, zone)
+    data["topics"] = [topic.id for topic in event.topics]
+    data["co_organisers"] = ", ".join(o.email for o in event.co_organisers)
+    return data
+
+
+def copied_form_data(source: Event) -> dict:
+    """Return the initial data of a new talk in the same series as source."""
+    data = {name: getattr(source, name) for name in COPIED_FIELDS if name != "topics"}
+    data["topics"] = [topic.id for topic in source.topics]
+    return data
+
+
+def talk_data(form: EventForm) -> TalkData:
+    """Return what the submitted event form says, naming the fields it refused."""
+    upload = form.banner.data if getattr(form.banner.data, "filename", "") else None
+    return TalkData(
+        **{name: form[name].data for name in TALK_FIELDS},
+        banner=upload,
+        refused=frozenset(field.name for field in form if field.errors),
+    )

@@ -13,8 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 # SiteForm refuses control characters in every field (CR/LF in a name or an
 # address would be a header injection wherever the text reaches an email).
-from ..forms import CONTROL_CHARACTERS, SiteForm  # noqa: F401  (CONTROL_CHARACTERS: for others)
-
+from ..forms import SiteForm
 
 # Names are echoed into the greeting of every email ("Dear Ada,"), which a
 # stranger can send to anyone's address: a name field must not carry a link

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -20,10 +19,11 @@ from limits import parse_many
 
 from .. import seats
 from ..clients import client_address
-from ..dates import long_date, zone_label
+from ..events.queries import public_event
 from ..extensions import db, limiter
 from ..mail.render import personal_calendar, times
 from ..models import Event, Registration, utcnow
+from ..privacy import erase
 from . import bp
 from .forms import ConfirmForm, RegistrationForm
 
@@ -37,13 +37,6 @@ TOO_MANY_FROM_CLIENT = (
     "Too many registrations for this talk have come from your internet connection in the "
     "last hour, so this one was not saved. Please try again later."
 )
-
-
-@bp.app_template_filter("local_time")
-def local_time(moment: datetime, zone: str) -> str:
-    """Return '6 December 2023, 08:15 CET': a moment in a zone, for a sentence."""
-    local = moment.astimezone(ZoneInfo(zone))
-    return f"{long_date(local)}, {local:%H:%M} {zone_label(local)}"
 
 
 def registration_rate_limit() -> str:
@@ -61,10 +54,6 @@ def client_may_register(event: Event) -> bool:
     for item in items:
         limiter.limiter.hit(item, *keys)
     return True
-
-
-def public_event(slug: str) -> Event:
-    return db.one_or_404(db.select(Event).where(Event.slug == slug, Event.status != "draft"))
 
 
 def registration_for(token: str) -> Registration:
@@ -106,7 +95,7 @@ def register(slug: str):
     # Checked before the first query: on SQLite, a POST's first query takes the
     # write lock until the commit, and the other workers wait for it meanwhile.
     submitted = form.validate_on_submit()
-    event = public_event(slug)
+    event = public_event(slug, with_details=False)
     state = event.registration_state()
     if state not in FORM_STATES:
         return render_template("registration/unavailable.html", event=event, state=state)
@@ -144,7 +133,7 @@ def register(slug: str):
 @bp.get("/events/<slug>/register/received")
 def received(slug: str):
     """Say that the registration is received and a confirmation is on its way."""
-    event = public_event(slug)
+    event = public_event(slug, with_details=False)
     registered = session.get("registered") or {}
     email = registered.get("email") if registered.get("slug") == slug else None
     return render_template("registration/received.html", event=event, email=email)
@@ -190,7 +179,7 @@ def cancel(token: str):
 @bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
 def forget(token: str):
     """Ask for confirmation, then cancel the registration and erase the person's details."""
-    return confirm_then(token, "delete", seats.anonymise)
+    return confirm_then(token, "delete", erase)
 
 
 def confirm_then(token: str, action: str, perform):

@@ -9,8 +9,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import Event, Organiser, utcnow
+from ...extensions import db
+from ...models import Event, Organiser, utcnow
+from ...text import normalise_email
 from .sessions import end_all_sessions
 
 PASSWORD_MIN_LENGTH = 12
@@ -20,11 +21,6 @@ NO_ORGANISER = 0  # an id no row has: ids start at 1
 
 class AccountError(ValueError):
     """A request about an account that cannot be done; the message says why."""
-
-
-def normalise_email(email: str) -> str:
-    """Return the email as stored: trimmed and lower case."""
-    return email.strip().lower()
 
 
 def check_password_rule(password: str) -> None:

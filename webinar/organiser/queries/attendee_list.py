@@ -17,15 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
-from ..extensions import db
-from ..models import REGISTRATION_STATUSES, OutboxEmail, Registration
-from ..paging import page_number
+from ...extensions import db
+from ...models import REGISTRATION_STATUSES, OutboxEmail, Registration
+from ...paging import page_number
 
 PER_PAGE = 50
 SORTS = {
@@ -196,10 +194,3 @@ def email_states(registration_ids: list[int]) -> dict[int, EmailState]:
         state.latest[kind] = status
         state.worst = max(state.worst, EMAIL_RANKS.get(status, 0))
     return states
-
-
-def local_moment(moment: datetime | None, zone: str) -> str:
-    """Return an instant as '2023-12-06 08:30' in a zone; empty for no instant."""
-    if moment is None:
-        return ""
-    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from flask import current_app, session
 from flask_login import login_user, logout_user
 
-from ..extensions import db, login_manager
-from ..models import Organiser, OrganiserSession, utcnow
+from ...extensions import db, login_manager
+from ...models import Organiser, OrganiserSession, utcnow
 
 SESSION_KEY = "organiser_session"
 # How stale last_seen_at may get before a request writes it again: keeps

@@ -2,55 +2,22 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
 
-from .. import lifecycle
-from ..extensions import db
-from ..forms import SiteForm
-from ..models import Announcement
-from . import bp
-from .access import get_managed_event_or_404
-
-AUDIENCE_LABELS = {
-    "confirmed": "People with a seat",
-    "waitlisted": "People on the waiting list",
-    "active": "Everyone registered (seats and waiting list)",
-}
-
-
-class AnnouncementForm(SiteForm):
-    audience = RadioField(
-        "Send to", default="confirmed",
-        choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()],
-        validators=[DataRequired(message="Choose who receives the message.")],
-    )  # fmt: skip
-    subject = StringField(
-        "Subject",
-        validators=[
-            DataRequired(message="Write a subject."),
-            Length(max=200, message="Keep the subject under 200 characters."),
-        ],
-    )
-    body = TextAreaField(
-        "Message",
-        validators=[
-            DataRequired(message="Write the message."),
-            Length(max=20_000, message="Keep the message under 20,000 characters."),
-        ],
-    )
-    preview = SubmitField("Preview")
-    send = SubmitField("Send")
+from ... import lifecycle, notifications
+from ...forms import SiteForm
+from .. import bp
+from ..forms import AUDIENCE_LABELS, AnnouncementForm
+from ..queries.access import get_managed_event_or_404
+from ..queries.talks import announcements_of
 
 
 @bp.route("/events/<int:event_id>/follow-up", methods=["GET", "POST"])
 def follow_up(event_id: int):
     """Preview the follow-up of an ended talk, then send it to everyone who had a seat."""
-    event = get_managed_event_or_404(event_id)
+    event = get_managed_event_or_404(current_user, event_id)
     missing = lifecycle.follow_up_missing(event)
     if request.method == "POST" and missing is None and SiteForm().validate_on_submit():
-        sent = lifecycle.send_follow_up(event)
+        sent = notifications.enqueue_follow_up(event)
         if sent:
             flash(f"The follow-up is on its way to {sent} {people(sent)}.", "success")
         else:
@@ -71,7 +38,7 @@ def follow_up(event_id: int):
 @bp.route("/events/<int:event_id>/announce", methods=["GET", "POST"])
 def announce(event_id: int):
     """Write a message to the registrants of a talk, preview it, and send it."""
-    event = get_managed_event_or_404(event_id)
+    event = get_managed_event_or_404(current_user, event_id)
     form = AnnouncementForm()
     preview = None
     if form.validate_on_submit():
@@ -80,7 +47,9 @@ def announce(event_id: int):
             if lifecycle.audience_count(event, audience) == 0:
                 form.audience.errors.append("Nobody is in this audience: choose another one.")
             else:
-                sent = lifecycle.send_announcement(event, audience, subject, body, current_user.id)
+                sent = notifications.enqueue_announcement(
+                    event, audience, subject, body, current_user.id
+                )
                 flash(
                     f"The message is on its way to {sent.recipients} {people(sent.recipients)}.",
                     "success",
@@ -88,18 +57,13 @@ def announce(event_id: int):
                 return redirect(url_for("organiser.announce", event_id=event.id), code=303)
         else:
             preview = lifecycle.preview_announcement(event, audience, subject, body)
-    sent = db.session.scalars(
-        db.select(Announcement)
-        .where(Announcement.event_id == event.id)
-        .order_by(Announcement.sent_at.desc(), Announcement.id.desc())
-    ).all()
     counts = {key: lifecycle.audience_count(event, key) for key in AUDIENCE_LABELS}
     return render_template(
         "organiser/announce.html",
         event=event,
         form=form,
         preview=preview,
-        sent=sent,
+        sent=announcements_of(event),
         counts=counts,
         labels=AUDIENCE_LABELS,
     )

@@ -3,11 +3,11 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import limiter, login_manager
-from . import bp
-from .accounts import authenticate
-from .forms import LoginForm
-from .sessions import end_session, start_session
+from ...extensions import limiter, login_manager
+from .. import bp
+from ..forms import LoginForm
+from ..services.accounts import authenticate
+from ..services.sessions import end_session, start_session
 
 LOGIN_ERROR = "Email or password is incorrect."
 # Pages of the area that a visitor who is not signed in may open.

@@ -25,6 +25,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import OutboxEmail, utcnow
+from ..text import normalise_email
 
 # Emails that a stranger's form submission can cause, counted by the cap.
 FORM_KINDS = ("confirmation", "waitlisted", "already_registered")
@@ -40,9 +41,9 @@ DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 def canonical_mailbox(address: str) -> str:
     """Return the mailbox an address reaches: lower case, no +tag, no Gmail dots."""
-    local, _, domain = address.strip().lower().rpartition("@")
+    local, _, domain = normalise_email(address).rpartition("@")
     if not local:
-        return address.strip().lower()
+        return normalise_email(address)
     local = local.split("+", 1)[0]
     if domain in DOTLESS_DOMAINS:
         local = local.replace(".", "")

@@ -8,15 +8,11 @@ never holds the whole list in memory, neither in the database driver nor here.
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, request, stream_with_context
-
-from ..extensions import db
-from ..models import Event, Registration, utcnow
-from . import bp
-from .access import get_managed_event_or_404
+from ...dates import local_minutes
+from ...extensions import db
+from ...models import Event, Registration, utcnow
 from .attendee_list import (
     EMAIL_SUMMARIES,
     ListParams,
@@ -65,16 +61,6 @@ def header(event: Event) -> list[str]:
         f"Privacy consent at ({zone})",
         "Privacy notice version", "utm_source",
     ]  # fmt: skip
-
-
-def local_minutes(moment: datetime | None, zone: ZoneInfo) -> str:
-    """Return an instant as '2023-12-06 08:30' in a zone, as local_moment() does; empty for none.
-
-    isoformat() rather than strftime(): the export formats five of these a row.
-    """
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).replace(tzinfo=None).isoformat(" ", "minutes")
 
 
 def cells(row, zone: ZoneInfo) -> list[str]:
@@ -131,16 +117,3 @@ def csv_lines(event: Event, params: ListParams) -> Iterator[str]:
 def file_name(event: Event) -> str:
     """Return '<slug>-attendees-<YYYY-MM-DD>.csv', dated today (UTC)."""
     return f"{event.slug}-attendees-{utcnow():%Y-%m-%d}.csv"
-
-
-@bp.get("/events/<int:event_id>/attendees.csv")
-def export_attendees(event_id: int):
-    """Download the attendee list, with the list's search and filter, as a CSV file."""
-    event = get_managed_event_or_404(event_id)
-    params = ListParams.from_args(request.args)
-    response = Response(
-        stream_with_context(csv_lines(event, params)), mimetype="text/csv; charset=utf-8"
-    )
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(event)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response

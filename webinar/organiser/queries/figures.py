@@ -1,16 +1,17 @@
-"""How registrations for an event are going: per day, and where people came from."""
+"""How registrations for events are going: counts by status and email state, per day,
+and where people came from."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, case, cast, extract, func
 
-from ..extensions import db
-from ..models import Event, Registration
+from ...extensions import db
+from ...models import Event, OutboxEmail, Registration
 
 TOP = 10
 # Every time zone's offset is a multiple of 15 minutes, so counts per UTC
@@ -22,6 +23,82 @@ MIN_SLOTS = 7
 
 # The chart's drawing area, in SVG user units (the SVG scales to its box).
 CHART_WIDTH, CHART_HEIGHT, AXIS_ROOM = 640, 200, 24
+# Emails not sent that the Retry button sends: failed ones, and those held by
+# the cap on emails per mailbox (webinar.notifications.caps), which an organiser may send.
+NOT_SENT = ("failed", "held")
+
+
+@dataclass
+class EventFigures:
+    """Registration and email counts of one event."""
+
+    confirmed: int = 0
+    waitlisted: int = 0
+    cancelled: int = 0
+    joined: int = 0
+    emails: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def emails_pending(self) -> int:
+        return self.emails.get("pending", 0) + self.emails.get("sending", 0)
+
+    @property
+    def emails_failed(self) -> int:
+        return sum(self.emails.get(status, 0) for status in NOT_SENT)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Return the share of confirmed attendees who joined, None when nobody was confirmed."""
+        return self.joined / self.confirmed if self.confirmed else None
+
+    @property
+    def registered(self) -> int:
+        """Return how many people hold a seat or a place on the waiting list."""
+        return self.confirmed + self.waitlisted
+
+
+def figures_for(event_ids: list[int]) -> dict[int, EventFigures]:
+    """Return the figures of these events, counted in two grouped queries."""
+    figures: dict[int, EventFigures] = defaultdict(EventFigures)
+    if not event_ids:
+        return figures
+    registrations = db.session.execute(
+        db.select(
+            Registration.event_id,
+            Registration.status,
+            func.count(),
+            func.count(Registration.joined_at),
+        )
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.status)
+    )
+    for event_id, status, count, joined in registrations:
+        if status in ("confirmed", "waitlisted", "cancelled"):
+            setattr(figures[event_id], status, count)
+        figures[event_id].joined += joined
+    emails = db.session.execute(
+        db.select(Registration.event_id, OutboxEmail.status, func.count())
+        .join(Registration, OutboxEmail.registration_id == Registration.id)
+        .where(
+            Registration.event_id.in_(event_ids),
+            OutboxEmail.status.in_(("pending", "sending", *NOT_SENT)),
+        )
+        .group_by(Registration.event_id, OutboxEmail.status)
+    )
+    for event_id, status, count in emails:
+        figures[event_id].emails[status] = count
+    return figures
+
+
+def not_sent_email_ids(event: Event) -> list[int]:
+    """Return the ids of the event's emails that failed or are held."""
+    return list(
+        db.session.scalars(
+            db.select(OutboxEmail.id)
+            .join(Registration, OutboxEmail.registration_id == Registration.id)
+            .where(Registration.event_id == event.id, OutboxEmail.status.in_(NOT_SENT))
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,43 @@
+"""The error pages: one page in the site's style for every HTTP error."""
+
+from flask import Flask, render_template
+
+ERROR_PAGES = {
+    400: ("Bad request", "The request could not be understood. If you sent a form, "
+          "reload the page and try again."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Page not found", "There is no page at this address. The talk may have moved "
+          "or been removed."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("File too large", "The file you sent is larger than we accept. Please choose "
+          "a smaller file and try again."),
+    429: ("Too many requests", "You have sent too many requests in a short time. Please "
+          "wait a minute and try again."),
+    500: ("Something went wrong", "An error on our side stopped this page. Nothing you "
+          "did caused it; please try again in a moment."),
+    503: ("Please try again", "The site is busy right now. Nothing was saved; please try "
+          "again in a few seconds."),
+}  # fmt: skip
+
+
+def error_page(code: int) -> str:
+    """Render the page of an HTTP error code (500's page for a code without one)."""
+    title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    return render_template("errors/error.html", title=title, message=message)
+
+
+def error_text(code: int) -> str:
+    """Return the plain text of an error page, for when no page can be rendered."""
+    title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    return f"{title}. {message}\n"
+
+
+def init_app(app: Flask) -> None:
+    """Answer errors with pages in the site's style."""
+
+    def handler(error):
+        code = getattr(error, "code", 500) or 500
+        return error_page(code), code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, handler)

@@ -1,0 +1,176 @@
+"""What the app tells people: one function per occasion, each writing to the outbox.
+
+Every function adds its emails in the caller's transaction (those that
+commit say so), through the one row builder (rows.py), where the cap on
+emails from public forms and the unsubscribe rule apply. Delivery
+(webinar.mail.delivery) sends the rows later; the periodic jobs
+(webinar.jobs) call enqueue_due_reminders.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..lifecycle import announcement_context, follow_up_context, registrants
+from ..models import ANNOUNCEMENT_AUDIENCES, Announcement, Event, OutboxEmail, Registration, utcnow
+from .rows import enqueue, enqueue_for
+
+logger = logging.getLogger(__name__)
+
+# "Already registered" emails re-send the personal link; one per this period at most.
+ALREADY_REGISTERED_INTERVAL = timedelta(minutes=10)
+
+# Each reminder: its kind, how long before the start it is due, the event's switch.
+REMINDERS = (
+    ("reminder_24h", timedelta(hours=24), Event.reminder_24h),
+    ("reminder_1h", timedelta(hours=1), Event.reminder_1h),
+)
+
+
+# -- About one registration --------------------------------------------------
+
+
+def enqueue_confirmation(registration: Registration) -> OutboxEmail:
+    """Tell a new attendee their seat is confirmed, with the join link and calendar file."""
+    return enqueue("confirmation", registration)
+
+
+def enqueue_confirmation_again(registration: Registration) -> OutboxEmail:
+    """Send an attendee their confirmation once more, at an organiser's request."""
+    # "confirmation" goes out once per registration (a unique index keeps it so);
+    # a re-send is a kind of its own that may repeat, with the same content.
+    return enqueue("confirmation_resend", registration, template="confirmation")
+
+
+def enqueue_waitlisted(registration: Registration) -> OutboxEmail:
+    """Tell a new registrant they are on the waiting list."""
+    return enqueue("waitlisted", registration)
+
+
+def enqueue_promoted(registration: Registration) -> OutboxEmail:
+    """Tell a waitlisted person a seat is now theirs, with the join link and calendar file."""
+    return enqueue("promoted", registration)
+
+
+def enqueue_cancelled(registration: Registration) -> OutboxEmail:
+    """Confirm to an attendee that their registration is cancelled."""
+    return enqueue("cancelled", registration)
+
+
+def enqueue_already_registered(registration: Registration) -> bool:
+    """Re-send the personal link to someone who registered again; False if sent lately."""
+    since = utcnow() - ALREADY_REGISTERED_INTERVAL
+    recent = db.session.execute(
+        db.select(OutboxEmail.id)
+        .where(
+            OutboxEmail.registration_id == registration.id,
+            OutboxEmail.kind == "already_registered",
+            OutboxEmail.created_at > since,
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if recent is not None:
+        return False
+    enqueue("already_registered", registration)
+    return True
+
+
+# -- About a talk, to its registrants -----------------------------------------
+
+
+def enqueue_event_updated(event: Event) -> int:
+    """Tell every confirmed registrant that the time or join link changed; the caller commits.
+
+    The calendar file has the UID of the one in their confirmation and the
+    event's raised sequence, so calendar apps move the entry.
+    """
+    return enqueue_for("updated", registrants(event, "confirmed"))
+
+
+def enqueue_event_cancelled(event: Event) -> int:
+    """Tell every active registrant that the talk is cancelled (once each); the caller commits."""
+    return enqueue_for(
+        "event_cancelled",
+        registrants(event, "confirmed", "waitlisted"),
+        context=lambda _registration: {"join_url": None},
+    )
+
+
+def enqueue_follow_up(event: Event) -> int:
+    """Enqueue the follow-up for everyone with a seat who lacks it; commit; return how many.
+
+    People who stayed on the waiting list never had a seat, so they get none.
+    """
+    written = enqueue_for("follow_up", registrants(event, "confirmed"), context=follow_up_context)
+    if written and event.follow_up_sent_at is None:
+        event.follow_up_sent_at = utcnow()
+    db.session.commit()
+    return written
+
+
+def enqueue_announcement(
+    event: Event, audience: str, subject: str, body: str, sent_by_id: int | None
+) -> Announcement:
+    """Record an announcement and enqueue it for its audience; commit."""
+    context = announcement_context(subject, body)
+    recipients = enqueue_for(
+        "announcement",
+        registrants(event, *ANNOUNCEMENT_AUDIENCES[audience]),
+        context=lambda _registration: context,
+    )
+    announcement = Announcement(
+        event=event,
+        audience=audience,
+        subject=subject,
+        body=body,
+        recipients=recipients,
+        sent_by_id=sent_by_id,
+    )
+    db.session.add(announcement)
+    db.session.commit()
+    current_app.logger.info("Announcement %d queued for %d people", announcement.id, recipients)
+    return announcement
+
+
+# -- Reminders before a talk --------------------------------------------------
+# 24 hours and 1 hour before the start, each once per seat. A reminder is due
+# from its moment (the start minus its lead time) for a grace period
+# (REMINDER_GRACE_SECONDS); after that it is skipped, so someone who registers
+# two hours before the start gets the one-hour reminder but no "tomorrow" one.
+
+
+def events_due(kind: str, lead: timedelta, switch, now: datetime) -> list[int]:
+    """Return the ids of the published events whose `kind` reminder is due now."""
+    grace = timedelta(seconds=current_app.config["REMINDER_GRACE_SECONDS"][kind])
+    return list(
+        db.session.scalars(
+            db.select(Event.id).where(
+                Event.status == "published",
+                switch.is_(True),
+                Event.starts_at <= now + lead,
+                Event.starts_at >= now + lead - grace,
+            )
+        )
+    )
+
+
+def enqueue_due_reminders(now: datetime | None = None) -> int:
+    """Enqueue the reminders due now to confirmed registrants, once each; return how many."""
+    if not current_app.config["REMINDERS_ENABLED"]:
+        return 0
+    now = now or utcnow()
+    written = 0
+    for kind, lead, switch in REMINDERS:
+        for event_id in events_due(kind, lead, switch, now):
+            confirmed = db.select(Registration).where(
+                Registration.event_id == event_id, Registration.status == "confirmed"
+            )
+            written += enqueue_for(kind, confirmed, commit=True)
+    db.session.commit()
+    if written:
+        logger.info("%d reminders added to the outbox", written)
+    return written

@@ -1,0 +1,114 @@
+"""Outbox rows: the one builder of the emails the app sends, for one person or for many.
+
+Every email is rendered when it is enqueued, so the row holds exactly what
+will be sent, and added in the caller's transaction, so a change and the
+email it causes are saved together or not at all. Two rules apply here:
+- the cap on emails a public form sends to one mailbox (caps.py): such an
+  email past the cap is kept as "held" instead of being sent;
+- news (announcements, follow-ups) skips people who unsubscribed, and
+  carries their one-click unsubscribe link (webinar.unsubscribe).
+
+Bulk emails are read in batches of registrations by id, each batch rendered
+and inserted in one statement. For the kinds that go out once per
+registration, people who already have that email are left out of the query,
+and the insert skips any row another process wrote meanwhile (the unique
+index decides).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Select
+
+from ..database import insert_new
+from ..extensions import db
+from ..mail.render import render_email
+from ..models import ONCE_PER_REGISTRATION, OutboxEmail, Registration, utcnow
+from ..unsubscribe import NEWS_KINDS, receives_news
+from .caps import FORM_KINDS, canonical_mailbox, hold, mailbox_is_full
+
+BATCH_SIZE = 200
+
+
+def outbox_row(kind: str, registration: Registration, *, template: str = "", **extra) -> dict:
+    """Render one email (from the kind's templates, or those named) and return its row's values."""
+    rendered = render_email(template or kind, registration, **extra)
+    now = utcnow()
+    return {
+        "kind": kind,
+        "registration_id": registration.id,
+        "recipient": registration.email,
+        "mailbox": canonical_mailbox(registration.email),
+        "subject": rendered.subject,
+        "text_body": rendered.text_body,
+        "html_body": rendered.html_body,
+        "ics": rendered.ics,
+        "unsubscribe_url": rendered.unsubscribe_url,
+        "status": "pending",
+        "attempts": 0,
+        "last_error": "",
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def enqueue(kind: str, registration: Registration, *, template: str = "") -> OutboxEmail:
+    """Add one email to the session (held if a form sent its mailbox enough); the caller commits."""
+    row = outbox_row(kind, registration, template=template)
+    # Counted before the row is added: the query would flush it and count it too.
+    full = kind in FORM_KINDS and mailbox_is_full(row["mailbox"])
+    email = OutboxEmail(**row)
+    email.registration = registration
+    if full:
+        hold(email)
+    db.session.add(email)
+    return email
+
+
+def recipients(kind: str, query: Select) -> Select:
+    """Narrow a query of registrations to those this kind of email may go to."""
+    query = query.where(Registration.anonymised_at.is_(None), Registration.email != "")
+    if kind in NEWS_KINDS:
+        query = query.where(receives_news())
+    if kind in ONCE_PER_REGISTRATION:
+        already = (
+            db.select(OutboxEmail.id)
+            .where(OutboxEmail.registration_id == Registration.id, OutboxEmail.kind == kind)
+            .exists()
+        )
+        query = query.where(~already)
+    return query
+
+
+def enqueue_for(
+    kind: str,
+    query: Select,
+    *,
+    context: Callable[[Registration], dict] | None = None,
+    commit: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Enqueue an email of this kind for each registration the query selects; return how many.
+
+    `context` gives the extra template values of one registration. With
+    `commit`, each batch is committed on its own (the periodic jobs do so, to
+    keep write transactions short); otherwise the caller commits.
+    """
+    query = recipients(kind, query)
+    written, last_id = 0, 0
+    while True:
+        batch = db.session.scalars(
+            query.where(Registration.id > last_id).order_by(Registration.id).limit(batch_size)
+        ).all()
+        if not batch:
+            return written
+        rows = [outbox_row(kind, r, **(context(r) if context else {})) for r in batch]
+        if kind in ONCE_PER_REGISTRATION:
+            written += insert_new(OutboxEmail, rows)
+        else:
+            db.session.execute(db.insert(OutboxEmail), rows)
+            written += len(rows)
+        last_id = batch[-1].id
+        if commit:
+            db.session.commit()

@@ -1,0 +1,1 @@
+"""Changes the organiser area makes, each in one transaction, with no flash messages or forms."""

@@ -1,0 +1,63 @@
+"""What an organiser can do to the registrations of a talk, and to their emails."""
+
+from ... import notifications, privacy, seats
+from ...extensions import db
+from ...mail.delivery import retry_failed
+from ...models import Event, Registration
+from ..queries.figures import NOT_SENT, not_sent_email_ids
+
+# Failed emails put back in the queue per statement (SQLite caps bound parameters).
+RETRY_CHUNK = 500
+
+
+class AttendeeError(ValueError):
+    """An action on a registration that cannot be done; the message says why."""
+
+
+def cancel(registration: Registration) -> None:
+    """Cancel a registration; its seat goes to the oldest person on the waiting list."""
+    if not seats.cancel(registration):
+        name = registration.full_name or "The registration"
+        raise AttendeeError(f"{name} was already cancelled.")
+
+
+def promote(registration: Registration) -> None:
+    """Give a person on the waiting list a seat, if one is free."""
+    name = registration.full_name
+    outcome = seats.promote(registration)
+    if outcome == seats.FULL:
+        raise AttendeeError(
+            f"No seat is free for {name}. Raise the capacity of the talk first, "
+            "or cancel someone else's registration."
+        )
+    if outcome != seats.CONFIRMED:
+        raise AttendeeError(f"{name} is not on the waiting list any more.")
+
+
+def resend_confirmation(registration: Registration) -> None:
+    """Send a confirmed attendee their confirmation, with the join link, once more; commit."""
+    if registration.status != seats.CONFIRMED or registration.anonymised_at is not None:
+        raise AttendeeError("Only a confirmed attendee has a confirmation to send again.")
+    notifications.enqueue_confirmation_again(registration)
+    db.session.commit()
+
+
+def check_erasable(registration: Registration) -> None:
+    """Refuse to erase details that are erased already."""
+    if registration.anonymised_at is not None:
+        raise AttendeeError("These details were already erased.")
+
+
+def erase(registration: Registration) -> None:
+    """Erase one person's details on their request; commit."""
+    check_erasable(registration)
+    privacy.erase(registration)
+
+
+def retry_failed_emails(event: Event) -> int:
+    """Put an event's failed and held emails back in the queue; return how many."""
+    failed = not_sent_email_ids(event)
+    return sum(
+        retry_failed(failed[start : start + RETRY_CHUNK], statuses=NOT_SENT)
+        for start in range(0, len(failed), RETRY_CHUNK)
+    )

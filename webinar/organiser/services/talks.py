@@ -1,0 +1,166 @@
+"""Talks: creating and changing them, and moving them between draft, published and cancelled.
+
+Each function checks the rules, writes in one transaction and raises
+TalkError (or TalkInvalid, field by field) with a message for the person
+when the change cannot be made.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from ... import seats
+from ...extensions import db
+from ...models import Event, Topic
+from ...notifications import enqueue_event_cancelled, enqueue_event_updated
+from ...uploads import UploadError, delete_upload, save_banner
+from .talk_data import (
+    CheckedTalk,
+    TalkData,
+    TalkError,
+    TalkInvalid,
+    check,
+    slugify,
+    unique_slug,
+)
+
+# The text fields written as typed, trimmed.
+TEXT_FIELDS = ("title", "series", "event_type", "target_audience", "organised_by", "summary",
+               "description", "timezone", "location", "recording_url", "post_summary",
+               "banner_alt")  # fmt: skip
+SLUG_TAKEN = "Another talk took this address a moment ago. Choose another one."
+
+
+def create_talk(owner_id: int, data: TalkData) -> Event:
+    """Create a draft talk owned by this organiser and commit it; return it."""
+    event = Event(owner_id=owner_id, status="draft")
+    checked = check(data, event, owner_id)
+    banner = _stored_banner(data, event)
+    _write(event, data, checked, banner, _topics(data))
+    db.session.add(event)
+    _commit(banner if data.banner is not None else None)
+    return event
+
+
+def update_talk(event: Event, data: TalkData, editor_id: int) -> int:
+    """Write an organiser's changes to a talk and commit; return how many got a seat.
+
+    Raising the capacity gives seats to the waiting list, in order. A new
+    time or join link reaches the registrants by email, in the same commit.
+    """
+    # A talk without an owner counts the organiser editing it as its owner.
+    checked = check(data, event, event.owner_id or editor_id)
+    old_banner = event.banner
+    banner = _stored_banner(data, event)
+    sequence = event.ics_sequence
+    promoted = _write(event, data, checked, banner, _topics(data))
+    if event.ics_sequence != sequence:
+        enqueue_event_updated(event)
+    _commit(banner if data.banner is not None else None)
+    if old_banner != event.banner:
+        delete_upload(old_banner)
+    return promoted
+
+
+def _stored_banner(data: TalkData, event: Event) -> str | None:
+    """Store an uploaded banner; return the banner the talk keeps (None: no banner)."""
+    if data.banner is None:
+        return event.banner if event.banner and not data.remove_banner else None
+    try:
+        return save_banner(data.banner)
+    except UploadError as error:
+        raise TalkInvalid({"banner": [str(error)]}) from error
+
+
+def _commit(new_upload: str | None) -> None:
+    """Commit; when another talk took the address meanwhile, undo, drop the new upload, say so."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        delete_upload(new_upload)
+        raise TalkInvalid({"slug": [SLUG_TAKEN]}) from error
+
+
+def _topics(data: TalkData) -> list[Topic]:
+    """Return the chosen topics plus the new ones typed in, creating those.
+
+    Called before the event changes: its lookups flush the session.
+    """
+    chosen = set(data.topics or [])
+    topics = list(db.session.scalars(db.select(Topic).where(Topic.id.in_(chosen))))
+    for name in (part.strip() for part in (data.new_topics or "").split(",")):
+        if not name:
+            continue
+        slug = slugify(name)
+        topic = db.session.scalar(db.select(Topic).where(Topic.slug == slug))
+        if topic is None:
+            topic = Topic(slug=slug, name=name[:120])
+            db.session.add(topic)
+        if topic not in topics:
+            topics.append(topic)
+    return topics
+
+
+def _write(
+    event: Event, data: TalkData, checked: CheckedTalk, banner: str | None, topics: list[Topic]
+) -> int:
+    """Copy the checked values onto the event; return how many got a seat."""
+    join_url = data.join_url or ""
+    times = (checked.starts_at, checked.ends_at, join_url)
+    if event.id is not None and (event.starts_at, event.ends_at, event.join_url) != times:
+        # Calendar apps replace an entry only when its sequence number grows.
+        event.ics_sequence += 1
+    for name in TEXT_FIELDS:
+        setattr(event, name, (getattr(data, name) or "").strip())
+    event.join_url = join_url
+    event.starts_at, event.ends_at = checked.starts_at, checked.ends_at
+    event.registration_opens_at = checked.registration_opens_at
+    event.registration_closes_at = checked.registration_closes_at
+    event.waitlist_enabled = data.waitlist_enabled
+    event.reminder_24h, event.reminder_1h = data.reminder_24h, data.reminder_1h
+    promoted = 0
+    if event.capacity != data.capacity or event.id is None:
+        # New seats go to the waiting list in order; fewer seats than are
+        # taken keeps every seat and sends new registrations to the waiting list.
+        promoted = seats.change_capacity(event, data.capacity)
+    event.slug = checked.slug or unique_slug(slugify(event.title), event.id)
+    event.banner = banner
+    event.topics = topics
+    event.co_organisers = checked.co_organisers
+    return promoted
+
+
+def publish(event: Event) -> None:
+    """Publish a draft: its page and registration form go public; commit."""
+    _move(event, ("draft",), "published")
+
+
+def unpublish(event: Event) -> None:
+    """Take a published talk back to draft: its page is no longer public; commit."""
+    _move(event, ("published",), "draft")
+
+
+def cancel_talk(event: Event) -> int:
+    """Cancel a talk and tell everyone registered, with a calendar cancellation; return how many.
+
+    The emails are rendered after the status changes, so the calendar files
+    say CANCELLED, and committed with it: the talk is cancelled and its
+    emails exist together.
+    """
+    _refuse_unless(event, ("draft", "published"))
+    event.status = "cancelled"
+    told = enqueue_event_cancelled(event)
+    db.session.commit()
+    return told
+
+
+def _move(event: Event, allowed_from: tuple[str, ...], status: str) -> None:
+    _refuse_unless(event, allowed_from)
+    event.status = status
+    db.session.commit()
+
+
+def _refuse_unless(event: Event, allowed_from: tuple[str, ...]) -> None:
+    if event.status not in allowed_from:
+        raise TalkError(f"A {event.status} talk cannot be changed that way.")

@@ -1,0 +1,31 @@
+"""The organiser's dashboard: their events with registration and email figures."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import bp
+from ..queries.access import get_managed_event_or_404
+from ..queries.figures import figures_for
+from ..queries.talks import dashboard_groups
+from ..services import registrations
+
+
+@bp.get("/")
+def dashboard():
+    """Show the organiser's events: upcoming, past and drafts."""
+    groups = dashboard_groups(current_user)
+    figures = figures_for([event.id for events in groups.values() for event in events])
+    return render_template("organiser/dashboard.html", groups=groups, figures=figures)
+
+
+@bp.post("/events/<int:event_id>/emails/retry")
+def retry_failed_emails(event_id: int):
+    """Put an event's failed emails back in the queue."""
+    event = get_managed_event_or_404(current_user, event_id)
+    queued = registrations.retry_failed_emails(event)
+    if queued:
+        flash(f"{queued} failed {'email is' if queued == 1 else 'emails are'} queued again "
+              f"for “{event.title}”.", "success")  # fmt: skip
+    else:
+        flash(f"“{event.title}” has no failed emails.", "warning")
+    return redirect(url_for("organiser.dashboard"))

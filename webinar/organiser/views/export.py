@@ -1,0 +1,22 @@
+"""The attendee list as a CSV download."""
+
+from flask import Response, request, stream_with_context
+from flask_login import current_user
+
+from .. import bp
+from ..queries.access import get_managed_event_or_404
+from ..queries.attendee_list import ListParams
+from ..queries.export import csv_lines, file_name
+
+
+@bp.get("/events/<int:event_id>/attendees.csv")
+def export_attendees(event_id: int):
+    """Download the attendee list, with the list's search and filter, as a CSV file."""
+    event = get_managed_event_or_404(current_user, event_id)
+    params = ListParams.from_args(request.args)
+    response = Response(
+        stream_with_context(csv_lines(event, params)), mimetype="text/csv; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(event)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,35 @@
+"""Everything templates can use besides their context: filters and globals, registered once."""
+
+from flask import Flask
+
+from . import calendar, dates, markup, text, uploads
+from .registration.views import JOIN_OPENS_BEFORE
+
+
+def init_app(app: Flask) -> None:
+    """Register every template filter and global of the site, pages and emails alike."""
+    app.jinja_env.filters.update(
+        markdown=markup.render_markdown,
+        web_link=markup.web_link,
+        event_when=dates.event_when,
+        event_date=dates.event_date,
+        isoformat=dates.isoformat_utc,
+        moment_in=dates.moment_in,
+        local_minutes=dates.local_minutes,
+        megabytes=uploads.megabytes,
+        minutes=minutes,
+    )
+    app.jinja_env.globals.update(
+        site_name=app.config["SITE_NAME"],
+        public_url=calendar.public_url,
+        plural=text.plural,
+        # Numbers the pages state, read from the code that enforces them (the
+        # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
+        join_opens_before=JOIN_OPENS_BEFORE,
+        banner_size=uploads.BANNER_SIZE,
+    )
+
+
+def minutes(duration) -> str:
+    """Return a timedelta in whole minutes: '15 minutes'."""
+    return text.plural(int(duration.total_seconds() // 60), "minute")
