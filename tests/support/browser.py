@@ -325,6 +325,7 @@ def visit(tab, stop: Stop, new_tab) -> bool:
             tab.get_by_label(stop.clear, exact=True).fill("")
         tab.get_by_role("button", name=stop.submit, exact=True).click()
         tab.locator(".form-errors").wait_for()
+        tab.wait_for_load_state()  # the answer's styles too, not only its markup
     return True
 
 
