@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...models import Event, Registration
 from .. import bp
 from ..queries.access import get_managed_event_or_404, get_registration_or_404
-from ..queries.attendee_list import ListParams, email_states, list_page
+from ..queries.attendee_list import STATUS_CHOICES, ListParams, email_states, list_page
 from ..services import registrations
 from ..services.registrations import AttendeeError
 
@@ -24,6 +24,7 @@ def attendees(event_id: int):
         page=page,
         params=params,
         states=states,
+        status_choices=STATUS_CHOICES,
     )
 
 
