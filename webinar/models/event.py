@@ -141,7 +141,8 @@ def registration_state(row, now: datetime | None = None) -> str:
     """
     now = now or utcnow()
     if row.status != EventStatus.PUBLISHED:
-        return row.status
+        # Plain text even when the status was set from the enum: page keys repr() it.
+        return str(row.status)
     if now >= row.ends_at:
         return "ended"
     if row.registration_opens_at and now < row.registration_opens_at:
