@@ -9,7 +9,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from .dates import compact_utc
-from .models import Event, utcnow
+from .models import Event, EventStatus, utcnow
 from .text import one_line
 
 PRODID = "-//webinar//Event calendar//EN"
@@ -47,7 +47,7 @@ def make_vevent(
     vevent.add("url", url)
     vevent.add("location", one_line(event.location) or "Online")
     vevent.add("sequence", event.ics_sequence if sequence is None else sequence)
-    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    vevent.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     return vevent
 
 

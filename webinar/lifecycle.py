@@ -12,7 +12,14 @@ from .calendar import public_url
 from .extensions import db
 from .mail.render import RenderedEmail, render_email
 from .markup import render_markdown, web_link
-from .models import ANNOUNCEMENT_AUDIENCES, Event, Registration, utcnow
+from .models import (
+    ANNOUNCEMENT_AUDIENCES,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
 from .unsubscribe import receives_news
 
 
@@ -39,7 +46,7 @@ def follow_up_materials(event: Event) -> list[tuple[str, str]]:
 
 def follow_up_missing(event: Event, now: datetime | None = None) -> str | None:
     """Say why the follow-up cannot be sent yet, or None when it can."""
-    if event.status != "published":
+    if event.status != EventStatus.PUBLISHED:
         return f"The talk is {event.status}: there is nothing to follow up."
     if not event.has_ended(now):
         return "The follow-up can be sent once the talk has ended."
@@ -65,7 +72,9 @@ def follow_up_context(registration: Registration) -> dict:
     }
 
 
-def sample_registration(event: Event, *, joined: bool = False, status: str = "confirmed"):
+def sample_registration(
+    event: Event, *, joined: bool = False, status: str = RegistrationStatus.CONFIRMED
+):
     """Return an unsaved registration for previews: placeholder name, no real address."""
     return Registration(
         id=0,
@@ -95,7 +104,7 @@ def follow_up_counts(event: Event) -> dict[str, int]:
     """Return how many confirmed registrants joined the talk and how many did not."""
     joined = Registration.joined_at.is_not(None)
     rows = db.session.execute(
-        registrants(event, "confirmed")
+        registrants(event, RegistrationStatus.CONFIRMED)
         .with_only_columns(joined.label("joined"), db.func.count())
         .group_by(joined)
     ).all()
@@ -127,6 +136,7 @@ def audience_count(event: Event, audience: str) -> int:
 
 def preview_announcement(event: Event, audience: str, subject: str, body: str) -> RenderedEmail:
     """Render an announcement as a person of this audience would receive it."""
-    status = "waitlisted" if audience == "waitlisted" else "confirmed"
+    waitlisted = audience == RegistrationStatus.WAITLISTED
+    status = RegistrationStatus.WAITLISTED if waitlisted else RegistrationStatus.CONFIRMED
     sample = sample_registration(event, status=status)
     return render_email("announcement", sample, **announcement_context(subject, body))

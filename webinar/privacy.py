@@ -27,7 +27,7 @@ from flask.cli import AppGroup
 
 from .calendar import public_url
 from .extensions import db
-from .models import Event, OutboxEmail, Registration, utcnow
+from .models import Event, OutboxEmail, OutboxStatus, Registration, utcnow
 from .seats import withdraw
 
 logger = logging.getLogger(__name__)
@@ -84,12 +84,14 @@ def purge(now: datetime | None = None) -> PurgeResult:
     sent_before = now - timedelta(days=config["EMAIL_BODY_RETENTION_DAYS"])
     # A failed email's last try is when it was last claimed; a held one was never tried.
     failed_before = sa.func.coalesce(OutboxEmail.claimed_at, OutboxEmail.created_at) <= sent_before
+    sent = OutboxEmail.status == OutboxStatus.SENT
+    not_sent = OutboxEmail.status.in_((OutboxStatus.FAILED, OutboxStatus.HELD))
     bodies = db.session.execute(
         sa.update(OutboxEmail)
         .where(
             sa.or_(
-                sa.and_(OutboxEmail.status == "sent", OutboxEmail.sent_at <= sent_before),
-                sa.and_(OutboxEmail.status.in_(("failed", "held")), failed_before),
+                sa.and_(sent, OutboxEmail.sent_at <= sent_before),
+                sa.and_(not_sent, failed_before),
             )
         )
         .where(
@@ -181,7 +183,7 @@ def anonymise(ids: list[int], now: datetime | None = None) -> None:
     # keep only their kind and times.
     db.session.execute(
         sa.delete(OutboxEmail)
-        .where(OutboxEmail.registration_id.in_(ids), OutboxEmail.status != "sent")
+        .where(OutboxEmail.registration_id.in_(ids), OutboxEmail.status != OutboxStatus.SENT)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

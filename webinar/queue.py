@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .extensions import db
-from .models import utcnow
+from .models import OutboxStatus, utcnow
 from .text import plural
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def claim_due(model, limit: int, snapshot: Callable[..., Snapshot]) -> list[Snap
     now = utcnow()
     rows = db.session.scalars(
         db.select(model)
-        .where(model.status == "pending", model.next_attempt_at <= now)
+        .where(model.status == OutboxStatus.PENDING, model.next_attempt_at <= now)
         .order_by(model.next_attempt_at, model.id)
         .limit(limit)
         # PostgreSQL skips rows another worker is claiming instead of waiting.
@@ -61,8 +61,8 @@ def claim_due(model, limit: int, snapshot: Callable[..., Snapshot]) -> list[Snap
             db.session.scalars(
                 db.update(model)
                 .where(model.id.in_([row.id for row in rows]))
-                .where(model.status == "pending")
-                .values(status="sending", claimed_at=now)
+                .where(model.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.SENDING, claimed_at=now)
                 .returning(model.id)
             )
         )
@@ -83,7 +83,7 @@ def backoff(attempts: int) -> timedelta:
 def mark_failed(model, item: Claimed, reason: str) -> None:
     """Give up on a claimed row for good."""
     logger.error("%s failed: %s", item.label, reason)
-    settle(model, item, status="failed", attempts=item.attempts + 1, last_error=reason)
+    settle(model, item, status=OutboxStatus.FAILED, attempts=item.attempts + 1, last_error=reason)
 
 
 def retry_later(model, item: Claimed, reason: str) -> None:
@@ -99,7 +99,7 @@ def retry_later(model, item: Claimed, reason: str) -> None:
     settle(
         model,
         item,
-        status="pending",
+        status=OutboxStatus.PENDING,
         attempts=attempts,
         next_attempt_at=next_attempt_at,
         last_error=reason,
@@ -110,7 +110,7 @@ def retry_later(model, item: Claimed, reason: str) -> None:
 def release(model, items: Iterable[Claimed]) -> None:
     """Put claimed rows that were never tried back in the queue, as they were."""
     for item in items:
-        settle(model, item, status="pending", claimed_at=None)
+        settle(model, item, status=OutboxStatus.PENDING, claimed_at=None)
 
 
 def settle(model, item: Claimed, **values) -> None:
@@ -120,7 +120,7 @@ def settle(model, item: Claimed, **values) -> None:
     db.session.execute(
         db.update(model)
         .where(model.id == item.id)
-        .where(model.status == "sending", model.claimed_at == item.claimed_at)
+        .where(model.status == OutboxStatus.SENDING, model.claimed_at == item.claimed_at)
         .values(**values)
     )
     db.session.commit()
@@ -132,8 +132,8 @@ def release_stuck(model, noun: str, now: datetime | None = None) -> int:
     cutoff = now - timedelta(seconds=current_app.config["OUTBOX_STUCK_AFTER"])
     result = db.session.execute(
         db.update(model)
-        .where(model.status == "sending", model.claimed_at < cutoff)
-        .values(status="pending", claimed_at=None)
+        .where(model.status == OutboxStatus.SENDING, model.claimed_at < cutoff)
+        .values(status=OutboxStatus.PENDING, claimed_at=None)
     )
     db.session.commit()
     if result.rowcount:
@@ -148,7 +148,7 @@ def requeue(
     statement = (
         db.update(model)
         .where(model.status.in_(statuses), *conditions)
-        .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_at=None)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), claimed_at=None)
     )
     if ids is not None:
         statement = statement.where(model.id.in_(list(ids)))
@@ -168,5 +168,5 @@ def counts_by_status(model, statuses: Sequence[str]) -> dict[str, int]:
 def next_due_at(model) -> datetime | None:
     """Return when the next pending row falls due, if any is pending."""
     return db.session.scalar(
-        db.select(db.func.min(model.next_attempt_at)).where(model.status == "pending")
+        db.select(db.func.min(model.next_attempt_at)).where(model.status == OutboxStatus.PENDING)
     )

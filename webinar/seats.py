@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from . import notifications
 from .extensions import db
-from .models import Event, Registration, utcnow
+from .models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from .text import normalise_email
 
-# What register() can answer.
-CONFIRMED = "confirmed"
-WAITLISTED = "waitlisted"
+# What register() can answer: the new registration's status, or why there is none.
+CONFIRMED = RegistrationStatus.CONFIRMED
+WAITLISTED = RegistrationStatus.WAITLISTED
 FULL = "full"
 ALREADY_REGISTERED = "already_registered"
 CLOSED = "closed"
@@ -53,7 +53,7 @@ def register(event: Event, data: dict) -> Outcome:
 
 def _register(event_id: int, email: str, data: dict) -> Outcome:
     event = db.session.get(Event, event_id, populate_existing=True)
-    state = event.registration_state() if event else "draft"
+    state = event.registration_state() if event else EventStatus.DRAFT
     # Decide "closed" and "full" before looking the address up, so the answer
     # never depends on whether someone registered with it.
     if state == "full":
@@ -113,7 +113,7 @@ def _already_registered(event_id: int, email: str) -> Outcome:
         db.select(Registration).where(
             Registration.event_id == event_id,
             Registration.email_normalised == email,
-            Registration.status != "cancelled",
+            Registration.status != RegistrationStatus.CANCELLED,
         )
     ).scalar_one_or_none()
     if registration is None:
@@ -160,13 +160,13 @@ def withdraw(registration: Registration, *, notify: bool = True) -> bool:
     now = utcnow()
     while True:
         previous = registration.status
-        if previous == "cancelled":
+        if previous == RegistrationStatus.CANCELLED:
             return False
         # Conditional on the status read, so two cancels at once release one seat.
         result = db.session.execute(
             sa.update(Registration)
             .where(Registration.id == registration.id, Registration.status == previous)
-            .values(status="cancelled", cancelled_at=now)
+            .values(status=RegistrationStatus.CANCELLED, cancelled_at=now)
             .execution_options(synchronize_session=False)
         )
         db.session.refresh(registration)
@@ -174,7 +174,7 @@ def withdraw(registration: Registration, *, notify: bool = True) -> bool:
             break
         # The status changed since it was read: another cancel (now "cancelled",
         # the loop ends), or a promotion from the waiting list, which is cancelled too.
-    if previous == CONFIRMED:
+    if previous == RegistrationStatus.CONFIRMED:
         _release_seat(registration.event_id)
         _fill_free_seats(registration.event_id)
     if notify:
@@ -194,7 +194,10 @@ def _fill_free_seats(event_id: int) -> int:
     while True:
         waiting = db.session.execute(
             db.select(Registration)
-            .where(Registration.event_id == event_id, Registration.status == WAITLISTED)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
             .order_by(Registration.created_at, Registration.id)
             .limit(1)
             # Two cancellations at once must not promote the same person.
@@ -202,7 +205,7 @@ def _fill_free_seats(event_id: int) -> int:
         ).scalar_one_or_none()
         if waiting is None or not _take_seat(event_id):
             return promoted
-        waiting.status = CONFIRMED
+        waiting.status = RegistrationStatus.CONFIRMED
         db.session.flush()
         notifications.enqueue_promoted(waiting)
         promoted += 1
@@ -218,7 +221,7 @@ def promote(registration: Registration) -> str:
     Return CONFIRMED, FULL (no seat free: nothing changes) or NOT_WAITLISTED
     (someone else promoted or cancelled them meanwhile: nothing changes).
     """
-    if registration.status != WAITLISTED:
+    if registration.status != RegistrationStatus.WAITLISTED:
         return NOT_WAITLISTED
     if not _take_seat(registration.event_id):
         db.session.rollback()
@@ -226,8 +229,11 @@ def promote(registration: Registration) -> str:
     # Conditional on the status, so two organisers clicking at once take one seat.
     result = db.session.execute(
         sa.update(Registration)
-        .where(Registration.id == registration.id, Registration.status == WAITLISTED)
-        .values(status=CONFIRMED)
+        .where(
+            Registration.id == registration.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .values(status=RegistrationStatus.CONFIRMED)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

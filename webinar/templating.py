@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         site_name=app.config["SITE_NAME"],
         public_url=calendar.public_url,
         plural=text.plural,
+        is_or_are=text.is_or_are,
         # Numbers the pages state, read from the code that enforces them (the
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,

@@ -17,6 +17,11 @@ def plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {word}"
 
 
+def is_or_are(count: int) -> str:
+    """Return the verb that agrees with a count: 'is' for one, 'are' for any other."""
+    return "is" if count == 1 else "are"
+
+
 def one_line(text: str | None, limit: int = 300) -> str:
     """Return text on one line, without control characters, at most `limit` long."""
     return " ".join(CONTROL_CHARACTERS.sub(" ", text or "").split())[:limit]

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from .calendar import public_url
 from .extensions import db
-from .models import OutboxEmail, Registration, utcnow
+from .models import OutboxEmail, OutboxStatus, Registration, utcnow
 
 # The kinds of email that are news: they carry the link, and stop after it is used.
 NEWS_KINDS = ("announcement", "follow_up")
@@ -77,7 +77,7 @@ def unsubscribe(registration: Registration) -> None:
         .where(
             OutboxEmail.registration_id.in_(db.select(Registration.id).where(*same_person)),
             OutboxEmail.kind.in_(NEWS_KINDS),
-            OutboxEmail.status == "pending",
+            OutboxEmail.status == OutboxStatus.PENDING,
         )
         .execution_options(synchronize_session=False)
     )

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from flask import current_app
 
 from ..extensions import db
-from ..models import Event, Material, Speaker, Topic
+from ..models import Event, EventStatus, Material, Speaker, Topic
 from ..organiser.services.accounts import create_demo_organiser
 from .artwork import save_banner, save_slides
 from .talks import TOPICS, demo_talks
@@ -77,7 +77,7 @@ def ensure_topics() -> dict[str, Topic]:
 def build_event(talk: dict, topics: dict[str, Topic]) -> Event:
     """Return a new published Event, with speakers, topics and slides, for a demo talk."""
     columns = {key: value for key, value in talk.items() if key not in EXTRAS}
-    event = Event(**columns, status="published", banner=banner_name(talk["slug"]))
+    event = Event(**columns, status=EventStatus.PUBLISHED, banner=banner_name(talk["slug"]))
     event.speakers = [
         Speaker(position=position, name=name, role=role, organisation=organisation)
         for position, (name, role, organisation) in enumerate(talk["speakers"], start=1)

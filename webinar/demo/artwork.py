@@ -10,7 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-BANNER_SIZE = (1600, 600)
+from ..uploads import BANNER_SIZE
+
 SLIDE_SIZE = (1280, 720)
 
 Colour = tuple[int, int, int]

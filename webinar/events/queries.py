@@ -5,18 +5,18 @@ from sqlalchemy import Row, Select, bindparam, or_
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Event, Topic, utcnow
+from ..models import Event, EventStatus, Topic, utcnow
 from ..models.event import event_topic
 
 # What is public: published talks, and cancelled ones so that people who
 # planned to come learn about it. Drafts never leave the organiser's pages.
-PUBLIC_STATUSES = ("published", "cancelled")
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
 def listing(*, past: bool, topic: str | None = None, event_type: str | None = None) -> Select:
     """Return the query of published talks, upcoming soonest first or past latest first."""
     now = utcnow()
-    query = db.select(Event).where(Event.status == "published")
+    query = db.select(Event).where(Event.status == EventStatus.PUBLISHED)
     if past:
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
     else:
@@ -34,14 +34,14 @@ def filter_choices() -> tuple[list[Topic], list[str]]:
     published = (
         db.select(event_topic.c.topic_id)
         .join(Event, Event.id == event_topic.c.event_id)
-        .where(Event.status == "published")
+        .where(Event.status == EventStatus.PUBLISHED)
     )
     topics = db.session.scalars(
         db.select(Topic).where(Topic.id.in_(published)).order_by(Topic.name)
     ).all()
     types = db.session.scalars(
         db.select(Event.event_type)
-        .where(Event.status == "published", Event.event_type != "")
+        .where(Event.status == EventStatus.PUBLISHED, Event.event_type != "")
         .distinct()
         .order_by(Event.event_type)
     ).all()

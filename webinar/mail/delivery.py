@@ -28,7 +28,7 @@ from typing import NamedTuple
 from flask import current_app
 
 from .. import queue
-from ..models import OUTBOX_STATUSES, OutboxEmail, utcnow
+from ..models import OutboxEmail, OutboxStatus, utcnow
 from . import smtp
 from .message import Letter, UnsafeHeader, build_message
 
@@ -128,7 +128,7 @@ def write_to_mailbox(letters: list[Letter]) -> int:
 
 def mark_sent(letter: Letter) -> None:
     """Record that the email left."""
-    queue.settle(OutboxEmail, letter, status="sent", sent_at=utcnow(), last_error="")
+    queue.settle(OutboxEmail, letter, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
 
 
 def mark_failed(letter: Letter, reason: str) -> None:
@@ -147,7 +147,7 @@ def release(letters: Iterable[Letter]) -> None:
 
 
 def retry_failed(
-    email_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("failed",)
+    email_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = (OutboxStatus.FAILED,)
 ) -> int:
     """Put failed emails (all, or those given) back in the queue for a fresh series of tries.
 
@@ -159,7 +159,7 @@ def retry_failed(
 
 def counts_by_status() -> dict[str, int]:
     """Return how many emails are in each state, every state listed."""
-    return queue.counts_by_status(OutboxEmail, OUTBOX_STATUSES)
+    return queue.counts_by_status(OutboxEmail, tuple(OutboxStatus))
 
 
 def next_due_at() -> datetime | None:

@@ -16,7 +16,7 @@ from icalendar import vCalAddress
 
 from ..calendar import calendar_file, make_vevent, public_domain, public_url
 from ..dates import span
-from ..models import Registration
+from ..models import Registration, RegistrationStatus
 from ..text import one_line
 from ..unsubscribe import NEWS_KINDS, unsubscribe_url
 
@@ -58,7 +58,7 @@ def links(registration: Registration) -> dict[str, str | None]:
     The personal link (manage_url) is for the person alone; the join link has
     a secret of its own, so a forwarded one opens the talk and nothing else.
     """
-    confirmed = registration.status == "confirmed"
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
     return {
         "manage_url": public_url("registration.manage", token=registration.token),
         "join_url": public_url("registration.join", token=registration.join_token)

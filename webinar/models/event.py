@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,14 @@ event_co_organiser = Table(
     Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
     Column("organiser_id", ForeignKey("organiser.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+class EventStatus(StrEnum):
+    """Where a talk stands; stored as its text in a String column."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
 
 
 class Topic(db.Model):
@@ -64,7 +73,7 @@ class Event(db.Model):
     waitlist_enabled: Mapped[bool] = mapped_column(default=False)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT)
     recording_url: Mapped[str] = mapped_column(String(500), default="")
     post_summary: Mapped[str] = mapped_column(Text, default="")
     reminder_24h: Mapped[bool] = mapped_column(default=True)
@@ -131,8 +140,9 @@ def registration_state(row, now: datetime | None = None) -> str:
     to decide whether its cached rendering still holds.
     """
     now = now or utcnow()
-    if row.status != "published":
-        return row.status
+    if row.status != EventStatus.PUBLISHED:
+        # Plain text even when the status was set from the enum: page keys repr() it.
+        return str(row.status)
     if now >= row.ends_at:
         return "ended"
     if row.registration_opens_at and now < row.registration_opens_at:

@@ -9,13 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .event import Event
+from .registration import RegistrationStatus
 from .types import UTCDateTime, utcnow
 
 # Who an announcement goes to: registration statuses of each audience.
 ANNOUNCEMENT_AUDIENCES = {
-    "confirmed": ("confirmed",),
-    "waitlisted": ("waitlisted",),
-    "active": ("confirmed", "waitlisted"),
+    "confirmed": (RegistrationStatus.CONFIRMED,),
+    "waitlisted": (RegistrationStatus.WAITLISTED,),
+    "active": (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,9 +12,19 @@ from ..extensions import db
 from .registration import Registration
 from .types import UTCDateTime, utcnow
 
-# "held": not sent because the mailbox had its share of emails from public forms
-# this hour (webinar.notifications.caps); an organiser can still send it by hand.
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "held")
+
+class OutboxStatus(StrEnum):
+    """Where a row of a durable job table stands (webinar.queue moves it along)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    # Not sent because the mailbox had its share of emails from public forms
+    # this hour (webinar.notifications.caps); an organiser can still send it by hand.
+    HELD = "held"
+
+
 # Kinds that go out at most once per registration, enforced by a unique index.
 ONCE_PER_REGISTRATION = (
     "confirmation",
@@ -31,7 +42,7 @@ _once = ", ".join(f"'{kind}'" for kind in ONCE_PER_REGISTRATION)
 class Queued:
     """The columns of a row in a durable job table (webinar.queue claims and retries it)."""
 
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")

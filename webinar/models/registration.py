@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,7 +13,13 @@ from ..extensions import db
 from .event import Event
 from .types import UTCDateTime, utcnow
 
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+
+class RegistrationStatus(StrEnum):
+    """Where a registration stands; stored as its text in a String column."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
 
 
 def new_secret() -> str:
@@ -87,4 +94,4 @@ class Registration(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != "cancelled"
+        return self.status != RegistrationStatus.CANCELLED

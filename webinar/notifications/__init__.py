@@ -16,7 +16,16 @@ from flask import current_app
 
 from ..extensions import db
 from ..lifecycle import announcement_context, follow_up_context, registrants
-from ..models import ANNOUNCEMENT_AUDIENCES, Announcement, Event, OutboxEmail, Registration, utcnow
+from ..models import (
+    ANNOUNCEMENT_AUDIENCES,
+    Announcement,
+    Event,
+    EventStatus,
+    OutboxEmail,
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
 from .rows import enqueue, enqueue_for
 
 logger = logging.getLogger(__name__)
@@ -88,14 +97,14 @@ def enqueue_event_updated(event: Event) -> int:
     The calendar file has the UID of the one in their confirmation and the
     event's raised sequence, so calendar apps move the entry.
     """
-    return enqueue_for("updated", registrants(event, "confirmed"))
+    return enqueue_for("updated", registrants(event, RegistrationStatus.CONFIRMED))
 
 
 def enqueue_event_cancelled(event: Event) -> int:
     """Tell every active registrant that the talk is cancelled (once each); the caller commits."""
     return enqueue_for(
         "event_cancelled",
-        registrants(event, "confirmed", "waitlisted"),
+        registrants(event, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
         context=lambda _registration: {"join_url": None},
     )
 
@@ -105,7 +114,8 @@ def enqueue_follow_up(event: Event) -> int:
 
     People who stayed on the waiting list never had a seat, so they get none.
     """
-    written = enqueue_for("follow_up", registrants(event, "confirmed"), context=follow_up_context)
+    confirmed = registrants(event, RegistrationStatus.CONFIRMED)
+    written = enqueue_for("follow_up", confirmed, context=follow_up_context)
     if written and event.follow_up_sent_at is None:
         event.follow_up_sent_at = utcnow()
     db.session.commit()
@@ -149,7 +159,7 @@ def events_due(kind: str, lead: timedelta, switch, now: datetime) -> list[int]:
     return list(
         db.session.scalars(
             db.select(Event.id).where(
-                Event.status == "published",
+                Event.status == EventStatus.PUBLISHED,
                 switch.is_(True),
                 Event.starts_at <= now + lead,
                 Event.starts_at >= now + lead - grace,
@@ -167,7 +177,8 @@ def enqueue_due_reminders(now: datetime | None = None) -> int:
     for kind, lead, switch in REMINDERS:
         for event_id in events_due(kind, lead, switch, now):
             confirmed = db.select(Registration).where(
-                Registration.event_id == event_id, Registration.status == "confirmed"
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.CONFIRMED,
             )
             written += enqueue_for(kind, confirmed, commit=True)
     db.session.commit()

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models import OutboxEmail, utcnow
+from ..models import OutboxEmail, OutboxStatus, utcnow
 from ..text import normalise_email
 
 # Emails that a stranger's form submission can cause, counted by the cap.
@@ -64,7 +64,7 @@ def mailbox_is_full(mailbox: str) -> bool:
             OutboxEmail.mailbox == mailbox,
             OutboxEmail.created_at > utcnow() - WINDOW,
             OutboxEmail.kind.in_(FORM_KINDS),
-            OutboxEmail.status != "held",
+            OutboxEmail.status != OutboxStatus.HELD,
         )
     )
     return count >= cap
@@ -72,7 +72,7 @@ def mailbox_is_full(mailbox: str) -> bool:
 
 def hold(email: OutboxEmail) -> None:
     """Keep an email in the outbox without sending it, saying why."""
-    email.status = "held"
+    email.status = OutboxStatus.HELD
     email.last_error = HELD_REASON.format(cap=current_app.config["MAILBOX_EMAILS_PER_HOUR"])
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import Select
 from ..database import insert_new
 from ..extensions import db
 from ..mail.render import render_email
-from ..models import ONCE_PER_REGISTRATION, OutboxEmail, Registration, utcnow
+from ..models import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Registration, utcnow
 from ..unsubscribe import NEWS_KINDS, receives_news
 from .caps import FORM_KINDS, canonical_mailbox, hold, mailbox_is_full
 
@@ -45,7 +45,7 @@ def outbox_row(kind: str, registration: Registration, *, template: str = "", **e
         "html_body": rendered.html_body,
         "ics": rendered.ics,
         "unsubscribe_url": rendered.unsubscribe_url,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "last_error": "",
         "next_attempt_at": now,

@@ -22,7 +22,7 @@ from ..clients import client_address
 from ..events.queries import public_event
 from ..extensions import db, limiter
 from ..mail.render import personal_calendar, times
-from ..models import Event, Registration, utcnow
+from ..models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..privacy import erase
 from . import bp
 from .forms import ConfirmForm, RegistrationForm
@@ -207,7 +207,11 @@ def join(token: str):
     event = registration.event
     now = utcnow()
     opens_at = event.starts_at - JOIN_OPENS_BEFORE
-    if registration.status != "confirmed" or event.status == "cancelled" or not event.join_url:
+    if (
+        registration.status != RegistrationStatus.CONFIRMED
+        or event.status == EventStatus.CANCELLED
+        or not event.join_url
+    ):
         reason = "no_seat"
     elif now < opens_at:
         reason = "not_yet"
@@ -234,7 +238,10 @@ def join(token: str):
     db.session.commit()
     db.session.execute(
         sa.update(Registration)
-        .where(Registration.id == registration_id, Registration.status == "confirmed")
+        .where(
+            Registration.id == registration_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
         .values(joined_at=sa.func.coalesce(Registration.joined_at, now), last_joined_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -22,7 +22,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
 from ...extensions import db
-from ...models import REGISTRATION_STATUSES, OutboxEmail, Registration
+from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
 from ...paging import page_number
 
 PER_PAGE = 50
@@ -31,10 +31,23 @@ SORTS = {
     "name": (Registration.last_name, Registration.first_name, Registration.id),
 }
 ORDERS = ("asc", "desc")
+# The list's status filter, as its select offers it: every status, or one.
+STATUS_CHOICES = (
+    ("", "All"),
+    (RegistrationStatus.CONFIRMED, "Confirmed"),
+    (RegistrationStatus.WAITLISTED, "Waiting list"),
+    (RegistrationStatus.CANCELLED, "Cancelled"),
+)
 
 # The summary of a person's emails is the worst state among them.
-EMAIL_RANKS = {"sent": 1, "pending": 2, "sending": 2, "failed": 3, "held": 3}
-EMAIL_SUMMARIES = {0: "none", 1: "sent", 2: "pending", 3: "failed"}
+EMAIL_RANKS = {
+    OutboxStatus.SENT: 1,
+    OutboxStatus.PENDING: 2,
+    OutboxStatus.SENDING: 2,
+    OutboxStatus.FAILED: 3,
+    OutboxStatus.HELD: 3,
+}
+EMAIL_SUMMARIES = {0: "none", 1: OutboxStatus.SENT, 2: OutboxStatus.PENDING, 3: OutboxStatus.FAILED}
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,7 @@ class ListParams:
         order = args.get("order", "desc")
         return cls(
             q=args.get("q", "").strip()[:200],
-            status=status if status in REGISTRATION_STATUSES else "",
+            status=status if status in tuple(RegistrationStatus) else "",
             sort=sort if sort in SORTS else "time",
             order=order if order in ORDERS else "desc",
             page=page_number(args) or 1,

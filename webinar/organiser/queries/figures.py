@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Integer, case, cast, extract, func
 
 from ...extensions import db
-from ...models import Event, OutboxEmail, Registration
+from ...models import Event, OutboxEmail, OutboxStatus, Registration, RegistrationStatus
 
 TOP = 10
 # Every time zone's offset is a multiple of 15 minutes, so counts per UTC
@@ -25,7 +25,7 @@ MIN_SLOTS = 7
 CHART_WIDTH, CHART_HEIGHT, AXIS_ROOM = 640, 200, 24
 # Emails not sent that the Retry button sends: failed ones, and those held by
 # the cap on emails per mailbox (webinar.notifications.caps), which an organiser may send.
-NOT_SENT = ("failed", "held")
+NOT_SENT = (OutboxStatus.FAILED, OutboxStatus.HELD)
 
 
 @dataclass
@@ -40,7 +40,7 @@ class EventFigures:
 
     @property
     def emails_pending(self) -> int:
-        return self.emails.get("pending", 0) + self.emails.get("sending", 0)
+        return self.emails.get(OutboxStatus.PENDING, 0) + self.emails.get(OutboxStatus.SENDING, 0)
 
     @property
     def emails_failed(self) -> int:
@@ -73,7 +73,7 @@ def figures_for(event_ids: list[int]) -> dict[int, EventFigures]:
         .group_by(Registration.event_id, Registration.status)
     )
     for event_id, status, count, joined in registrations:
-        if status in ("confirmed", "waitlisted", "cancelled"):
+        if status in tuple(RegistrationStatus):
             setattr(figures[event_id], status, count)
         figures[event_id].joined += joined
     emails = db.session.execute(
@@ -81,7 +81,7 @@ def figures_for(event_ids: list[int]) -> dict[int, EventFigures]:
         .join(Registration, OutboxEmail.registration_id == Registration.id)
         .where(
             Registration.event_id.in_(event_ids),
-            OutboxEmail.status.in_(("pending", "sending", *NOT_SENT)),
+            OutboxEmail.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING, *NOT_SENT)),
         )
         .group_by(Registration.event_id, OutboxEmail.status)
     )

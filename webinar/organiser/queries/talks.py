@@ -1,7 +1,7 @@
 """Reads about talks for the organiser pages: the dashboard's groups, topics, announcements."""
 
 from ...extensions import db
-from ...models import Announcement, Event, Organiser, Topic, utcnow
+from ...models import Announcement, Event, EventStatus, Organiser, Topic, utcnow
 from .access import managed_events
 
 
@@ -10,9 +10,9 @@ def dashboard_groups(organiser: Organiser) -> dict[str, list[Event]]:
     events = db.session.scalars(managed_events(organiser).order_by(Event.starts_at)).all()
     now = utcnow()
     return {
-        "upcoming": [e for e in events if e.status != "draft" and e.ends_at >= now],
-        "past": [e for e in events if e.status != "draft" and e.ends_at < now][::-1],
-        "drafts": [e for e in events if e.status == "draft"],
+        "upcoming": [e for e in events if e.status != EventStatus.DRAFT and e.ends_at >= now],
+        "past": [e for e in events if e.status != EventStatus.DRAFT and e.ends_at < now][::-1],
+        "drafts": [e for e in events if e.status == EventStatus.DRAFT],
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import seats
 from ...extensions import db
-from ...models import Event, Topic
+from ...models import Event, EventStatus, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
 from ...uploads import UploadError, delete_upload, save_banner
 from .talk_data import (
@@ -33,7 +33,7 @@ SLUG_TAKEN = "Another talk took this address a moment ago. Choose another one."
 
 def create_talk(owner_id: int, data: TalkData) -> Event:
     """Create a draft talk owned by this organiser and commit it; return it."""
-    event = Event(owner_id=owner_id, status="draft")
+    event = Event(owner_id=owner_id, status=EventStatus.DRAFT)
     checked = check(data, event, owner_id)
     banner = _stored_banner(data, event)
     _write(event, data, checked, banner, _topics(data))
@@ -133,12 +133,12 @@ def _write(
 
 def publish(event: Event) -> None:
     """Publish a draft: its page and registration form go public; commit."""
-    _move(event, ("draft",), "published")
+    _move(event, (EventStatus.DRAFT,), EventStatus.PUBLISHED)
 
 
 def unpublish(event: Event) -> None:
     """Take a published talk back to draft: its page is no longer public; commit."""
-    _move(event, ("published",), "draft")
+    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT)
 
 
 def cancel_talk(event: Event) -> int:
@@ -148,14 +148,14 @@ def cancel_talk(event: Event) -> int:
     say CANCELLED, and committed with it: the talk is cancelled and its
     emails exist together.
     """
-    _refuse_unless(event, ("draft", "published"))
-    event.status = "cancelled"
+    _refuse_unless(event, (EventStatus.DRAFT, EventStatus.PUBLISHED))
+    event.status = EventStatus.CANCELLED
     told = enqueue_event_cancelled(event)
     db.session.commit()
     return told
 
 
-def _move(event: Event, allowed_from: tuple[str, ...], status: str) -> None:
+def _move(event: Event, allowed_from: tuple[str, ...], status: EventStatus) -> None:
     _refuse_unless(event, allowed_from)
     event.status = status
     db.session.commit()

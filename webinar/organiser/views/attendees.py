@@ -6,9 +6,10 @@ from flask_login import current_user
 from ...models import Event, Registration
 from .. import bp
 from ..queries.access import get_managed_event_or_404, get_registration_or_404
-from ..queries.attendee_list import ListParams, email_states, list_page
+from ..queries.attendee_list import STATUS_CHOICES, ListParams, email_states, list_page
 from ..services import registrations
 from ..services.registrations import AttendeeError
+from . import try_and_flash
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -24,6 +25,7 @@ def attendees(event_id: int):
         page=page,
         params=params,
         states=states,
+        status_choices=STATUS_CHOICES,
     )
 
 
@@ -41,12 +43,7 @@ def target(event_id: int, registration_id: int) -> tuple[Event, Registration]:
 
 def act(event: Event, action, registration: Registration, success: str):
     """Do an action on a registration, say how it went, and go back to the list."""
-    try:
-        action(registration)
-    except AttendeeError as error:
-        flash(str(error), "warning")
-    else:
-        flash(success, "success")
+    try_and_flash(action, registration, success, AttendeeError)
     return back_to_list(event)
 
 

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ...text import is_or_are, plural
 from .. import bp
 from ..queries.access import get_managed_event_or_404
 from ..queries.figures import figures_for
@@ -24,7 +25,7 @@ def retry_failed_emails(event_id: int):
     event = get_managed_event_or_404(current_user, event_id)
     queued = registrations.retry_failed_emails(event)
     if queued:
-        flash(f"{queued} failed {'email is' if queued == 1 else 'emails are'} queued again "
+        flash(f"{plural(queued, 'failed email')} {is_or_are(queued)} queued again "
               f"for “{event.title}”.", "success")  # fmt: skip
     else:
         flash(f"“{event.title}” has no failed emails.", "warning")

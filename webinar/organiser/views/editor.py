@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ...markup import render_markdown
 from ...models import Event
+from ...text import is_or_are, plural
 from .. import bp
 from ..forms import EventForm, copied_form_data, event_form_data, talk_data
 from ..queries.access import get_managed_event_or_404
@@ -12,6 +13,7 @@ from ..queries.figures import event_figures, figures_for
 from ..queries.talks import topic_choices
 from ..services import talks
 from ..services.talk_data import TalkError, TalkInvalid
+from . import try_and_flash
 
 
 def event_form(**kwargs) -> EventForm:
@@ -93,21 +95,15 @@ def edit_event(event_id: int):
         show_errors(form, invalid)
         return render_editor(form, event)
     if promoted:
-        people = "person" if promoted == 1 else "people"
-        flash(f"{promoted} {people} from the waiting list got a seat and will be emailed.",
-              "success")  # fmt: skip
+        flash(f"{plural(promoted, 'person', 'people')} from the waiting list got a seat"
+              " and will be emailed.", "success")  # fmt: skip
     flash("Your changes are saved.", "success")
     return redirect(url_for("organiser.event", event_id=event.id))
 
 
 def change_status(event: Event, change, message: str):
     """Make a change of status, and say how it went."""
-    try:
-        change(event)
-    except TalkError as error:
-        flash(str(error), "warning")
-    else:
-        flash(message, "success")
+    try_and_flash(change, event, message, TalkError)
     return redirect(url_for("organiser.event", event_id=event.id))
 
 
@@ -132,15 +128,15 @@ def cancel(event_id: int):
     figures = figures_for([event.id])[event.id]
     confirmed = not figures.registered or request.form.get("confirm") == "yes"
     if request.method == "POST" and confirmed:
-        try:
-            told = talks.cancel_talk(event)
-        except TalkError as error:
-            flash(str(error), "warning")
-        else:
-            message = "The talk is cancelled."
-            if told:
-                message += (f" {told} registered {'person is' if told == 1 else 'people are'}"
-                            " told by email.")  # fmt: skip
-            flash(message, "success")
+        try_and_flash(talks.cancel_talk, event, cancelled_message, TalkError)
         return redirect(url_for("organiser.event", event_id=event.id))
     return render_template("organiser/cancel.html", event=event, figures=figures)
+
+
+def cancelled_message(told: int) -> str:
+    """Say that the talk is cancelled, and how many registered people are told."""
+    message = "The talk is cancelled."
+    if told:
+        registered = plural(told, "registered person", "registered people")
+        message += f" {registered} {is_or_are(told)} told by email."
+    return message

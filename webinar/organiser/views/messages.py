@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ... import lifecycle, notifications
 from ...forms import SiteForm
+from ...text import plural
 from .. import bp
 from ..forms import AUDIENCE_LABELS, AnnouncementForm
 from ..queries.access import get_managed_event_or_404
@@ -19,7 +20,7 @@ def follow_up(event_id: int):
     if request.method == "POST" and missing is None and SiteForm().validate_on_submit():
         sent = notifications.enqueue_follow_up(event)
         if sent:
-            flash(f"The follow-up is on its way to {sent} {people(sent)}.", "success")
+            flash(f"The follow-up is on its way to {plural(sent, 'person', 'people')}.", "success")
         else:
             flash(
                 "Everyone with a seat already has the follow-up or unsubscribed: none was sent.",
@@ -50,10 +51,8 @@ def announce(event_id: int):
                 sent = notifications.enqueue_announcement(
                     event, audience, subject, body, current_user.id
                 )
-                flash(
-                    f"The message is on its way to {sent.recipients} {people(sent.recipients)}.",
-                    "success",
-                )
+                people = plural(sent.recipients, "person", "people")
+                flash(f"The message is on its way to {people}.", "success")
                 return redirect(url_for("organiser.announce", event_id=event.id), code=303)
         else:
             preview = lifecycle.preview_announcement(event, audience, subject, body)
@@ -67,8 +66,3 @@ def announce(event_id: int):
         counts=counts,
         labels=AUDIENCE_LABELS,
     )
-
-
-def people(count: int) -> str:
-    """Return "person" or "people"."""
-    return "person" if count == 1 else "people"
