@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 from support.browser import Watch, tab_to
+from support.stored import stored_one
 
-from webinar.extensions import db
 from webinar.models import Registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,12 +52,7 @@ def personal_link(inbox, message) -> str:
 
 
 def stored_registration(app, email: str) -> Registration:
-    with app.app_context():
-        registration = db.session.execute(
-            db.select(Registration).where(Registration.email == email)
-        ).scalar_one()
-        db.session.expunge(registration)
-        return registration
+    return stored_one(app, Registration, email=email)
 
 
 def test_visitor_registers_receives_the_email_downloads_the_calendar_and_cancels(

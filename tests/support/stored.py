@@ -6,36 +6,36 @@ from webinar.extensions import db
 from webinar.models import Event, Organiser, OutboxEmail, Registration
 
 
-def registrations(app, event=None) -> list[Registration]:
-    """Return the stored registrations (of one event), oldest first, detached."""
+def stored_rows(app, model, **where) -> list:
+    """Return the stored rows of a model matching column values, oldest first, detached."""
     with app.app_context():
-        query = db.select(Registration).order_by(Registration.id)
-        if event is not None:
-            query = query.where(Registration.event_id == event.id)
+        query = db.select(model).filter_by(**where).order_by(model.id)
         rows = db.session.scalars(query).all()
         db.session.expunge_all()
     return rows
+
+
+def stored_one(app, model, **where):
+    """Return the one stored row of a model matching column values, detached."""
+    (row,) = stored_rows(app, model, **where)
+    return row
+
+
+def registrations(app, event=None) -> list[Registration]:
+    """Return the stored registrations (of one event), oldest first, detached."""
+    where = {} if event is None else {"event_id": event.id}
+    return stored_rows(app, Registration, **where)
 
 
 def registration(app, token: str) -> Registration:
     """Return one registration by token, detached."""
-    with app.app_context():
-        row = db.session.execute(
-            db.select(Registration).where(Registration.token == token)
-        ).scalar_one()
-        db.session.expunge_all()
-    return row
+    return stored_one(app, Registration, token=token)
 
 
 def emails(app, kind: str | None = None) -> list[OutboxEmail]:
     """Return the outbox rows (of one kind), oldest first, detached."""
-    with app.app_context():
-        query = db.select(OutboxEmail).order_by(OutboxEmail.id)
-        if kind is not None:
-            query = query.where(OutboxEmail.kind == kind)
-        rows = db.session.scalars(query).all()
-        db.session.expunge_all()
-    return rows
+    where = {} if kind is None else {"kind": kind}
+    return stored_rows(app, OutboxEmail, **where)
 
 
 def kinds(app) -> list[tuple[str, str]]:
@@ -54,9 +54,4 @@ def load_event(app, event_id: int) -> Event:
 
 def stored_organiser(app, email: str) -> Organiser:
     """Return the organiser account with this email, detached."""
-    with app.app_context():
-        organiser = db.session.execute(
-            db.select(Organiser).where(Organiser.email == email)
-        ).scalar_one()
-        db.session.expunge(organiser)
-        return organiser
+    return stored_one(app, Organiser, email=email)
