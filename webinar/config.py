@@ -109,6 +109,10 @@ LOGIN_LOCKOUT_MINUTES = 15
 # An organiser's session ends on the server after this many minutes without
 # a request (and at once on sign-out or a password change).
 LOGIN_IDLE_MINUTES = 8 * 60
+# "Forgot your password?": requests per client address, and how long the
+# emailed link to choose a new password works.
+PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"
+PASSWORD_RESET_MINUTES = 60
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process

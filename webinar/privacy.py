@@ -7,7 +7,8 @@ through an organiser), and the purge for registrations past retention.
 The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed, or held) more than
 EMAIL_BODY_RETENTION_DAYS ago, deletes the .eml files of the development
-mailbox as old, and deletes organiser sessions that went idle. It runs from
+mailbox as old, and deletes organiser sessions that went idle and password
+reset links that expired. It runs from
 `flask privacy purge` and once a day from the periodic jobs; it logs counts,
 never who.
 """
@@ -57,6 +58,7 @@ class PurgeResult:
     email_bodies: int
     mailbox_files: int = 0
     organiser_sessions: int = 0
+    reset_links: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -65,6 +67,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     Return the counts.
     """
     # Imported here: the organiser package imports this module.
+    from .organiser.services.password_reset import delete_expired_links
     from .organiser.services.sessions import end_idle_sessions
 
     now = now or utcnow()
@@ -105,20 +108,24 @@ def purge(now: datetime | None = None) -> PurgeResult:
         .execution_options(synchronize_session=False)
     ).rowcount
     sessions = end_idle_sessions(now)
+    reset_links = delete_expired_links(now)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
         email_bodies=bodies,
         mailbox_files=purge_mailbox(sent_before),
         organiser_sessions=sessions,
+        reset_links=reset_links,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
-        "%d old files deleted from the mailbox folder, %d idle organiser sessions ended",
+        "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
+        "%d expired password reset links deleted",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
         result.organiser_sessions,
+        result.reset_links,
     )
     return result
 

@@ -2,7 +2,7 @@
 
 from .event import Event, EventStatus, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
-from .organiser import Organiser, OrganiserSession
+from .organiser import Organiser, OrganiserSession, PasswordResetToken
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
 from .registration import Registration, RegistrationStatus
 from .types import UTCDateTime, utcnow
@@ -18,6 +18,7 @@ __all__ = [
     "OrganiserSession",
     "OutboxEmail",
     "OutboxStatus",
+    "PasswordResetToken",
     "Queued",
     "Registration",
     "RegistrationStatus",

@@ -42,3 +42,23 @@ class OrganiserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<OrganiserSession of {self.organiser_id}>"
+
+
+class PasswordResetToken(db.Model):
+    """A "forgot your password" link: single use, short-lived, stored only as a hash.
+
+    The link carries the token; the row holds its SHA-256, so a copy of the
+    database opens no account (webinar/organiser/services/password_reset.py).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<PasswordResetToken of {self.organiser_id}>"

@@ -26,6 +26,7 @@ from ..models import (
     RegistrationStatus,
     utcnow,
 )
+from .accounts import enqueue_password_changed, enqueue_password_reset  # noqa: F401
 from .rows import enqueue, enqueue_for
 
 logger = logging.getLogger(__name__)

@@ -18,5 +18,6 @@ from .views import (  # noqa: E402,F401
     export,
     materials,
     messages,
+    password_reset,
     speakers,
 )

@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
+    EqualTo,
     Length,
     NumberRange,
     Optional,
@@ -90,6 +91,24 @@ def at_most_max_capacity(_form, field) -> None:
 class LoginForm(OrganiserForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class ForgotPasswordForm(OrganiserForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+
+
+class NewPasswordForm(OrganiserForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password.")],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Enter the new password a second time."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
 
 
 class CheckboxListField(SelectMultipleField):

@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -15,19 +16,93 @@ from ...text import normalise_email
 from .sessions import end_all_sessions
 
 PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1000
 DEMO_EMAIL = "demo@example.org"
 NO_ORGANISER = 0  # an id no row has: ids start at 1
+# What people add at the end of a common word to pass a length rule.
+SUFFIX_CHARACTERS = "0123456789!@#$%^&*?.-_ "
+# Runs of keys and letters people walk along: any stretch of these is guessed early.
+SEQUENCES = (
+    "01234567890123456789",
+    "98765432109876543210",
+    "abcdefghijklmnopqrstuvwxyz",
+    "zyxwvutsrqponmlkjihgfedcba",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "azertyuiopqsdfghjklmwxcvbn",
+    "qwertzuiopasdfghjklyxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+    "qazwsxedcrfvtgbyhnujmikolp",
+    "1q2w3e4r5t6y7u8i9o0p",
+)
 
 
 class AccountError(ValueError):
     """A request about an account that cannot be done; the message says why."""
 
 
-def check_password_rule(password: str) -> None:
-    """Refuse a password that is too short."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """Return the list of common passwords shipped with the app, read once."""
+    text = (Path(__file__).parent.parent / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().casefold()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def is_guessable(password: str) -> bool:
+    """Tell whether a password is common, a common word with digits added, a run or a repeat."""
+    folded = password.casefold()
+    common = common_passwords()
+    base = folded.rstrip(SUFFIX_CHARACTERS)
+    if folded in common or base in common or folded.lstrip(SUFFIX_CHARACTERS) in common:
+        return True
+    if any(folded in sequence for sequence in SEQUENCES):
+        return True
+    # The same few characters over and over ("abcabcabcabc", "aaaaaaaaaaaa").
+    for size in range(1, len(folded) // 2 + 1):
+        chunk = folded[:size]
+        if len(folded) % size == 0 and chunk * (len(folded) // size) == folded:
+            return size <= 4 or chunk.rstrip(SUFFIX_CHARACTERS) in common
+    return False
+
+
+def personal_words(email: str, name: str) -> set[str]:
+    """Return the parts of an account's email and name that its password must not contain."""
+    local = email.partition("@")[0].casefold()
+    words = {local} if len(local) >= 3 else set()
+    folded_name = name.casefold()
+    words |= {word for word in folded_name.split() if len(word) >= 4}
+    joined = "".join(folded_name.split())
+    if len(joined) >= 3:
+        words.add(joined)
+    return words
+
+
+def check_password_rule(password: str, email: str = "", name: str = "") -> None:
+    """Refuse a password that is short, common, or made of the account's email or name.
+
+    NIST SP 800-63B: length and a check against known passwords, no rules on
+    which kinds of characters it holds.
+    """
     if len(password) < PASSWORD_MIN_LENGTH:
         raise AccountError(
             f"The password must be at least {PASSWORD_MIN_LENGTH} characters long."
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise AccountError(
+            f"The password can be at most {PASSWORD_MAX_LENGTH} characters long."
+        )
+    folded = password.casefold()
+    if any(word in folded for word in personal_words(email, name)):
+        raise AccountError(
+            "The password must not contain your name or the first part of your email address."
+        )
+    if is_guessable(password):
+        raise AccountError(
+            "This password is among the first ones people try when guessing: "
+            "choose a less common one, for example a few unrelated words."
         )
 
 
@@ -51,7 +126,7 @@ def create_organiser(email: str, name: str, password: str, is_admin: bool = Fals
         raise AccountError(f"{email!r} is not a valid email address: {error}") from error
     if not name.strip():
         raise AccountError("The name must not be empty.")
-    check_password_rule(password)
+    check_password_rule(password, email, name)
     if find_organiser(email) is not None:
         raise AccountError(f"An organiser with the email {normalise_email(email)} already exists.")
     organiser = Organiser(
@@ -67,7 +142,7 @@ def create_organiser(email: str, name: str, password: str, is_admin: bool = Fals
 
 def set_password(organiser: Organiser, password: str) -> None:
     """Give an organiser a new password, lift any lockout and end all their sessions; commit."""
-    check_password_rule(password)
+    check_password_rule(password, organiser.email, organiser.name)
     organiser.password_hash = hash_password(password)
     organiser.failed_logins = 0
     organiser.locked_until = None

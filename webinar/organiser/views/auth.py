@@ -11,7 +11,11 @@ from ..services.sessions import end_session, start_session
 
 LOGIN_ERROR = "Email or password is incorrect."
 # Pages of the area that a visitor who is not signed in may open.
-PUBLIC_ENDPOINTS = {"organiser.login"}
+PUBLIC_ENDPOINTS = {
+    "organiser.login",
+    "organiser.forgot_password",
+    "organiser.reset_password",
+}
 
 login_manager.login_view = "organiser.login"
 login_manager.login_message = "Please sign in to use the organiser area."

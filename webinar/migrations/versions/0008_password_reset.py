@@ -1,0 +1,43 @@
+"""password reset: single-use links, stored as hashes
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-29 20:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import webinar.models.types
+
+
+# revision identifiers, used by Alembic.
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('password_reset_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organiser_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', webinar.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', webinar.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', webinar.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organiser_id'], ['organiser.id'], name=op.f('fk_password_reset_token_organiser_id_organiser'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_token_token_hash'))
+    )
+    with op.batch_alter_table('password_reset_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_token_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_password_reset_token_organiser_id'), ['organiser_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('password_reset_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_token_organiser_id'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_token_expires_at'))
+
+    op.drop_table('password_reset_token')
