@@ -8,6 +8,8 @@ from webinar.models import Event, Material, Organiser, Registration, Speaker
 
 # Pages every visitor may open: signing in, and signing out (harmless when not signed in).
 OPEN_ENDPOINTS = {"organiser.login", "organiser.logout"}
+# "Forgot your password?" and the emailed link serve people who cannot sign in.
+OPEN_ENDPOINTS |= {"organiser.forgot_password", "organiser.reset_password"}
 
 
 def organiser_rules(app):
