@@ -9,7 +9,9 @@ from webinar.models import Event, Material, Organiser, Registration, Speaker
 # Pages every visitor may open: signing in, and signing out (harmless when not signed in).
 OPEN_ENDPOINTS = {"organiser.login", "organiser.logout"}
 # "Forgot your password?" and the emailed link serve people who cannot sign in.
-OPEN_ENDPOINTS |= {"organiser.forgot_password", "organiser.reset_password"}
+OPEN_ENDPOINTS |= {
+    "organiser.forgot_password", "organiser.forgot_password_sent", "organiser.reset_password"
+}
 
 
 def organiser_rules(app):

@@ -272,6 +272,7 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     make_registration(upcoming, unsubscribe_token=asking)
     make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
+    reset = reset_link_of(app, organiser.id)
     return [
         Stop("home", "/"),
         Stop("past talks", "/events/past"),
@@ -293,6 +294,12 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("page not found", "/events/no-such-talk", status=404),
         Stop("sign-in", "/organiser/login"),
         Stop("sign-in with errors", "/organiser/login", submit="Sign in"),
+        Stop("forgot password", "/organiser/forgot-password"),
+        Stop("forgot password with errors", "/organiser/forgot-password", submit="Send me a link"),
+        Stop("reset link on its way", "/organiser/forgot-password/sent"),
+        Stop("choose a new password", reset),
+        Stop("new password with errors", reset, submit="Set the new password"),
+        Stop("unknown reset link", f"/organiser/reset-password/{'x' * 43}", status=404),
         Stop("dashboard", "/organiser/", signed_in=True),
         Stop("event overview", organiser_pages, signed_in=True),
         Stop("edit talk", f"{organiser_pages}/edit", signed_in=True),
@@ -309,6 +316,27 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
             optional="attendee list not merged yet",
         ),
     ]
+
+
+def reset_link_of(app, organiser_id: int) -> str:
+    """Store a password reset link for an organiser, as an email would bring it; return its path."""
+    from datetime import timedelta
+
+    from webinar.extensions import db
+    from webinar.models import PasswordResetToken, utcnow
+    from webinar.organiser.services.password_reset import hash_token
+
+    token = "r" * 43
+    with app.app_context():
+        db.session.add(
+            PasswordResetToken(
+                organiser_id=organiser_id,
+                token_hash=hash_token(token),
+                expires_at=utcnow() + timedelta(days=1),
+            )
+        )
+        db.session.commit()
+    return f"/organiser/reset-password/{token}"
 
 
 def visit(tab, stop: Stop, new_tab) -> bool:

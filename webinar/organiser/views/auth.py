@@ -14,6 +14,7 @@ LOGIN_ERROR = "Email or password is incorrect."
 PUBLIC_ENDPOINTS = {
     "organiser.login",
     "organiser.forgot_password",
+    "organiser.forgot_password_sent",
     "organiser.reset_password",
 }
 

@@ -45,8 +45,14 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_reset(form.email.data)
-        return render_template("organiser/forgot_password_sent.html")
+        return redirect(url_for("organiser.forgot_password_sent"), 303)
     return render_template("organiser/forgot_password.html", form=form)
+
+
+@bp.get("/forgot-password/sent")
+def forgot_password_sent():
+    """Say that a link is on its way if the address has an account, and what to do if none comes."""
+    return render_template("organiser/forgot_password_sent.html")
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"], endpoint="reset_password")
