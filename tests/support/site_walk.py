@@ -66,6 +66,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     write_upload(app, "banner.png", PNG_BYTES)
     token = stored(app, registration_row(event.id)).token
     with app.app_context():
+        reset_token = reset_link_for_someone_else()
         speaker_id = db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id))
         material_id = db.session.scalar(
             db.select(Material.id).where(Material.event_id == event.id).limit(1)
@@ -80,8 +81,34 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "filename": "slides.pdf",
             "registration_id": 1,
             "owner_id": owner_id,
+            "reset_token": reset_token,
         }
     )
+
+
+def reset_link_for_someone_else() -> str:
+    """Create another organiser with a valid password reset link; return the link's token.
+
+    Another account, so that choosing a new password through the link signs
+    nobody out of the walk.
+    """
+    from datetime import timedelta
+
+    from webinar.models import PasswordResetToken, utcnow
+    from webinar.organiser.services.accounts import create_organiser
+    from webinar.organiser.services.password_reset import hash_token
+
+    other = create_organiser("reset@example.org", "Rita Reset", "correct horse battery")
+    token = "r" * 43
+    db.session.add(
+        PasswordResetToken(
+            organiser_id=other.id,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + timedelta(days=3650),
+        )
+    )
+    db.session.commit()
+    return token
 
 
 def fill_lists(app, make_event, make_registrations, site: Site) -> None:

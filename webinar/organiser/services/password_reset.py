@@ -80,7 +80,7 @@ def request_reset(email: str) -> None:
             expires_at=now + timedelta(minutes=minutes),
         )
     )
-    enqueue_password_reset(organiser, public_url("organiser.reset_password", token=token))
+    enqueue_password_reset(organiser, public_url("organiser.reset_password", reset_token=token))
     db.session.commit()
 
 

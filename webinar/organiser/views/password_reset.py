@@ -55,17 +55,17 @@ def forgot_password_sent():
     return render_template("organiser/forgot_password_sent.html")
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"], endpoint="reset_password")
-def reset_password_page(token: str):
+@bp.route("/reset-password/<reset_token>", methods=["GET", "POST"], endpoint="reset_password")
+def reset_password_page(reset_token: str):
     """Choose a new password through the link of a reset email."""
     try:
-        organiser = link_owner(token)
+        organiser = link_owner(reset_token)
     except ResetLinkError as error:
         return link_page(error.state)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            reset_password(token, form.password.data)
+            reset_password(reset_token, form.password.data)
         except AccountError as error:
             form.password.errors.append(str(error))
         except ResetLinkError as error:
