@@ -109,6 +109,9 @@ LOGIN_LOCKOUT_MINUTES = 15
 # An organiser's session ends on the server after this many minutes without
 # a request (and at once on sign-out or a password change).
 LOGIN_IDLE_MINUTES = 8 * 60
+# Every organiser must use two-factor sign-in: one without it reaches no
+# organiser page but the set-up on their account page until it is on.
+REQUIRE_TWO_FACTOR = False
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process

@@ -2,7 +2,7 @@
 
 from .event import Event, EventStatus, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
-from .organiser import Organiser, OrganiserSession
+from .organiser import Organiser, OrganiserSession, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
 from .registration import Registration, RegistrationStatus
 from .types import UTCDateTime, utcnow
@@ -16,6 +16,7 @@ __all__ = [
     "Material",
     "Organiser",
     "OrganiserSession",
+    "RecoveryCode",
     "OutboxEmail",
     "OutboxStatus",
     "Queued",
