@@ -61,7 +61,8 @@ def test_setting_up_shows_a_qr_code_and_the_key_then_ten_recovery_codes_once(
     owner_client.post("/organiser/account/two-factor/start",
                       data={"csrf_token": csrf_token(account)})
     page = owner_client.get("/organiser/account/two-factor").text
-    picture = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
+    qr_code = re.search(r'<img class="qr-code" src="data:image/svg\+xml;base64,([^"]+)"', page)
+    picture = qr_code.group(1)
     assert base64.b64decode(picture).startswith(b"<svg")
     secret = KEY_RE.search(page).group(1).replace(" ", "")
 
