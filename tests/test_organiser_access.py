@@ -6,8 +6,9 @@ from support.organisers import token_of
 from webinar.extensions import db
 from webinar.models import Event, Material, Organiser, Registration, Speaker
 
-# Pages every visitor may open: signing in, and signing out (harmless when not signed in).
-OPEN_ENDPOINTS = {"organiser.login", "organiser.logout"}
+# Pages every visitor may open: signing in (password, then the two-factor code), and
+# signing out (harmless when not signed in).
+OPEN_ENDPOINTS = {"organiser.login", "organiser.login_code", "organiser.logout"}
 # "Forgot your password?" and the emailed link serve people who cannot sign in.
 OPEN_ENDPOINTS |= {
     "organiser.forgot_password", "organiser.forgot_password_sent", "organiser.reset_password"

@@ -113,6 +113,9 @@ LOGIN_IDLE_MINUTES = 8 * 60
 # emailed link to choose a new password works.
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"
 PASSWORD_RESET_MINUTES = 60
+# Every organiser must use two-factor sign-in: one without it reaches no
+# organiser page but the set-up on their account page until it is on.
+REQUIRE_TWO_FACTOR = False
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process

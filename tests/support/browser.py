@@ -255,7 +255,8 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
     from webinar.demo import load_demo
     from webinar.extensions import db
-    from webinar.models import Event, utcnow
+    from webinar.models import Event, Organiser, utcnow
+    from webinar.organiser.services.two_factor import start_set_up
 
     with app.app_context():
         load_demo()
@@ -266,6 +267,9 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         upcoming = next(event for event in events if event.starts_at > utcnow())
         talk, ended, event_id = upcoming.slug, past.slug, upcoming.id
         speaker_id = upcoming.speakers[0].id
+    with app.app_context():
+        # A two-factor set-up begun, so that its page can be visited.
+        start_set_up(db.session.get(Organiser, organiser.id))
     cancelled = make_event(title="A talk that was called off", status="cancelled")
     token = make_registration(upcoming, first_name="Ada", email="ada@example.org").token
     asking, done = "a" * 43, "d" * 43  # unsubscribe secrets
@@ -309,6 +313,10 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("materials", f"{organiser_pages}/materials", signed_in=True),
         Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
         Stop("new talk", "/organiser/events/new", signed_in=True),
+        Stop("your account", "/organiser/account", signed_in=True),
+        Stop("two-factor set-up", "/organiser/account/two-factor", signed_in=True),
+        Stop("two-factor set-up with errors", "/organiser/account/two-factor", True,
+             submit="Turn two-factor sign-in on"),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",

@@ -2,7 +2,7 @@
 
 from .event import Event, EventStatus, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
-from .organiser import Organiser, OrganiserSession, PasswordResetToken
+from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
 from .registration import Registration, RegistrationStatus
 from .types import UTCDateTime, utcnow
@@ -20,6 +20,7 @@ __all__ = [
     "OutboxStatus",
     "PasswordResetToken",
     "Queued",
+    "RecoveryCode",
     "Registration",
     "RegistrationStatus",
     "Speaker",

@@ -21,9 +21,33 @@ class Organiser(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Two-factor sign-in: the TOTP secret (base32), set when set-up starts and
+    # in force once a first code confirmed it; the time step of the last code
+    # used, so that a code seen once is refused for the rest of its window.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column()
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Whether signing in needs a code after the password."""
+        return self.totp_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<Organiser {self.email}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that signs an organiser in instead of a TOTP code; stored hashed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode of {self.organiser_id}>"
 
 
 class OrganiserSession(db.Model):

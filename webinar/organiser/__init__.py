@@ -11,6 +11,7 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 # The views attach their routes to bp.
 from .views import (  # noqa: E402,F401
+    account,
     attendees,
     auth,
     dashboard,

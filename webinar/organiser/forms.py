@@ -111,6 +111,16 @@ class NewPasswordForm(OrganiserForm):
     )
 
 
+class CodeForm(OrganiserForm):
+    """A code from an authenticator app, or a recovery code."""
+
+    code = StringField("Code", validators=[DataRequired("Enter the code."), Length(max=40)])
+
+
+class TurnOffTwoFactorForm(CodeForm):
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
 class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

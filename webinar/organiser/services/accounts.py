@@ -159,6 +159,10 @@ def _decoy_hash() -> str:
 def authenticate(email: str, password: str) -> Organiser | None:
     """Return the organiser these credentials sign in, counting failures towards a lockout.
 
+    An organiser with two-factor sign-in is returned with the password
+    checked but not yet signed in: the caller asks for the code
+    (services.two_factor.sign_in_with_code).
+
     Every attempt checks exactly one password hash, for a known, unknown or
     locked address alike, so neither the answer nor its time tells them
     apart. Checking the lock and counting a failure (or clearing the count)
@@ -179,11 +183,24 @@ def authenticate(email: str, password: str) -> Organiser | None:
     if not password_matches:
         count_failure(organiser.id)
         return None
+    if organiser.has_two_factor:
+        # Only the code clears the failures: were the right password alone to
+        # do it, alternating it with wrong codes would never lock the account.
+        return organiser if is_unlocked(organiser.id) else None
     return sign_in_unless_locked(organiser.id, stored_hash)
 
 
-def _not_locked(now):
+def not_locked(now):
     return sa.or_(Organiser.locked_until.is_(None), Organiser.locked_until <= now)
+
+
+def is_unlocked(organiser_id: int) -> bool:
+    """Return whether this account may sign in now (it is not locked)."""
+    found = db.session.scalar(
+        sa.select(Organiser.id).where(Organiser.id == organiser_id, not_locked(utcnow()))
+    )
+    db.session.commit()
+    return found is not None
 
 
 def count_failure(organiser_id: int) -> None:
@@ -200,7 +217,7 @@ def count_failure(organiser_id: int) -> None:
     )
     db.session.execute(
         sa.update(Organiser)
-        .where(Organiser.id == organiser_id, _not_locked(now))
+        .where(Organiser.id == organiser_id, not_locked(now))
         .values(
             failed_logins=failures,
             locked_until=sa.case(
@@ -225,7 +242,7 @@ def sign_in_unless_locked(organiser_id: int, checked_hash: str) -> Organiser | N
         .where(
             Organiser.id == organiser_id,
             Organiser.password_hash == checked_hash,
-            _not_locked(utcnow()),
+            not_locked(utcnow()),
         )
         .values(failed_logins=0, locked_until=None)
         .returning(Organiser.id)

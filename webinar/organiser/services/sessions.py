@@ -19,6 +19,10 @@ from ...extensions import db, login_manager
 from ...models import Organiser, OrganiserSession, utcnow
 
 SESSION_KEY = "organiser_session"
+# Between the password and the code of two-factor sign-in the browser holds
+# only "the password of organiser X was right", for a few minutes: not a session.
+AWAITING_CODE_KEY = "awaiting_code"
+AWAITING_CODE_FOR = timedelta(minutes=5)
 # How stale last_seen_at may get before a request writes it again: keeps
 # the writes to one a minute per browser, however many pages it opens.
 NOTE_ACTIVITY_EVERY = timedelta(minutes=1)
@@ -38,6 +42,23 @@ def start_session(organiser: Organiser) -> None:
     session.clear()
     session[SESSION_KEY] = session_id
     login_user(organiser)
+
+
+def await_code(organiser: Organiser) -> None:
+    """Remember on this browser that the organiser's password was right and a code is due."""
+    session.clear()
+    session[AWAITING_CODE_KEY] = {
+        "organiser": organiser.id,
+        "until": (utcnow() + AWAITING_CODE_FOR).timestamp(),
+    }
+
+
+def awaiting_code() -> int | None:
+    """Return the organiser whose code this browser may enter now, if any."""
+    awaiting = session.get(AWAITING_CODE_KEY)
+    if not isinstance(awaiting, dict) or awaiting.get("until", 0) <= utcnow().timestamp():
+        return None
+    return awaiting.get("organiser")
 
 
 def end_session() -> None:

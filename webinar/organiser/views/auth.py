@@ -5,14 +5,17 @@ from flask_login import current_user
 
 from ...extensions import limiter, login_manager
 from .. import bp
-from ..forms import LoginForm
+from ..forms import CodeForm, LoginForm
 from ..services.accounts import authenticate
-from ..services.sessions import end_session, start_session
+from ..services.sessions import await_code, awaiting_code, end_session, start_session
+from ..services.two_factor import sign_in_with_code
 
 LOGIN_ERROR = "Email or password is incorrect."
+CODE_ERROR = "That code is not right, or it was used already."
 # Pages of the area that a visitor who is not signed in may open.
 PUBLIC_ENDPOINTS = {
     "organiser.login",
+    "organiser.login_code",
     "organiser.forgot_password",
     "organiser.forgot_password_sent",
     "organiser.reset_password",
@@ -71,11 +74,36 @@ def login():
     error = None
     if form.validate_on_submit():
         organiser = authenticate(form.email.data, form.password.data)
+        if organiser is not None and organiser.has_two_factor:
+            await_code(organiser)
+            return redirect(url_for("organiser.login_code", next=next_url))
         if organiser is not None:
             start_session(organiser)
             return redirect(next_url or url_for("organiser.dashboard"))
         error = LOGIN_ERROR
     return render_template("organiser/login.html", form=form, error=error, next=next_url)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
+def login_code():
+    """Ask the code of two-factor sign-in, once the password was right."""
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("organiser.dashboard"))
+    organiser_id = awaiting_code()
+    if organiser_id is None:
+        flash("Please sign in again.", "info")
+        return redirect(url_for("organiser.login", next=next_url))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        organiser = sign_in_with_code(organiser_id, form.code.data)
+        if organiser is not None:
+            start_session(organiser)
+            return redirect(next_url or url_for("organiser.dashboard"))
+        error = CODE_ERROR
+    return render_template("organiser/login_code.html", form=form, error=error, next=next_url)
 
 
 @bp.post("/logout")
