@@ -302,6 +302,7 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("materials", f"{organiser_pages}/materials", signed_in=True),
         Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
         Stop("new talk", "/organiser/events/new", signed_in=True),
+        Stop("talk log", f"{organiser_pages}/log", signed_in=True),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",

@@ -12,6 +12,7 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 # The views attach their routes to bp.
 from .views import (  # noqa: E402,F401
     attendees,
+    audit_log,
     auth,
     dashboard,
     editor,
