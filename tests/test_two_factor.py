@@ -9,9 +9,11 @@ import pyotp
 import pytest
 from support.forms import csrf_token
 from support.organisers import OWNER_EMAIL, PASSWORD, sign_in, token_of
-from support.stored import stored_organiser
+from support.stored import stored_organiser, stored_rows
 from test_hostile_input import NASTY
 from test_organiser_access import organiser_rules, placeholder_arguments
+
+from webinar.models import AuditEntry
 
 START = datetime(2027, 3, 15, 9, 0, 10, tzinfo=UTC)
 KEY_RE = re.compile(r"Key: <code>([A-Z2-7 ]+)</code>")
@@ -268,3 +270,18 @@ def test_in_a_browser_the_set_up_and_the_code_step_have_no_accessibility_violati
     page.get_by_label("Code").fill(code_now(secret, clock))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/organiser/")
+
+
+def test_the_audit_log_records_the_sign_in_after_the_code_not_after_the_password(
+    app, two_factor_owner, clock
+):
+    secret, codes = two_factor_owner
+    before = [entry.id for entry in stored_rows(app, AuditEntry)]
+    client = app.test_client()
+    sign_in(client, OWNER_EMAIL)
+    assert [e.id for e in stored_rows(app, AuditEntry)] == before, "the password alone"
+    send_code(client, "123456")
+    send_code(client, code_now(secret, clock))
+    new = [(e.action, e.actor_email, e.details) for e in stored_rows(app, AuditEntry)
+           if e.id not in before]  # fmt: skip
+    assert new == [("sign_in_failed", OWNER_EMAIL, "wrong code"), ("sign_in", OWNER_EMAIL, "")]

@@ -317,6 +317,7 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("two-factor set-up", "/organiser/account/two-factor", signed_in=True),
         Stop("two-factor set-up with errors", "/organiser/account/two-factor", True,
              submit="Turn two-factor sign-in on"),
+        Stop("talk log", f"{organiser_pages}/log", signed_in=True),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",

@@ -22,6 +22,8 @@ from webinar.organiser.queries.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
 SKIPPED_ENDPOINTS = {"static"}
+# Organiser pages for administrators only: an organiser who is not one gets 403.
+ADMIN_ONLY = {"organiser.whole_log"}
 
 
 @dataclass

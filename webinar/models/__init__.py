@@ -1,5 +1,6 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
+from .audit import AuditAction, AuditEntry
 from .event import Event, EventStatus, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
@@ -11,6 +12,8 @@ __all__ = [
     "ANNOUNCEMENT_AUDIENCES",
     "ONCE_PER_REGISTRATION",
     "Announcement",
+    "AuditAction",
+    "AuditEntry",
     "Event",
     "EventStatus",
     "Material",

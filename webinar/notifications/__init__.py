@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from .. import audit
 from ..extensions import db
 from ..lifecycle import announcement_context, follow_up_context, registrants
 from ..models import (
     ANNOUNCEMENT_AUDIENCES,
     Announcement,
+    AuditAction,
     Event,
     EventStatus,
     OutboxEmail,
@@ -119,6 +121,8 @@ def enqueue_follow_up(event: Event) -> int:
     written = enqueue_for("follow_up", confirmed, context=follow_up_context)
     if written and event.follow_up_sent_at is None:
         event.follow_up_sent_at = utcnow()
+    if written:
+        audit.record(AuditAction.FOLLOW_UP_SENT, event=event, details=f"{written} emails")
     db.session.commit()
     return written
 
@@ -142,6 +146,9 @@ def enqueue_announcement(
         sent_by_id=sent_by_id,
     )
     db.session.add(announcement)
+    audit.record(
+        AuditAction.ANNOUNCEMENT_SENT, event=event, details=f"to {audience}: {recipients} emails"
+    )
     db.session.commit()
     current_app.logger.info("Announcement %d queued for %d people", announcement.id, recipients)
     return announcement

@@ -13,6 +13,7 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 from .views import (  # noqa: E402,F401
     account,
     attendees,
+    audit_log,
     auth,
     dashboard,
     editor,

@@ -10,8 +10,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ... import audit
 from ...extensions import db
 from ...models import Event, Organiser, utcnow
+from ...models.audit import AuditAction
 from ...text import normalise_email
 from .sessions import end_all_sessions
 
@@ -178,9 +180,11 @@ def authenticate(email: str, password: str) -> Organiser | None:
     if organiser is None:
         # The same statement as for a real account, matching no row, so that
         # an unknown address takes as long as a known one.
+        audit.record(AuditAction.SIGN_IN_FAILED, actor=None, details="unknown address")
         count_failure(NO_ORGANISER)
         return None
     if not password_matches:
+        audit.record(AuditAction.SIGN_IN_FAILED, actor=organiser)  # count_failure commits it
         count_failure(organiser.id)
         return None
     if organiser.has_two_factor:
@@ -248,6 +252,7 @@ def sign_in_unless_locked(organiser_id: int, checked_hash: str) -> Organiser | N
         .returning(Organiser.id)
         .execution_options(synchronize_session=False)
     ).scalar()
+    audit.record_sign_in(organiser_id, signed_in is not None)
     db.session.commit()
     return db.session.get(Organiser, signed_in) if signed_in is not None else None
 

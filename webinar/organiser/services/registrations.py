@@ -1,9 +1,9 @@
 """What an organiser can do to the registrations of a talk, and to their emails."""
 
-from ... import notifications, privacy, seats
+from ... import audit, notifications, privacy, seats
 from ...extensions import db
 from ...mail.delivery import retry_failed
-from ...models import Event, Registration
+from ...models import AuditAction, Event, Registration
 from ..queries.figures import NOT_SENT, not_sent_email_ids
 
 # Failed emails put back in the queue per statement (SQLite caps bound parameters).
@@ -15,8 +15,12 @@ class AttendeeError(ValueError):
 
 
 def cancel(registration: Registration) -> None:
-    """Cancel a registration; its seat goes to the oldest person on the waiting list."""
-    if not seats.cancel(registration):
+    """Cancel a registration; its seat goes to the oldest person on the waiting list; commit."""
+    cancelled = seats.withdraw(registration)
+    if cancelled:
+        _record(AuditAction.REGISTRATION_CANCELLED, registration)
+    db.session.commit()
+    if not cancelled:
         name = registration.full_name or "The registration"
         raise AttendeeError(f"{name} was already cancelled.")
 
@@ -24,7 +28,11 @@ def cancel(registration: Registration) -> None:
 def promote(registration: Registration) -> None:
     """Give a person on the waiting list a seat, if one is free."""
     name = registration.full_name
+    # Added first so that it commits with the promotion; a refusal rolls it back.
+    _record(AuditAction.REGISTRATION_PROMOTED, registration)
     outcome = seats.promote(registration)
+    if outcome != seats.CONFIRMED:
+        db.session.rollback()
     if outcome == seats.FULL:
         raise AttendeeError(
             f"No seat is free for {name}. Raise the capacity of the talk first, "
@@ -39,6 +47,7 @@ def resend_confirmation(registration: Registration) -> None:
     if registration.status != seats.CONFIRMED or registration.anonymised_at is not None:
         raise AttendeeError("Only a confirmed attendee has a confirmation to send again.")
     notifications.enqueue_confirmation_again(registration)
+    _record(AuditAction.CONFIRMATION_RESENT, registration)
     db.session.commit()
 
 
@@ -51,7 +60,13 @@ def check_erasable(registration: Registration) -> None:
 def erase(registration: Registration) -> None:
     """Erase one person's details on their request; commit."""
     check_erasable(registration)
+    # Committed by privacy.erase with the erasure; the entry keeps the id only.
+    _record(AuditAction.REGISTRATION_ERASED, registration)
     privacy.erase(registration)
+
+
+def _record(action: AuditAction, registration: Registration) -> None:
+    audit.record(action, event=registration.event, registration_id=registration.id)
 
 
 def retry_failed_emails(event: Event) -> int:

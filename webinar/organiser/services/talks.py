@@ -7,12 +7,15 @@ when the change cannot be made.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.exc import IntegrityError
 
-from ... import seats
+from ... import audit, seats
 from ...extensions import db
-from ...models import Event, EventStatus, Topic
+from ...models import AuditAction, Event, EventStatus, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
+from ...text import plural
 from ...uploads import UploadError, delete_upload, save_banner
 from .talk_data import (
     CheckedTalk,
@@ -53,13 +56,36 @@ def update_talk(event: Event, data: TalkData, editor_id: int) -> int:
     old_banner = event.banner
     banner = _stored_banner(data, event)
     sequence = event.ics_sequence
+    before = (event.capacity, event.starts_at, event.ends_at)
     promoted = _write(event, data, checked, banner, _topics(data))
     if event.ics_sequence != sequence:
         enqueue_event_updated(event)
+    _record_changes(event, *before)
     _commit(banner if data.banner is not None else None)
     if old_banner != event.banner:
         delete_upload(old_banner)
     return promoted
+
+
+def _record_changes(
+    event: Event, capacity: int | None, starts_at: datetime, ends_at: datetime
+) -> None:
+    """Log a new capacity and a new time, each as one entry, in the change's transaction."""
+    if event.capacity != capacity:
+        change = f"capacity {_seats(capacity)} -> {_seats(event.capacity)}"
+        audit.record(AuditAction.CAPACITY_CHANGED, event=event, details=change)
+    if (event.starts_at, event.ends_at) != (starts_at, ends_at):
+        change = f"{_span(starts_at, ends_at)} -> {_span(event.starts_at, event.ends_at)}"
+        audit.record(AuditAction.TIME_CHANGED, event=event, details=change)
+
+
+def _seats(capacity: int | None) -> str:
+    return "unlimited" if capacity is None else str(capacity)
+
+
+def _span(starts_at: datetime, ends_at: datetime) -> str:
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    return f"{starts_at:%Y-%m-%d %H:%M} to {ends_at:%Y-%m-%d %H:%M} UTC"
 
 
 def _stored_banner(data: TalkData, event: Event) -> str | None:
@@ -133,12 +159,12 @@ def _write(
 
 def publish(event: Event) -> None:
     """Publish a draft: its page and registration form go public; commit."""
-    _move(event, (EventStatus.DRAFT,), EventStatus.PUBLISHED)
+    _move(event, (EventStatus.DRAFT,), EventStatus.PUBLISHED, AuditAction.TALK_PUBLISHED)
 
 
 def unpublish(event: Event) -> None:
     """Take a published talk back to draft: its page is no longer public; commit."""
-    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT)
+    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT, AuditAction.TALK_UNPUBLISHED)
 
 
 def cancel_talk(event: Event) -> int:
@@ -151,13 +177,18 @@ def cancel_talk(event: Event) -> int:
     _refuse_unless(event, (EventStatus.DRAFT, EventStatus.PUBLISHED))
     event.status = EventStatus.CANCELLED
     told = enqueue_event_cancelled(event)
+    told_whom = f"{plural(told, 'person', 'people')} told"
+    audit.record(AuditAction.TALK_CANCELLED, event=event, details=told_whom)
     db.session.commit()
     return told
 
 
-def _move(event: Event, allowed_from: tuple[str, ...], status: EventStatus) -> None:
+def _move(
+    event: Event, allowed_from: tuple[str, ...], status: EventStatus, action: AuditAction
+) -> None:
     _refuse_unless(event, allowed_from)
     event.status = status
+    audit.record(action, event=event)
     db.session.commit()
 
 

@@ -20,8 +20,10 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash
 
+from ... import audit
 from ...extensions import db
 from ...models import Organiser, RecoveryCode, utcnow
+from ...models.audit import AuditAction
 from .accounts import AccountError, count_failure, is_unlocked, not_locked
 
 RECOVERY_CODE_COUNT = 10
@@ -161,6 +163,7 @@ def sign_in_with_code(organiser_id: int, code: str | None) -> Organiser | None:
             .execution_options(synchronize_session=False)
         ).scalar()
         if done is not None:
+            audit.record_sign_in(organiser_id, True)
             db.session.commit()
             return db.session.get(Organiser, organiser_id)
     elif code and not TOTP_CODE.fullmatch(code):
@@ -171,10 +174,12 @@ def sign_in_with_code(organiser_id: int, code: str | None) -> Organiser | None:
             )
         ).rowcount
         if used and _clear_failures(organiser_id):
+            audit.record_sign_in(organiser_id, True, details="recovery code")
             db.session.commit()
             return db.session.get(Organiser, organiser_id)
     db.session.rollback()
-    count_failure(organiser_id)
+    audit.record(AuditAction.SIGN_IN_FAILED, actor=organiser, details="wrong code")
+    count_failure(organiser_id)  # commits the entry
     return None
 
 

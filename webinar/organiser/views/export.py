@@ -3,6 +3,9 @@
 from flask import Response, request, stream_with_context
 from flask_login import current_user
 
+from ... import audit
+from ...extensions import db
+from ...models import AuditAction
 from .. import bp
 from ..queries.access import get_managed_event_or_404
 from ..queries.attendee_list import ListParams
@@ -14,6 +17,10 @@ def export_attendees(event_id: int):
     """Download the attendee list, with the list's search and filter, as a CSV file."""
     event = get_managed_event_or_404(current_user, event_id)
     params = ListParams.from_args(request.args)
+    # A download is a read, so no service writes it down: the entry never holds the search text.
+    filtered = "filtered" if params.q or params.status else "everyone"
+    audit.record(AuditAction.ATTENDEES_EXPORTED, event=event, details=filtered)
+    db.session.commit()
     response = Response(
         stream_with_context(csv_lines(event, params)), mimetype="text/csv; charset=utf-8"
     )

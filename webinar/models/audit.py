@@ -1,0 +1,91 @@
+"""The audit log: who among the organisers did what, and when (GDPR Art. 5(2) accountability).
+
+An entry names the organiser and, for an action on one person, the
+registration's id only: never an attendee's name or address, so the log can
+outlive the retention purge. The organiser's email is copied into the entry,
+so it still says who acted after their account is gone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .event import Event
+from .organiser import Organiser
+from .types import UTCDateTime, utcnow
+
+DETAILS_LENGTH = 300
+
+
+class AuditAction(StrEnum):
+    """What an organiser did; stored as its text in a String column."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    TALK_PUBLISHED = "talk_published"
+    TALK_UNPUBLISHED = "talk_unpublished"
+    TALK_CANCELLED = "talk_cancelled"
+    CAPACITY_CHANGED = "capacity_changed"
+    TIME_CHANGED = "time_changed"
+    ANNOUNCEMENT_SENT = "announcement_sent"
+    FOLLOW_UP_SENT = "follow_up_sent"
+    ATTENDEES_EXPORTED = "attendees_exported"
+    REGISTRATION_CANCELLED = "registration_cancelled"
+    REGISTRATION_PROMOTED = "registration_promoted"
+    CONFIRMATION_RESENT = "confirmation_resent"
+    REGISTRATION_ERASED = "registration_erased"
+
+    @property
+    def label(self) -> str:
+        """Return the action as the log page shows it."""
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    AuditAction.SIGN_IN: "Signed in",
+    AuditAction.SIGN_IN_FAILED: "Sign-in failed",
+    AuditAction.TALK_PUBLISHED: "Published the talk",
+    AuditAction.TALK_UNPUBLISHED: "Took the talk back to draft",
+    AuditAction.TALK_CANCELLED: "Cancelled the talk",
+    AuditAction.CAPACITY_CHANGED: "Changed the capacity",
+    AuditAction.TIME_CHANGED: "Changed the time",
+    AuditAction.ANNOUNCEMENT_SENT: "Sent an announcement",
+    AuditAction.FOLLOW_UP_SENT: "Sent the follow-up",
+    AuditAction.ATTENDEES_EXPORTED: "Downloaded the attendee list",
+    AuditAction.REGISTRATION_CANCELLED: "Cancelled a registration",
+    AuditAction.REGISTRATION_PROMOTED: "Gave a seat from the waiting list",
+    AuditAction.CONFIRMATION_RESENT: "Resent a confirmation",
+    AuditAction.REGISTRATION_ERASED: "Erased a person's details",
+}
+
+
+class AuditEntry(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="SET NULL")
+    )
+    # Kept as text so the entry still names the organiser after the account is deleted.
+    actor_email: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    # No foreign key: the id stays meaningful after the registration is erased or deleted.
+    registration_id: Mapped[int | None]
+    details: Mapped[str] = mapped_column(String(DETAILS_LENGTH), default="")
+
+    actor: Mapped[Organiser | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+
+    __table_args__ = (
+        # A talk's log and a person's log, newest first, read in index order.
+        Index("ix_audit_entry_event_at", "event_id", "at"),
+        Index("ix_audit_entry_actor_at", "actor_id", "at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.action} by {self.actor_email or 'nobody'}>"
