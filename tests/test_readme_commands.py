@@ -61,7 +61,7 @@ PRODUCTION_STAND_INS = {
 }
 
 # What a person types at a prompt: set-password asks twice.
-ANSWERS = {"set-password": "a new password for the demo\n" * 2}
+ANSWERS = {"set-password": "a fresh password for the talks\n" * 2}
 
 COMMAND_START = re.compile(
     r"^(\. |source |\.venv/|make\b|flask\b|gunicorn\b|pip\b|export\b|python3?\b|[A-Z][A-Z0-9_]*=)"

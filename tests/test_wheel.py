@@ -92,16 +92,16 @@ def run(server: dict, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def test_the_wheel_carries_the_templates_the_styles_and_the_migrations(wheel):
+def test_the_wheel_carries_the_templates_the_styles_and_every_file_of_the_package(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("templates", "static"):
         for file in (ROOT / folder).rglob("*"):
             if file.is_file() and "screenshots" not in file.parts:
                 assert f"webinar/{file.relative_to(ROOT).as_posix()}" in names
-    migrations = ROOT / "webinar" / "migrations"
-    for file in [*migrations.glob("*"), *migrations.glob("versions/*.py")]:
-        if file.is_file():
-            assert f"webinar/migrations/{file.relative_to(migrations).as_posix()}" in names
+    # Every file of the package: code, migrations, demo data, the common-password list.
+    for file in (ROOT / "webinar").rglob("*"):
+        if file.is_file() and "__pycache__" not in file.parts:
+            assert f"{file.relative_to(ROOT).as_posix()}" in names
     assert not any("screenshots" in name for name in names)  # pictures of the README only
 
 
