@@ -62,17 +62,7 @@ def event_log(event_id: int):
     """Show what organisers did to one talk, newest first, 50 a page."""
     event = get_managed_event_or_404(current_user, event_id)
     form = ActionFilterForm(formdata=request.args)
-    filters = filters_from(form, event_id=event.id)
-    return render_template(
-        "organiser/log.html",
-        event=event,
-        form=form,
-        filters=filters,
-        page=log_page(filters),
-        page_args=lambda number: query_args(form, number),
-        labels=ACTION_LABELS,
-        here=url_for(request.endpoint, **request.view_args),
-    )
+    return render_log(form, filters_from(form, event_id=event.id), event)
 
 
 @bp.get("/log")
@@ -83,10 +73,14 @@ def whole_log():
     form = LogFilterForm(formdata=request.args)
     form.person.choices = choices("Everyone", people_choices())
     form.talk.choices = choices("Every talk", talk_choices())
-    filters = filters_from(form)
+    return render_log(form, filters_from(form), None)
+
+
+def render_log(form, filters, event):
+    """Render a page of the log (a talk's, or the whole one when event is None)."""
     return render_template(
         "organiser/log.html",
-        event=None,
+        event=event,
         form=form,
         filters=filters,
         page=log_page(filters),
