@@ -59,7 +59,7 @@ TEXT = st.one_of(
 # A field's value: one string, several (a wrong type for one-value fields), or missing.
 VALUE = st.one_of(TEXT, TEXT, TEXT, st.lists(TEXT, min_size=2, max_size=3), st.none())
 # Forms whose sending would end the session the other forms need.
-LEFT_OUT_ACTIONS = ("/organiser/logout",)
+LEFT_OUT_ACTIONS = ("/organiser/logout", "/organiser/account/sign-out-everywhere")
 
 
 # Each field of each form gets every one of these, the other fields being valid.

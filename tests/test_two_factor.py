@@ -197,8 +197,9 @@ def test_required_two_factor_keeps_a_new_organiser_on_the_set_up_for_every_page(
     clock.set(START)
     event = make_event(owner_id=owner)
     token = token_of(owner_client, "/organiser/account")
+    # Signing out everywhere stays open (tests/test_organiser_account.py checks it).
     allowed = {"organiser.account", "organiser.start_two_factor",
-               "organiser.set_up_two_factor", "organiser.logout"}
+               "organiser.set_up_two_factor", "organiser.logout", "organiser.sign_out_everywhere"}
     for rule, method in organiser_rules(app):
         if rule.endpoint in allowed:
             continue

@@ -113,6 +113,9 @@ LOGIN_IDLE_MINUTES = 8 * 60
 # emailed link to choose a new password works.
 PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes"
 PASSWORD_RESET_MINUTES = 60
+# How long the link that confirms an organiser's new email address works
+# (sent to that address from "Your account"); it works once.
+EMAIL_CHANGE_HOURS = 24
 # Every organiser must use two-factor sign-in: one without it reaches no
 # organiser page but the set-up on their account page until it is on.
 REQUIRE_TWO_FACTOR = False

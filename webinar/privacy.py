@@ -28,7 +28,7 @@ from flask.cli import AppGroup
 
 from .calendar import public_url
 from .extensions import db
-from .models import Event, OutboxEmail, OutboxStatus, Registration, utcnow
+from .models import EmailChange, Event, OutboxEmail, OutboxStatus, Registration, utcnow
 from .seats import withdraw
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class PurgeResult:
     mailbox_files: int = 0
     organiser_sessions: int = 0
     reset_links: int = 0
+    email_links: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -109,6 +110,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     ).rowcount
     sessions = end_idle_sessions(now)
     reset_links = delete_expired_links(now)
+    email_links = delete_expired_links(now, EmailChange)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
@@ -116,16 +118,18 @@ def purge(now: datetime | None = None) -> PurgeResult:
         mailbox_files=purge_mailbox(sent_before),
         organiser_sessions=sessions,
         reset_links=reset_links,
+        email_links=email_links,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
         "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
-        "%d expired password reset links deleted",
+        "%d expired password reset links and %d expired email change links deleted",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
         result.organiser_sessions,
         result.reset_links,
+        result.email_links,
     )
     return result
 

@@ -69,6 +69,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     token = stored(app, registration_row(event.id)).token
     with app.app_context():
         reset_token = reset_link_for_someone_else()
+        email_token = email_link_for_someone_else()
         speaker_id = db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id))
         material_id = db.session.scalar(
             db.select(Material.id).where(Material.event_id == event.id).limit(1)
@@ -84,6 +85,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "registration_id": 1,
             "owner_id": owner_id,
             "reset_token": reset_token,
+            "email_token": email_token,
         }
     )
 
@@ -105,6 +107,27 @@ def reset_link_for_someone_else() -> str:
     db.session.add(
         PasswordResetToken(
             organiser_id=other.id,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + timedelta(days=3650),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def email_link_for_someone_else() -> str:
+    """Give the other organiser a pending change of email; return its link's token."""
+    from datetime import timedelta
+
+    from webinar.models import EmailChange, Organiser, utcnow
+    from webinar.organiser.services.password_reset import hash_token
+
+    other = db.session.scalar(db.select(Organiser).where(Organiser.email == "reset@example.org"))
+    token = "e" * 43
+    db.session.add(
+        EmailChange(
+            organiser_id=other.id,
+            new_email="rita.new@example.org",
             token_hash=hash_token(token),
             expires_at=utcnow() + timedelta(days=3650),
         )

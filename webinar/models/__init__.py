@@ -1,6 +1,7 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
 from .audit import AuditAction, AuditEntry
+from .email_change import EmailChange
 from .event import Event, EventStatus, Material, Speaker, Topic
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
@@ -14,6 +15,7 @@ __all__ = [
     "Announcement",
     "AuditAction",
     "AuditEntry",
+    "EmailChange",
     "Event",
     "EventStatus",
     "Material",

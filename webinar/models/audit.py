@@ -39,6 +39,16 @@ class AuditAction(StrEnum):
     REGISTRATION_PROMOTED = "registration_promoted"
     CONFIRMATION_RESENT = "confirmation_resent"
     REGISTRATION_ERASED = "registration_erased"
+    NAME_CHANGED = "name_changed"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested"
+    EMAIL_CHANGE_CANCELLED = "email_change_cancelled"
+    EMAIL_CHANGED = "email_changed"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    TWO_FACTOR_ON = "two_factor_on"
+    TWO_FACTOR_OFF = "two_factor_off"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
 
     @property
     def label(self) -> str:
@@ -61,6 +71,16 @@ ACTION_LABELS = {
     AuditAction.REGISTRATION_PROMOTED: "Gave a seat from the waiting list",
     AuditAction.CONFIRMATION_RESENT: "Resent a confirmation",
     AuditAction.REGISTRATION_ERASED: "Erased a person's details",
+    AuditAction.NAME_CHANGED: "Changed their name",
+    AuditAction.EMAIL_CHANGE_REQUESTED: "Asked to change their email",
+    AuditAction.EMAIL_CHANGE_CANCELLED: "Cancelled a change of their email",
+    AuditAction.EMAIL_CHANGED: "Changed their email",
+    AuditAction.PASSWORD_CHANGED: "Changed their password",
+    AuditAction.PASSWORD_RESET: "Chose a new password through an emailed link",
+    AuditAction.TWO_FACTOR_ON: "Turned two-factor sign-in on",
+    AuditAction.TWO_FACTOR_OFF: "Turned two-factor sign-in off",
+    AuditAction.RECOVERY_CODES_REPLACED: "Made new recovery codes",
+    AuditAction.SIGNED_OUT_EVERYWHERE: "Signed out on every browser",
 }
 
 

@@ -1,8 +1,9 @@
-"""Emails about an organiser's own account: a password reset link, a changed password.
+"""Emails about an organiser's own account: a password reset link, a changed password or email.
 
-They go to the organiser's address, belong to no registration and are
-rendered from templates/email/<kind>.txt and .html like every other email,
-then added to the caller's transaction.
+They go to the organiser's address (the link confirming a new address, to
+that one), belong to no registration and are rendered from
+templates/email/<kind>.txt and .html like every other email, then added to
+the caller's transaction.
 """
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ from .caps import canonical_mailbox
 SUBJECTS = {
     "password_reset": "Choose a new password for {site}",
     "password_changed": "Your password for {site} was changed",
+    "email_change": "Confirm your new email address for {site}",
+    "email_changed": "Your sign-in email for {site} was changed",
 }
 
 
-def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
-    """Render an email to an organiser and add it to the session; the caller commits."""
+def account_email(
+    kind: str, organiser: Organiser, recipient: str | None = None, **context
+) -> OutboxEmail:
+    """Render an email to an organiser (at recipient, else their address); the caller commits."""
+    recipient = recipient or organiser.email
     config = current_app.config
     subject = one_line(SUBJECTS[kind].format(site=config["SITE_NAME"]))
     context = {
@@ -38,8 +44,8 @@ def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
     email = OutboxEmail(
         kind=kind,
         registration_id=None,
-        recipient=organiser.email,
-        mailbox=canonical_mailbox(organiser.email),
+        recipient=recipient,
+        mailbox=canonical_mailbox(recipient),
         subject=subject,
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", **context),
@@ -59,6 +65,23 @@ def enqueue_password_reset(organiser: Organiser, reset_url: str) -> OutboxEmail:
     return account_email("password_reset", organiser, reset_url=reset_url, minutes=minutes)
 
 
-def enqueue_password_changed(organiser: Organiser) -> OutboxEmail:
-    """Tell an organiser their password was changed, in case it was not them; caller commits."""
-    return account_email("password_changed", organiser)
+def enqueue_password_changed(organiser: Organiser, kept_one: bool = False) -> OutboxEmail:
+    """Tell an organiser their password was changed, in case it was not them; caller commits.
+
+    kept_one: the browser that changed it stayed signed in (every other one was signed out).
+    """
+    return account_email("password_changed", organiser, kept_one=kept_one)
+
+
+def enqueue_email_change(organiser: Organiser, new_email: str, confirm_url: str) -> OutboxEmail:
+    """Send the link that confirms a new sign-in address to that address; the caller commits."""
+    hours = current_app.config["EMAIL_CHANGE_HOURS"]
+    return account_email(
+        "email_change", organiser, recipient=new_email,
+        new_email=new_email, confirm_url=confirm_url, hours=hours,
+    )  # fmt: skip
+
+
+def enqueue_email_changed(organiser: Organiser, old_email: str) -> OutboxEmail:
+    """Tell the old address that the account signs in with a new one now; the caller commits."""
+    return account_email("email_changed", organiser, recipient=old_email, old_email=old_email)

@@ -17,6 +17,7 @@ from .views import (  # noqa: E402,F401
     auth,
     dashboard,
     editor,
+    email_change,
     export,
     materials,
     messages,

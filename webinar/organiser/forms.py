@@ -121,6 +121,30 @@ class TurnOffTwoFactorForm(CodeForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
 
+class CurrentPasswordForm(OrganiserForm):
+    """A change to the account that needs the current password (new recovery codes)."""
+
+    password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+
+
+class NameForm(OrganiserForm):
+    name = StringField("Name", validators=[DataRequired("Enter your name."), Length(max=200)])
+
+
+class EmailChangeForm(CurrentPasswordForm):
+    email = EmailField(
+        "New email", validators=[DataRequired("Enter the new address."), Length(max=254)]
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+
+
 class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

@@ -42,6 +42,10 @@ class AccountError(ValueError):
     """A request about an account that cannot be done; the message says why."""
 
 
+class PasswordNotAccepted(AccountError):
+    """The current password, asked before a change to the account, is wrong (or locked out)."""
+
+
 @cache
 def common_passwords() -> frozenset[str]:
     """Return the list of common passwords shipped with the app, read once."""
@@ -142,15 +146,33 @@ def create_organiser(email: str, name: str, password: str, is_admin: bool = Fals
     return organiser
 
 
-def set_password(organiser: Organiser, password: str) -> None:
-    """Give an organiser a new password, lift any lockout and end all their sessions; commit."""
+def set_password(organiser: Organiser, password: str, keep_session: str | None = None) -> None:
+    """Give an organiser a new password, lift any lockout and end their sessions; commit.
+
+    Every session ends but keep_session: the browser that changed the password.
+    """
     check_password_rule(password, organiser.email, organiser.name)
     organiser.password_hash = hash_password(password)
     organiser.failed_logins = 0
     organiser.locked_until = None
     # Whoever knew the old password may be signed in somewhere.
-    end_all_sessions(organiser.id)
+    end_all_sessions(organiser.id, keep=keep_session)
     db.session.commit()
+
+
+def check_current_password(organiser: Organiser, password: str | None) -> None:
+    """Refuse a change to an account unless its password is given; a wrong one counts.
+
+    A wrong password counts towards the lockout as at sign-in (count_failure
+    commits), so a browser left signed in cannot be used to guess it.
+    """
+    if not is_unlocked(organiser.id):
+        raise PasswordNotAccepted("Too many failed attempts. Please try again later.")
+    if not check_password_hash(organiser.password_hash, password or ""):
+        organiser_id = organiser.id
+        db.session.rollback()
+        count_failure(organiser_id)
+        raise PasswordNotAccepted("Your current password is not right.")
 
 
 @cache

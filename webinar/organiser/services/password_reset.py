@@ -18,9 +18,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from flask import current_app
 
+from ... import audit
 from ...calendar import public_url
 from ...extensions import db
-from ...models import Organiser, PasswordResetToken, utcnow
+from ...models import AuditAction, Organiser, PasswordResetToken, utcnow
 from ...notifications import enqueue_password_changed, enqueue_password_reset
 from .accounts import check_password_rule, find_organiser, set_password
 
@@ -84,15 +85,17 @@ def request_reset(email: str) -> None:
     db.session.commit()
 
 
-def _find(token: str) -> PasswordResetToken | None:
-    return db.session.scalar(
-        sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token))
-    )
+# A model of single-use links: token_hash, expires_at and used_at columns.
+LinkModel = type[PasswordResetToken]
 
 
-def link_state(token: str) -> LinkState:
-    """Tell whether a link can still be used, and if not, why."""
-    found = _find(token)
+def _find(token: str, model: LinkModel = PasswordResetToken):
+    return db.session.scalar(sa.select(model).where(model.token_hash == hash_token(token)))
+
+
+def link_state(token: str, model: LinkModel = PasswordResetToken) -> LinkState:
+    """Tell whether a link (a reset link, or another kind of model) can still be used, and why."""
+    found = _find(token, model)
     if found is None:
         return LinkState.UNKNOWN
     if found.used_at is not None:
@@ -120,37 +123,47 @@ def reset_password(token: str, password: str) -> Organiser:
     organiser = link_owner(token)
     check_password_rule(password, organiser.email, organiser.name)
     now = utcnow()
-    claimed = db.session.execute(
-        sa.update(PasswordResetToken)
-        .where(
-            PasswordResetToken.token_hash == hash_token(token),
-            PasswordResetToken.used_at.is_(None),
-            PasswordResetToken.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
+    if not claim_link(token, now):
         db.session.rollback()
         raise ResetLinkError(link_state(token))
     # Other links sent to the account are void: the password they would replace is gone.
-    db.session.execute(
-        sa.update(PasswordResetToken)
-        .where(
-            PasswordResetToken.organiser_id == organiser.id,
-            PasswordResetToken.used_at.is_(None),
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    void_reset_links(organiser.id, now)
     enqueue_password_changed(organiser)
+    audit.record(AuditAction.PASSWORD_RESET, actor=organiser)
     # Lifts the lockout, ends every session of the account and commits it all.
     set_password(organiser, password)
     return organiser
 
 
-def delete_expired_links(now: datetime) -> int:
+def claim_link(token: str, now: datetime, model: LinkModel = PasswordResetToken) -> bool:
+    """Mark a valid link used, in the caller's transaction; False when it is not (any more).
+
+    A conditional UPDATE: of two concurrent uses of a link, one wins.
+    """
+    return bool(
+        db.session.execute(
+            sa.update(model)
+            .where(model.token_hash == hash_token(token), model.used_at.is_(None),
+                   model.expires_at > now)
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )  # fmt: skip
+
+
+def void_reset_links(organiser_id: int, now: datetime) -> None:
+    """Make the unused reset links of an account unusable; the caller commits."""
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(
+            PasswordResetToken.organiser_id == organiser_id,
+            PasswordResetToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_expired_links(now: datetime, model: LinkModel = PasswordResetToken) -> int:
     """Delete the links that expired (used or not); return how many. The caller commits."""
-    return db.session.execute(
-        sa.delete(PasswordResetToken).where(PasswordResetToken.expires_at <= now)
-    ).rowcount
+    return db.session.execute(sa.delete(model).where(model.expires_at <= now)).rowcount

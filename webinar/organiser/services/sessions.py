@@ -71,11 +71,20 @@ def end_session() -> None:
     session.clear()
 
 
-def end_all_sessions(organiser_id: int) -> int:
-    """End every session of an organiser, on every browser; return how many (caller commits)."""
-    return db.session.execute(
-        sa.delete(OrganiserSession).where(OrganiserSession.organiser_id == organiser_id)
-    ).rowcount
+def this_session_id() -> str | None:
+    """Return the id of the session this browser is signed in with, if any."""
+    return session.get(SESSION_KEY)
+
+
+def end_all_sessions(organiser_id: int, keep: str | None = None) -> int:
+    """End every session of an organiser but `keep`, on every browser; return how many.
+
+    The caller commits.
+    """
+    ended = sa.delete(OrganiserSession).where(OrganiserSession.organiser_id == organiser_id)
+    if keep is not None:
+        ended = ended.where(OrganiserSession.id != keep)
+    return db.session.execute(ended).rowcount
 
 
 def end_idle_sessions(now: datetime) -> int:

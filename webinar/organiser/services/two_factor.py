@@ -24,7 +24,13 @@ from ... import audit
 from ...extensions import db
 from ...models import Organiser, RecoveryCode, utcnow
 from ...models.audit import AuditAction
-from .accounts import AccountError, count_failure, is_unlocked, not_locked
+from .accounts import (
+    AccountError,
+    check_current_password,
+    count_failure,
+    is_unlocked,
+    not_locked,
+)
 
 RECOVERY_CODE_COUNT = 10
 # Letters and digits that cannot be mistaken for one another when copied by hand.
@@ -105,6 +111,21 @@ def confirm_set_up(organiser: Organiser, code: str) -> list[str]:
     organiser.totp_confirmed_at = utcnow()
     organiser.totp_last_step = step
     codes = _replace_recovery_codes(organiser.id)
+    audit.record(AuditAction.TWO_FACTOR_ON, actor=organiser)
+    db.session.commit()
+    return codes
+
+
+def replace_recovery_codes(organiser: Organiser, password: str) -> list[str]:
+    """Give an organiser ten new recovery codes, given the password; commit and return them.
+
+    The old codes stop working. A wrong password counts towards the lockout.
+    """
+    if not organiser.has_two_factor:
+        raise TwoFactorError("Recovery codes come with two-factor sign-in, which is off.")
+    check_current_password(organiser, password)
+    codes = _replace_recovery_codes(organiser.id)
+    audit.record(AuditAction.RECOVERY_CODES_REPLACED, actor=organiser)
     db.session.commit()
     return codes
 
@@ -203,4 +224,5 @@ def turn_off(organiser: Organiser, password: str, code: str) -> None:
     organiser.totp_confirmed_at = None
     organiser.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.organiser_id == organiser.id))
+    audit.record(AuditAction.TWO_FACTOR_OFF, actor=organiser)
     db.session.commit()

@@ -1,14 +1,31 @@
-"""The organiser's own account: two-factor sign-in, and the rule that may require it."""
+"""The organiser's own account: name, email, password, two-factor sign-in, signing out everywhere.
+
+Every form of the page posts to a view of its own here; a refused form is
+shown again on the whole page, with the other forms as they were.
+"""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import limiter
+from ...text import plural
 from .. import bp
-from ..forms import CodeForm, TurnOffTwoFactorForm
-from ..services import two_factor
+from ..forms import (
+    ChangePasswordForm,
+    CodeForm,
+    CurrentPasswordForm,
+    EmailChangeForm,
+    NameForm,
+    TurnOffTwoFactorForm,
+)
+from ..services import account_changes, email_change, two_factor
+from ..services.accounts import AccountError, PasswordNotAccepted
+from ..services.sessions import end_session, this_session_id
+from . import try_and_flash
 
-# What an organiser who must set up two-factor sign-in may still open.
+# What an organiser who must set up two-factor sign-in may still open: the set-up,
+# signing in and out, signing out everywhere (a stolen session is no reason to wait),
+# and the link confirming a new email (it needs no account either).
 SET_UP_ENDPOINTS = {
     "organiser.account",
     "organiser.start_two_factor",
@@ -16,6 +33,16 @@ SET_UP_ENDPOINTS = {
     "organiser.login",
     "organiser.login_code",
     "organiser.logout",
+    "organiser.sign_out_everywhere",
+    "organiser.confirm_email",
+}
+# Each form of the page: its class and the prefix that keeps its field ids apart.
+FORMS = {
+    "name_form": (NameForm, "name"),
+    "email_form": (EmailChangeForm, "email"),
+    "password_form": (ChangePasswordForm, "password"),
+    "codes_form": (CurrentPasswordForm, "codes"),
+    "off_form": (TurnOffTwoFactorForm, ""),
 }
 
 
@@ -30,23 +57,112 @@ def require_two_factor():
     return redirect(url_for("organiser.account"))
 
 
-def turn_off_rate_limit() -> str:
+def password_check_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def render_account(off_form=None, status=200):
+def posted(name: str):
+    """Return the form of the page `name` filled from the request."""
+    form_class, prefix = FORMS[name]
+    return form_class(prefix=prefix)
+
+
+def render_account(**sent):
+    """Render the account page, with the forms in `sent` as they were sent, the others empty."""
+    forms = {
+        name: sent[name] if name in sent else form_class(formdata=None, prefix=prefix)
+        for name, (form_class, prefix) in FORMS.items()
+    }
+    if "name_form" not in sent:
+        forms["name_form"].name.data = current_user.name
     return render_template(
         "organiser/account.html",
-        off_form=off_form or TurnOffTwoFactorForm(),
+        **forms,
         codes_left=two_factor.recovery_codes_left(current_user),
+        pending=email_change.pending_change(current_user),
         required=current_app.config["REQUIRE_TWO_FACTOR"],
-    ), status
+    )
+
+
+def done(message: str):
+    flash(message, "success")
+    return redirect(url_for("organiser.account"))
 
 
 @bp.get("/account")
 def account():
-    """Show the organiser's account and whether two-factor sign-in is on."""
+    """Show the organiser's account: details, email, password, two-factor sign-in, sessions."""
     return render_account()
+
+
+@bp.post("/account/name")
+def change_name():
+    """Give the organiser a new name."""
+    form = posted("name_form")
+    if form.validate_on_submit():
+        try:
+            changed = account_changes.change_name(current_user, form.name.data)
+        except AccountError as error:
+            form.name.errors.append(str(error))
+        else:
+            return done("Your name is saved." if changed else "Your name stays as it was.")
+    return render_account(name_form=form)
+
+
+@bp.post("/account/email")
+@limiter.limit(password_check_rate_limit)
+def request_email_change():
+    """Send a link confirming a new sign-in address to that address."""
+    form = posted("email_form")
+    if form.validate_on_submit():
+        try:
+            address = email_change.request_change(current_user, form.email.data,
+                                                  form.password.data)  # fmt: skip
+        except PasswordNotAccepted as error:
+            form.password.errors.append(str(error))
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            return done(f"We sent a link to {address}. Your sign-in email changes when "
+                        "you open it.")  # fmt: skip
+    return render_account(email_form=form)
+
+
+@bp.post("/account/email/cancel")
+def cancel_email_change():
+    """Cancel the pending change of the sign-in email; its link stops working."""
+    try_and_flash(email_change.cancel_change, current_user,
+                  "The change of your email is cancelled: its link no longer works.",
+                  AccountError)  # fmt: skip
+    return redirect(url_for("organiser.account"))
+
+
+@bp.post("/account/password")
+@limiter.limit(password_check_rate_limit)
+def change_password():
+    """Replace the password, given the current one; every other browser is signed out."""
+    form = posted("password_form")
+    if form.validate_on_submit():
+        try:
+            account_changes.change_password(current_user, form.current.data,
+                                            form.password.data, this_session_id())  # fmt: skip
+        except PasswordNotAccepted as error:
+            form.current.errors.append(str(error))
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            return done("Your password is changed. Every other browser signed in to your "
+                        "account was signed out; this one stays signed in.")  # fmt: skip
+    return render_account(password_form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+def sign_out_everywhere():
+    """Sign the organiser out on every browser, this one included."""
+    ended = account_changes.sign_out_everywhere(current_user)
+    end_session()
+    flash(f"You are signed out on every browser ({plural(ended, 'session')} ended).", "success")
+    return redirect(url_for("organiser.login"))
 
 
 @bp.post("/account/two-factor/start")
@@ -83,17 +199,31 @@ def set_up_two_factor():
     )
 
 
+@bp.post("/account/two-factor/recovery-codes")
+@limiter.limit(password_check_rate_limit)
+def replace_recovery_codes():
+    """Give the organiser ten new recovery codes, shown once; the old ones stop working."""
+    form = posted("codes_form")
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.replace_recovery_codes(current_user, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            return render_template("organiser/recovery_codes.html", codes=codes, replaced=True)
+    return render_account(codes_form=form)
+
+
 @bp.post("/account/two-factor/off")
-@limiter.limit(turn_off_rate_limit)
+@limiter.limit(password_check_rate_limit)
 def turn_off_two_factor():
     """Turn two-factor sign-in off, given the password and a current code."""
-    form = TurnOffTwoFactorForm()
+    form = posted("off_form")
     if not form.validate_on_submit():
-        return render_account(form)
+        return render_account(off_form=form)
     try:
         two_factor.turn_off(current_user, form.password.data, form.code.data)
     except two_factor.TwoFactorError as error:
         form.code.errors = [str(error)]
-        return render_account(form)
-    flash("Two-factor sign-in is off.", "success")
-    return redirect(url_for("organiser.account"))
+        return render_account(off_form=form)
+    return done("Two-factor sign-in is off.")

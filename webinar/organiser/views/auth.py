@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "organiser.forgot_password",
     "organiser.forgot_password_sent",
     "organiser.reset_password",
+    "organiser.confirm_email",
 }
 
 login_manager.login_view = "organiser.login"

@@ -1,0 +1,59 @@
+"""The link that confirms a new sign-in email: it needs no sign-in, only the mailbox it went to."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import bp
+from ..forms import OrganiserForm
+from ..services.accounts import AccountError
+from ..services.email_change import EmailLinkError, confirm_change, link_change
+from ..services.password_reset import LinkState
+
+# What a link that cannot be used says, and the status of its page.
+LINK_PAGES = {
+    LinkState.UNKNOWN: (
+        "This link does not work",
+        "It may be incomplete: check that you copied all of it from the email.",
+        404,
+    ),
+    LinkState.USED: (
+        "This link was already used",
+        "Each link to confirm a new email address works once.",
+        410,
+    ),
+    LinkState.EXPIRED: (
+        "This link no longer works",
+        "It expired, or the change was cancelled or replaced by a newer one.",
+        410,
+    ),
+}
+
+
+@bp.route("/confirm-email/<email_token>", methods=["GET", "POST"], endpoint="confirm_email")
+def confirm_email_page(email_token: str):
+    """Confirm a new sign-in address through the link emailed to it."""
+    try:
+        change = link_change(email_token)
+    except EmailLinkError as error:
+        return link_page(*LINK_PAGES[error.state])
+    # A button, not the link alone: mail scanners open links, and must not use this one.
+    form = OrganiserForm()
+    if form.validate_on_submit():
+        try:
+            organiser = confirm_change(email_token)
+        except EmailLinkError as error:
+            return link_page(*LINK_PAGES[error.state])
+        except AccountError as error:
+            return link_page("This address is taken", str(error), 409)
+        flash(f"Your account now signs in with {organiser.email}.", "success")
+        here = current_user.is_authenticated and current_user.id == organiser.id
+        return redirect(url_for("organiser.account" if here else "organiser.login"))
+    return render_template("organiser/confirm_email.html", form=form, change=change)
+
+
+def link_page(heading: str, reason: str, status: int):
+    """Answer a link that cannot be used with a page that says why and what to do."""
+    again = (url_for("organiser.account"), "Ask for a new link on your account page")
+    page = render_template("organiser/reset_link.html", heading=heading, reason=reason,
+                           again=again)  # fmt: skip
+    return page, status
