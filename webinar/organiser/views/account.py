@@ -207,6 +207,10 @@ def replace_recovery_codes():
     if form.validate_on_submit():
         try:
             codes = two_factor.replace_recovery_codes(current_user, form.password.data)
+        except two_factor.TwoFactorError as error:
+            # Two-factor sign-in is off, so the page has no form to show the error on.
+            flash(str(error), "warning")
+            return redirect(url_for("organiser.account"))
         except AccountError as error:
             form.password.errors.append(str(error))
         else:
