@@ -431,3 +431,66 @@ def test_every_new_form_refuses_a_missing_csrf_token(app, owner_client, codes_of
     assert app.test_client().post(link, data={}).status_code == 400
     assert not signed_out(owner_client)
     assert stored_organiser(app, OWNER_EMAIL).name == "Olga Owner"
+
+
+# -- In a browser ---------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_in_a_browser_at_360_px_every_state_of_the_account_page_is_accessible(
+    new_tab, organiser, clock
+):
+    from support.browser import PHONE
+    from test_a11y import describe, violations_on
+
+    def check(where: str) -> None:
+        assert not (found := violations_on(tab)), f"{where}: {describe(found[0])}"
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{where}: the page is {width} px wide"
+
+    clock.set(START)
+    tab = new_tab(**PHONE)
+    organiser.sign_in(tab)
+    tab.get_by_role("link", name="Your account").click()
+    tab.locator("#password-current").fill("not my password")
+    tab.get_by_role("button", name="Change password").click()
+    tab.locator(".form-errors").wait_for()
+    check("a refused new password")
+
+    tab.locator("#email-email").fill("olga.new@example.org")
+    tab.locator("#email-password").fill(organiser.password)
+    tab.get_by_role("button", name="Send a confirmation link").click()
+    tab.get_by_text("Waiting for confirmation").wait_for()
+    check("a new email waiting")
+
+    tab.get_by_role("button", name="Set up two-factor sign-in").click()
+    secret = tab.locator("code").inner_text().replace(" ", "")
+    tab.get_by_label("Code").fill(pyotp.TOTP(secret).at(clock()))
+    tab.get_by_role("button", name="Turn two-factor sign-in on").click()
+    tab.get_by_role("link", name="I have saved my recovery codes").click()
+    check("two-factor sign-in on")
+
+    tab.locator("#codes-password").fill(organiser.password)
+    tab.get_by_role("button", name="Make new recovery codes").click()
+    assert tab.locator(".recovery-codes li").count() == 10
+    check("new recovery codes")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_without_javascript_a_name_is_changed_and_every_browser_signed_out(new_tab, organiser):
+    tab, other = new_tab(javascript=False), new_tab(javascript=False)
+    organiser.sign_in(tab)
+    organiser.sign_in(other)
+    tab.goto("/organiser/account")
+    tab.get_by_label("Name", exact=True).fill("Olga Renamed")
+    tab.get_by_role("button", name="Save name").click()
+    tab.get_by_text("Your name is saved.").wait_for()
+    assert tab.get_by_text("Signed in as Olga Renamed").is_visible()
+
+    tab.get_by_role("button", name="Sign out everywhere").click()
+    tab.wait_for_url("**/organiser/login")
+    assert tab.get_by_text("You are signed out on every browser (2 sessions ended).").is_visible()
+    other.goto("/organiser/")
+    assert "/organiser/login" in other.url

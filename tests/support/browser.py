@@ -277,6 +277,7 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
     reset = reset_link_of(app, organiser.id)
+    confirm_email = email_link_of(app, organiser.id)
     return [
         Stop("home", "/"),
         Stop("past talks", "/events/past"),
@@ -304,6 +305,8 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("choose a new password", reset),
         Stop("new password with errors", reset, submit="Set the new password"),
         Stop("unknown reset link", f"/organiser/reset-password/{'x' * 43}", status=404),
+        Stop("confirm a new email", confirm_email),
+        Stop("unknown email link", f"/organiser/confirm-email/{'x' * 43}", status=404),
         Stop("dashboard", "/organiser/", signed_in=True),
         Stop("event overview", organiser_pages, signed_in=True),
         Stop("edit talk", f"{organiser_pages}/edit", signed_in=True),
@@ -313,7 +316,8 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("materials", f"{organiser_pages}/materials", signed_in=True),
         Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
         Stop("new talk", "/organiser/events/new", signed_in=True),
-        Stop("your account", "/organiser/account", signed_in=True),
+        Stop("your account, a new email waiting", "/organiser/account", signed_in=True),
+        Stop("account with errors", "/organiser/account", True, submit="Save name", clear="Name"),
         Stop("two-factor set-up", "/organiser/account/two-factor", signed_in=True),
         Stop("two-factor set-up with errors", "/organiser/account/two-factor", True,
              submit="Turn two-factor sign-in on"),
@@ -327,25 +331,37 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     ]
 
 
-def reset_link_of(app, organiser_id: int) -> str:
-    """Store a password reset link for an organiser, as an email would bring it; return its path."""
+def stored_link(app, model, token: str, **fields) -> None:
+    """Store a single-use link (a model with token_hash and expires_at) valid for a day."""
     from datetime import timedelta
 
     from webinar.extensions import db
-    from webinar.models import PasswordResetToken, utcnow
+    from webinar.models import utcnow
     from webinar.organiser.services.password_reset import hash_token
 
-    token = "r" * 43
     with app.app_context():
-        db.session.add(
-            PasswordResetToken(
-                organiser_id=organiser_id,
-                token_hash=hash_token(token),
-                expires_at=utcnow() + timedelta(days=1),
-            )
-        )
+        expires_at = utcnow() + timedelta(days=1)
+        db.session.add(model(token_hash=hash_token(token), expires_at=expires_at, **fields))
         db.session.commit()
+
+
+def reset_link_of(app, organiser_id: int) -> str:
+    """Store a password reset link for an organiser, as an email would bring it; return its path."""
+    from webinar.models import PasswordResetToken
+
+    token = "r" * 43
+    stored_link(app, PasswordResetToken, token, organiser_id=organiser_id)
     return f"/organiser/reset-password/{token}"
+
+
+def email_link_of(app, organiser_id: int) -> str:
+    """Store a pending change of an organiser's email, as its link would come; return its path."""
+    from webinar.models import EmailChange
+
+    token = "c" * 43
+    stored_link(app, EmailChange, token, organiser_id=organiser_id,
+                new_email="olga.new@example.org")  # fmt: skip
+    return f"/organiser/confirm-email/{token}"
 
 
 def visit(tab, stop: Stop, new_tab) -> bool:

@@ -25,7 +25,14 @@ from ...models import AuditAction, EmailChange, Organiser, utcnow
 from ...notifications.accounts import enqueue_email_change, enqueue_email_changed
 from ...text import normalise_email
 from .accounts import AccountError, check_current_password, find_organiser
-from .password_reset import LinkState, claim_link, hash_token, link_state, void_reset_links
+from .password_reset import (
+    LinkState,
+    claim_link,
+    hash_token,
+    link_state,
+    links_within_the_hour,
+    void_reset_links,
+)
 
 # Links one account may ask for within an hour: each is an email to an address of their choice.
 LINKS_PER_HOUR = 3
@@ -81,15 +88,7 @@ def request_change(organiser: Organiser, new_email: str, password: str) -> str:
     if find_organiser(address) is not None:
         raise AccountError(TAKEN)
     now = utcnow()
-    recent = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(EmailChange)
-        .where(
-            EmailChange.organiser_id == organiser.id,
-            EmailChange.created_at > now - timedelta(hours=1),
-        )
-    )
-    if recent >= LINKS_PER_HOUR:
+    if links_within_the_hour(organiser.id, now, EmailChange) >= LINKS_PER_HOUR:
         raise AccountError(
             f"You asked for {LINKS_PER_HOUR} links within the hour: please wait a while "
             "before asking for another one."

@@ -52,6 +52,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# A model of single-use links: organiser_id, token_hash, created_at, expires_at, used_at.
+LinkModel = type[PasswordResetToken]
+
+
+def links_within_the_hour(organiser_id: int, now: datetime,
+                          model: LinkModel = PasswordResetToken) -> int:  # fmt: skip
+    """Return how many links (reset links, or another model's) an account got in the last hour."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(model)
+        .where(model.organiser_id == organiser_id, model.created_at > now - timedelta(hours=1))
+    )
+
+
 def request_reset(email: str) -> None:
     """Email a reset link to the account with this address, if there is one; commit."""
     organiser = find_organiser(email)
@@ -59,14 +73,7 @@ def request_reset(email: str) -> None:
         db.session.rollback()
         return
     now = utcnow()
-    recent = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(PasswordResetToken)
-        .where(
-            PasswordResetToken.organiser_id == organiser.id,
-            PasswordResetToken.created_at > now - timedelta(hours=1),
-        )
-    )
+    recent = links_within_the_hour(organiser.id, now)
     if recent >= LINKS_PER_HOUR:
         current_app.logger.info("Password reset link not sent: %d sent within the hour", recent)
         db.session.rollback()
@@ -83,10 +90,6 @@ def request_reset(email: str) -> None:
     )
     enqueue_password_reset(organiser, public_url("organiser.reset_password", reset_token=token))
     db.session.commit()
-
-
-# A model of single-use links: token_hash, expires_at and used_at columns.
-LinkModel = type[PasswordResetToken]
 
 
 def _find(token: str, model: LinkModel = PasswordResetToken):

@@ -5,6 +5,13 @@ from typing import Any
 
 from flask import flash
 
+# The page of an emailed link that is none of ours: cut short when copied, most often.
+UNKNOWN_LINK = (
+    "This link does not work",
+    "It may be incomplete: check that you copied all of it from the email.",
+    404,
+)
+
 
 def try_and_flash(
     action: Callable[[Any], Any],

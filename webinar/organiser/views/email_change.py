@@ -8,14 +8,11 @@ from ..forms import OrganiserForm
 from ..services.accounts import AccountError
 from ..services.email_change import EmailLinkError, confirm_change, link_change
 from ..services.password_reset import LinkState
+from . import UNKNOWN_LINK
 
 # What a link that cannot be used says, and the status of its page.
 LINK_PAGES = {
-    LinkState.UNKNOWN: (
-        "This link does not work",
-        "It may be incomplete: check that you copied all of it from the email.",
-        404,
-    ),
+    LinkState.UNKNOWN: UNKNOWN_LINK,
     LinkState.USED: (
         "This link was already used",
         "Each link to confirm a new email address works once.",

@@ -13,14 +13,11 @@ from ..services.password_reset import (
     request_reset,
     reset_password,
 )
+from . import UNKNOWN_LINK
 
 # What a link that cannot be used says, and the status of its page.
 LINK_PAGES = {
-    LinkState.UNKNOWN: (
-        "This link does not work",
-        "It may be incomplete: check that you copied all of it from the email.",
-        404,
-    ),
+    LinkState.UNKNOWN: UNKNOWN_LINK,
     LinkState.USED: (
         "This link was already used",
         "Each link to choose a new password works once.",
