@@ -1,6 +1,7 @@
 """The organiser's own account page: name, email (confirmed by a link), password, signing out
 everywhere and new recovery codes; each change in the audit log, hostile input refused."""
 
+import hashlib
 import re
 
 import pyotp
@@ -12,7 +13,8 @@ from test_hostile_input import NASTY
 from test_password_reset import choose_password, reset_link
 from test_two_factor import START, send_code, set_up
 
-from webinar.models import AuditEntry, Organiser, OutboxEmail
+from webinar.models import AuditEntry, EmailChange, Organiser, OutboxEmail
+from webinar.privacy import purge
 
 ACCOUNT = "/organiser/account"
 NEW_EMAIL = "olga.new@example.org"
@@ -186,6 +188,18 @@ def test_an_expired_link_gets_a_clear_page_and_changes_nothing(app, owner_client
     assert answer.status_code == 410 and "This link no longer works" in answer.text
     assert "Waiting for confirmation" not in owner_client.get(ACCOUNT).text
     assert stored_organiser(app, OWNER_EMAIL).email == OWNER_EMAIL
+
+
+def test_links_are_stored_only_as_hashes_and_purged_once_expired(app, owner_client, clock):
+    send(owner_client, "email", email=NEW_EMAIL, password=PASSWORD)
+    token = email_link(app).rsplit("/", 1)[1]
+    (stored,) = stored_rows(app, EmailChange)
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in repr(stored_rows(app, AuditEntry))
+    clock.advance(hours=app.config["EMAIL_CHANGE_HOURS"], seconds=1)
+    with app.app_context():
+        assert purge().email_links == 1
+    assert stored_rows(app, EmailChange) == []
 
 
 def test_an_unknown_link_is_not_found(client):
