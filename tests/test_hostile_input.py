@@ -348,6 +348,10 @@ def test_every_form_of_the_site_survives_hostile_input(app, make_event, owner, o
         "send", "Send"
     )
     assert "/organiser/login" in public_forms
+    account_forms = {"/organiser/account/name", "/organiser/account/email",
+                     "/organiser/account/password"}  # fmt: skip
+    assert account_forms <= set(organiser_forms)
+    assert f"/organiser/confirm-email/{site.values['email_token']}" in public_forms
 
     sender = Sender(app)
     # Forms with the same fields are one form behind several addresses (new, edit, copy):
