@@ -91,7 +91,9 @@ def invite(email: str, name: str, inviter: Organiser) -> Invitation:
     AlreadyInvited when it has an open invitation.
     """
     try:
-        email = normalise_email(validate_email(email, check_deliverability=False).normalized)
+        email = normalise_email(
+            validate_email(email.strip(), check_deliverability=False).normalized
+        )
     except EmailNotValidError as error:
         raise InvitationError(f"This is not a valid email address: {error}") from error
     if find_organiser(email) is not None:
