@@ -66,7 +66,8 @@ def test_an_invited_organiser_joins_and_the_administrator_sees_them_active(
     invitee.get_by_label("New password again").fill(NEW_PASSWORD)
     invitee.get_by_role("button", name="Create my account").click()
     invitee.wait_for_url("**/organiser/")
-    expect(invitee.get_by_text("Welcome, Nina Novak: your organiser account is ready.")).to_be_visible()
+    welcome = "Welcome, Nina Novak: your organiser account is ready."
+    expect(invitee.get_by_text(welcome)).to_be_visible()
 
     invitee.get_by_role("button", name="Sign out").click()
     newcomer = OrganiserAccount(0, "nina@example.org", NEW_PASSWORD, "Nina Novak")

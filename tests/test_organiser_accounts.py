@@ -1,12 +1,11 @@
 """The Organisers page: administrators invite people, deactivate accounts, grant the role."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from support.forms import csrf_token
 from support.mail import text_of
-from support.organisers import OWNER_EMAIL, PASSWORD, sign_in, token_of
+from support.organisers import OWNER_EMAIL, sign_in, token_of
 from support.stored import emails, stored_one, stored_rows
 
 from webinar.extensions import db
@@ -382,3 +381,32 @@ def test_two_administrators_removing_each_other_at_once_leave_one(app, admin, ma
         results = sorted(pool.map(remove, (admin, other), (other, admin)))
     assert results == ["done", "refused"]
     assert len([person for person in stored_rows(app, Organiser) if person.is_admin]) == 1
+
+
+# -- Hostile input ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_new_forms_survive_hostile_input(app, owner, admin_client):
+    """The site-wide walk signs in as an organiser; these forms need an administrator."""
+    from test_hostile_input import (
+        Sender,
+        assert_no_email_carries_an_injected_header,
+        attack,
+        destructive_last,
+        forms_on,
+    )
+
+    invite(admin_client, NEW_EMAIL)
+    link = invitation_link(app)
+    public = app.test_client()
+    sender = Sender(app)
+    admin_forms = forms_on(admin_client, [PAGE])
+    assert f"{PAGE}/invite" in admin_forms and f"{PAGE}/{owner}/deactivate" in admin_forms
+    for client, forms in ((public, forms_on(public, [link])), (admin_client, admin_forms)):
+        assert forms, "no form found"
+        for _action, form in sorted(forms.items(), key=destructive_last):
+            attack(sender, client, form)
+    assert_no_email_carries_an_injected_header(app)
+    assert account(app, NEW_EMAIL) is None
+    assert admin_client.get(PAGE).status_code == 200

@@ -142,7 +142,9 @@ def revoke(invitation: Invitation, inviter: Organiser) -> Invitation:
 
 
 def _find(token: str) -> Invitation | None:
-    return db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    return db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
 
 
 def link_state(token: str) -> LinkState:
