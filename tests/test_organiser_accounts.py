@@ -410,3 +410,20 @@ def test_the_new_forms_survive_hostile_input(app, owner, admin_client):
     assert_no_email_carries_an_injected_header(app)
     assert account(app, NEW_EMAIL) is None
     assert admin_client.get(PAGE).status_code == 200
+
+
+def test_the_purge_deletes_invitations_a_week_after_they_closed(app, clock, admin_client):
+    from webinar.privacy import purge
+
+    invite(admin_client, NEW_EMAIL)
+    invite(admin_client, "open@example.org")
+    gone = stored_one(app, Invitation, email=NEW_EMAIL)
+    post(admin_client, f"{PAGE}/invitations/{gone.id}/revoke")
+    clock.advance(days=6)
+    with app.app_context():
+        assert purge().invitations == 0
+    clock.advance(days=2)  # revoked 8 days ago; the open one expired a day ago
+    with app.app_context():
+        assert purge().invitations == 1
+    assert [row.email for row in stored_rows(app, Invitation)] == ["open@example.org"]
+    assert "open@example.org" in admin_client.get(PAGE).text

@@ -10,7 +10,7 @@ and none once it has an account: the inviter is told so, nobody else.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ from ...models import AuditAction, Invitation, Organiser, utcnow
 from ...notifications import enqueue_invitation
 from ...text import normalise_email
 from .accounts import AccountError, check_password_rule, find_organiser, hash_password
-from .password_reset import hash_token
+from .password_reset import ResetLinkError, hash_token
 
 
 class InvitationError(AccountError):
@@ -54,12 +54,8 @@ class LinkState(StrEnum):
     HAS_ACCOUNT = "has_account"
 
 
-class InvitationLinkError(ValueError):
-    """The link cannot be used (any more); `state` says why."""
-
-    def __init__(self, state: LinkState) -> None:
-        super().__init__(state.value)
-        self.state = state
+class InvitationLinkError(ResetLinkError):
+    """The invitation link cannot be used (any more); `state` (this module's LinkState) says why."""
 
 
 def open_invitation_for(email: str) -> Invitation | None:
@@ -217,3 +213,22 @@ def accept(token: str, name: str, password: str) -> Organiser:
     )
     db.session.commit()
     return organiser
+
+
+def delete_closed_invitations(now: datetime) -> int:
+    """Delete invitations accepted, revoked or expired INVITATION_DAYS ago; return how many.
+
+    Their address is personal data of someone who may never have had an
+    account; an expired one stays that long on the Organisers page, to be
+    resent. The caller commits.
+    """
+    before = now - timedelta(days=current_app.config["INVITATION_DAYS"])
+    return db.session.execute(
+        sa.delete(Invitation).where(
+            sa.or_(
+                Invitation.accepted_at <= before,
+                Invitation.revoked_at <= before,
+                Invitation.expires_at <= before,
+            )
+        )
+    ).rowcount
