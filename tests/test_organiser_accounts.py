@@ -427,3 +427,12 @@ def test_the_purge_deletes_invitations_a_week_after_they_closed(app, clock, admi
         assert purge().invitations == 1
     assert [row.email for row in stored_rows(app, Invitation)] == ["open@example.org"]
     assert "open@example.org" in admin_client.get(PAGE).text
+
+
+def test_inviting_a_deactivated_account_points_to_reactivating_it(app, owner, admin_client):
+    post(admin_client, f"{PAGE}/{owner}/deactivate")
+    answer = invite(admin_client, OWNER_EMAIL)
+    assert f"{OWNER_EMAIL} already has an account (deactivated: you can reactivate it below)." in (
+        answer.text
+    )
+    assert stored_rows(app, Invitation) == []

@@ -92,9 +92,11 @@ def invite(email: str, name: str, inviter: Organiser) -> Invitation:
         )
     except EmailNotValidError as error:
         raise InvitationError(f"This is not a valid email address: {error}") from error
-    if find_organiser(email) is not None:
-        db.session.rollback()
-        raise InvitationError(f"{email} already has an account.")
+    existing = find_organiser(email)
+    if existing is not None:
+        # Deactivated accounts are listed too: reactivating is the way back, not a second account.
+        state = "" if existing.is_active else " (deactivated: you can reactivate it below)"
+        raise InvitationError(f"{email} already has an account{state}.")
     pending = open_invitation_for(email)
     if pending is not None:
         raise AlreadyInvited(pending)
