@@ -436,3 +436,33 @@ def test_inviting_a_deactivated_account_points_to_reactivating_it(app, owner, ad
         answer.text
     )
     assert stored_rows(app, Invitation) == []
+
+
+def test_without_a_mail_server_the_invitation_lands_in_the_mailbox_folder(
+    app, deliver, admin_client
+):
+    import email
+    import email.policy
+    from pathlib import Path
+
+    invite(admin_client, NEW_EMAIL)
+    assert deliver() == 1
+    (path,) = Path(app.config["MAILBOX_FOLDER"]).iterdir()
+    assert path.name.endswith("-invitation.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["To"] == NEW_EMAIL
+    assert invitation_link(app) in text_of(message)
+    assert "<td>Sent</td>" in admin_client.get(PAGE).text
+
+
+def test_a_cookie_of_a_deactivated_account_stops_working_even_with_its_session_kept(
+    app, owner, owner_client
+):
+    """Every request checks the account, not only its session."""
+    from webinar.models import OrganiserSession, utcnow
+
+    with app.app_context():
+        db.session.get(Organiser, owner).deactivated_at = utcnow()
+        db.session.commit()
+        assert db.session.scalars(db.select(OrganiserSession)).all() != []
+    assert sends_to_sign_in(owner_client)
