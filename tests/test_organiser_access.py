@@ -14,6 +14,8 @@ OPEN_ENDPOINTS = {"organiser.login", "organiser.login_code", "organiser.logout"}
 OPEN_ENDPOINTS |= {
     "organiser.forgot_password", "organiser.forgot_password_sent", "organiser.reset_password"
 }
+# An invitation's link serves a person who has no account yet.
+OPEN_ENDPOINTS |= {"organiser.accept_invitation"}
 
 
 def organiser_rules(app):
@@ -41,7 +43,8 @@ def event_with_parts(app, make_event, make_registration, owner):
             db.session.add_all([speaker, material])
             db.session.commit()
             return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
-                    "registration_id": registration.id}
+                    "registration_id": registration.id, "organiser_id": owner,
+                    "invitation_id": 1}
 
     return make
 

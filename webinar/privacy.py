@@ -59,6 +59,7 @@ class PurgeResult:
     mailbox_files: int = 0
     organiser_sessions: int = 0
     reset_links: int = 0
+    invitations: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -67,6 +68,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     Return the counts.
     """
     # Imported here: the organiser package imports this module.
+    from .organiser.services.invitations import delete_closed_invitations
     from .organiser.services.password_reset import delete_expired_links
     from .organiser.services.sessions import end_idle_sessions
 
@@ -109,6 +111,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     ).rowcount
     sessions = end_idle_sessions(now)
     reset_links = delete_expired_links(now)
+    invitations = delete_closed_invitations(now)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
@@ -116,16 +119,18 @@ def purge(now: datetime | None = None) -> PurgeResult:
         mailbox_files=purge_mailbox(sent_before),
         organiser_sessions=sessions,
         reset_links=reset_links,
+        invitations=invitations,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
         "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
-        "%d expired password reset links deleted",
+        "%d expired password reset links and %d closed invitations deleted",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
         result.organiser_sessions,
         result.reset_links,
+        result.invitations,
     )
     return result
 

@@ -270,6 +270,9 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     with app.app_context():
         # A two-factor set-up begun, so that its page can be visited.
         start_set_up(db.session.get(Organiser, organiser.id))
+        # An administrator, so that the Organisers page can be visited too.
+        db.session.get(Organiser, organiser.id).is_admin = True
+        db.session.commit()
     cancelled = make_event(title="A talk that was called off", status="cancelled")
     token = make_registration(upcoming, first_name="Ada", email="ada@example.org").token
     asking, done = "a" * 43, "d" * 43  # unsubscribe secrets
@@ -277,6 +280,7 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
     reset = reset_link_of(app, organiser.id)
+    invitation = invitation_link_of(app, organiser.id)
     return [
         Stop("home", "/"),
         Stop("past talks", "/events/past"),
@@ -304,6 +308,9 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("choose a new password", reset),
         Stop("new password with errors", reset, submit="Set the new password"),
         Stop("unknown reset link", f"/organiser/reset-password/{'x' * 43}", status=404),
+        Stop("accept an invitation", invitation),
+        Stop("invitation with errors", invitation, submit="Create my account"),
+        Stop("unknown invitation link", f"/organiser/invitation/{'x' * 43}", status=404),
         Stop("dashboard", "/organiser/", signed_in=True),
         Stop("event overview", organiser_pages, signed_in=True),
         Stop("edit talk", f"{organiser_pages}/edit", signed_in=True),
@@ -318,6 +325,9 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("two-factor set-up with errors", "/organiser/account/two-factor", True,
              submit="Turn two-factor sign-in on"),
         Stop("talk log", f"{organiser_pages}/log", signed_in=True),
+        Stop("organisers", "/organiser/organisers", signed_in=True),
+        Stop("invitation form with errors", "/organiser/organisers", True,
+             submit="Send the invitation"),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",
@@ -346,6 +356,29 @@ def reset_link_of(app, organiser_id: int) -> str:
         )
         db.session.commit()
     return f"/organiser/reset-password/{token}"
+
+
+def invitation_link_of(app, invited_by_id: int) -> str:
+    """Store an open invitation, as an email would bring its link; return the link's path."""
+    from datetime import timedelta
+
+    from webinar.extensions import db
+    from webinar.models import Invitation, utcnow
+    from webinar.organiser.services.password_reset import hash_token
+
+    token = "i" * 43
+    with app.app_context():
+        db.session.add(
+            Invitation(
+                email="invited@example.org",
+                name="Ivo Invited",
+                token_hash=hash_token(token),
+                invited_by_id=invited_by_id,
+                expires_at=utcnow() + timedelta(days=7),
+            )
+        )
+        db.session.commit()
+    return f"/organiser/invitation/{token}"
 
 
 def visit(tab, stop: Stop, new_tab) -> bool:

@@ -23,7 +23,10 @@ from webinar.organiser.queries.attendee_list import PER_PAGE
 # Routes walked by other means, or that are not pages.
 SKIPPED_ENDPOINTS = {"static"}
 # Organiser pages for administrators only: an organiser who is not one gets 403.
-ADMIN_ONLY = {"organiser.whole_log"}
+ADMIN_ONLY = {"organiser.whole_log", "organiser.organisers", "organiser.invite",
+              "organiser.resend_invitation", "organiser.revoke_invitation",
+              "organiser.deactivate_organiser", "organiser.reactivate_organiser",
+              "organiser.make_admin", "organiser.remove_admin"}  # fmt: skip
 
 
 @dataclass
@@ -69,6 +72,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     token = stored(app, registration_row(event.id)).token
     with app.app_context():
         reset_token = reset_link_for_someone_else()
+        invitation_token = invitation_for_someone()
         speaker_id = db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id))
         material_id = db.session.scalar(
             db.select(Material.id).where(Material.event_id == event.id).limit(1)
@@ -84,6 +88,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "registration_id": 1,
             "owner_id": owner_id,
             "reset_token": reset_token,
+            "invitation_token": invitation_token,
         }
     )
 
@@ -105,6 +110,25 @@ def reset_link_for_someone_else() -> str:
     db.session.add(
         PasswordResetToken(
             organiser_id=other.id,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + timedelta(days=3650),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def invitation_for_someone() -> str:
+    """Create an open invitation to a new address; return its link's token."""
+    from datetime import timedelta
+
+    from webinar.models import Invitation, utcnow
+    from webinar.organiser.services.password_reset import hash_token
+
+    token = "i" * 43
+    db.session.add(
+        Invitation(
+            email="invited@example.org",
             token_hash=hash_token(token),
             expires_at=utcnow() + timedelta(days=3650),
         )

@@ -2,6 +2,7 @@
 
 from .audit import AuditAction, AuditEntry
 from .event import Event, EventStatus, Material, Speaker, Topic
+from .invitation import Invitation
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "Event",
     "EventStatus",
+    "Invitation",
     "Material",
     "Organiser",
     "OrganiserSession",

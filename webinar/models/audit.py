@@ -39,6 +39,14 @@ class AuditAction(StrEnum):
     REGISTRATION_PROMOTED = "registration_promoted"
     CONFIRMATION_RESENT = "confirmation_resent"
     REGISTRATION_ERASED = "registration_erased"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_RESENT = "invitation_resent"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    ADMIN_GRANTED = "admin_granted"
+    ADMIN_REMOVED = "admin_removed"
 
     @property
     def label(self) -> str:
@@ -61,6 +69,14 @@ ACTION_LABELS = {
     AuditAction.REGISTRATION_PROMOTED: "Gave a seat from the waiting list",
     AuditAction.CONFIRMATION_RESENT: "Resent a confirmation",
     AuditAction.REGISTRATION_ERASED: "Erased a person's details",
+    AuditAction.INVITATION_SENT: "Invited an organiser",
+    AuditAction.INVITATION_RESENT: "Resent an invitation",
+    AuditAction.INVITATION_REVOKED: "Revoked an invitation",
+    AuditAction.INVITATION_ACCEPTED: "Accepted an invitation",
+    AuditAction.ACCOUNT_DEACTIVATED: "Deactivated an account",
+    AuditAction.ACCOUNT_REACTIVATED: "Reactivated an account",
+    AuditAction.ADMIN_GRANTED: "Made an organiser an administrator",
+    AuditAction.ADMIN_REMOVED: "Removed an administrator",
 }
 
 

@@ -1,8 +1,8 @@
-"""Emails about an organiser's own account: a password reset link, a changed password.
+"""Emails about organiser accounts: a password reset link, a changed password, an invitation.
 
-They go to the organiser's address, belong to no registration and are
-rendered from templates/email/<kind>.txt and .html like every other email,
-then added to the caller's transaction.
+They go to the organiser's address (an invitation: to the invited person),
+belong to no registration and are rendered from templates/email/<kind>.txt
+and .html like every other email, then added to the caller's transaction.
 """
 
 from __future__ import annotations
@@ -11,23 +11,28 @@ from flask import current_app, render_template
 
 from ..calendar import public_url
 from ..extensions import db
-from ..models import Organiser, OutboxEmail, OutboxStatus, utcnow
+from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
 from ..text import one_line
 from .caps import canonical_mailbox
 
 SUBJECTS = {
     "password_reset": "Choose a new password for {site}",
     "password_changed": "Your password for {site} was changed",
+    "invitation": "You are invited to organise talks on {site}",
 }
 
 
 def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
     """Render an email to an organiser and add it to the session; the caller commits."""
+    return email_to(kind, organiser.email, organiser=organiser, **context)
+
+
+def email_to(kind: str, recipient: str, **context) -> OutboxEmail:
+    """Render an account email to an address and add it to the session; the caller commits."""
     config = current_app.config
     subject = one_line(SUBJECTS[kind].format(site=config["SITE_NAME"]))
     context = {
         "subject": subject,
-        "organiser": organiser,
         "site_name": config["SITE_NAME"],
         "organiser_name": config["ORGANISER_NAME"],
         "login_url": public_url("organiser.login"),
@@ -38,8 +43,8 @@ def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
     email = OutboxEmail(
         kind=kind,
         registration_id=None,
-        recipient=organiser.email,
-        mailbox=canonical_mailbox(organiser.email),
+        recipient=recipient,
+        mailbox=canonical_mailbox(recipient),
         subject=subject,
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", **context),
@@ -62,3 +67,15 @@ def enqueue_password_reset(organiser: Organiser, reset_url: str) -> OutboxEmail:
 def enqueue_password_changed(organiser: Organiser) -> OutboxEmail:
     """Tell an organiser their password was changed, in case it was not them; caller commits."""
     return account_email("password_changed", organiser)
+
+
+def enqueue_invitation(invitation: Invitation, accept_url: str, invited_by: str) -> OutboxEmail:
+    """Send a person the link that lets them create an organiser account; the caller commits."""
+    return email_to(
+        "invitation",
+        invitation.email,
+        invitation=invitation,
+        accept_url=accept_url,
+        invited_by=invited_by,
+        days=current_app.config["INVITATION_DAYS"],
+    )

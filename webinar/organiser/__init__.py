@@ -18,8 +18,10 @@ from .views import (  # noqa: E402,F401
     dashboard,
     editor,
     export,
+    invitation,
     materials,
     messages,
+    organisers,
     password_reset,
     speakers,
 )

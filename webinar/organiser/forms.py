@@ -111,6 +111,17 @@ class NewPasswordForm(OrganiserForm):
     )
 
 
+class InvitationForm(OrganiserForm):
+    email = EmailField("Email", validators=[DataRequired("Enter the email address of the person."),
+                                            Length(max=254)])
+    name = StringField("Name", validators=[Length(max=200)])
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    name = StringField("Your name", validators=[DataRequired("Enter your name."),
+                                                Length(max=200)])
+
+
 class CodeForm(OrganiserForm):
     """A code from an authenticator app, or a recovery code."""
 
