@@ -6,6 +6,7 @@ from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
 from .registration import Registration, RegistrationStatus
+from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "Event",
+    "EventRole",
     "EventStatus",
     "Material",
     "Organiser",
@@ -27,6 +29,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Speaker",
+    "TalkRole",
     "TaskRun",
     "Topic",
     "UTCDateTime",

@@ -39,6 +39,11 @@ class AuditAction(StrEnum):
     REGISTRATION_PROMOTED = "registration_promoted"
     CONFIRMATION_RESENT = "confirmation_resent"
     REGISTRATION_ERASED = "registration_erased"
+    ROLE_GIVEN = "role_given"
+    ROLE_CHANGED = "role_changed"
+    ROLE_REMOVED = "role_removed"
+    OWNERSHIP_TRANSFERRED = "ownership_transferred"
+    TALK_DELETED = "talk_deleted"
 
     @property
     def label(self) -> str:
@@ -61,6 +66,11 @@ ACTION_LABELS = {
     AuditAction.REGISTRATION_PROMOTED: "Gave a seat from the waiting list",
     AuditAction.CONFIRMATION_RESENT: "Resent a confirmation",
     AuditAction.REGISTRATION_ERASED: "Erased a person's details",
+    AuditAction.ROLE_GIVEN: "Gave someone a role on the talk",
+    AuditAction.ROLE_CHANGED: "Changed someone's role on the talk",
+    AuditAction.ROLE_REMOVED: "Removed someone from the talk's team",
+    AuditAction.OWNERSHIP_TRANSFERRED: "Transferred the talk's ownership",
+    AuditAction.TALK_DELETED: "Deleted the talk",
 }
 
 
