@@ -12,7 +12,7 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 @bp.app_template_global()
 def can(event, permission: str) -> bool:
-    """Say whether the signed-in organiser may do this to the talk: the pages show only such buttons.
+    """Say whether the signed-in organiser may do this to the talk; pages show only such buttons.
 
     The same roles table answers the routes (queries/access.py), so a button
     and its route never disagree.

@@ -45,8 +45,10 @@ ALLOWED: dict[TalkRole, frozenset[Permission]] = {
 }
 
 # What a role too low is told, with the way to more.
-REFUSED = ("You are {role} of this talk, and {roles} cannot do this. "
-           "The talk's owner or an administrator can change your role on its Team page.")  # fmt: skip
+REFUSED = (
+    "You are {role} of this talk, and {roles} cannot do this. "
+    "The talk's owner or an administrator can change your role on its Team page."
+)
 
 
 class RoleTooLow(Forbidden):
