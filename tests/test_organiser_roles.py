@@ -268,7 +268,7 @@ def test_each_role_sees_the_links_and_buttons_it_may_use_and_no_other(app, world
             assert targets & pages[route.shown_on], (role, "is not offered", route)
 
 
-def test_the_owner_is_shown_the_team_on_the_talk_overview(world, clients):
+def test_the_overview_shows_the_team_to_everyone_on_it(world, clients):
     _ids, make_talk = world
     talk = make_talk()
     page = clients["viewer"].get(f"/organiser/events/{talk['event_id']}").text
