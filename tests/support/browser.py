@@ -268,8 +268,10 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         upcoming = next(event for event in events if event.starts_at > utcnow())
         talk, ended, event_id, past_id = upcoming.slug, past.slug, upcoming.id, past.id
         speaker_id = upcoming.speakers[0].id
+        db.session.expunge_all()
+    with app.app_context():
         # A second person on the team, so that its page shows the forms to change a role.
-        viewer = create_organiser("vic@example.org", "Vic Viewer", "a long viewer password")
+        viewer = create_organiser("vic@example.org", "Vic Viewer", "lantern orchard quietly 42")
         db.session.add(EventRole(event_id=event_id, organiser_id=viewer.id, role="viewer"))
         db.session.commit()
     with app.app_context():
