@@ -235,10 +235,7 @@ class AnnouncementForm(OrganiserForm):
     send = SubmitField("Send")
 
 
-TEAM_ROLE_CHOICES = [
-    SelectChoice("editor", "Editor: changes the talk and sees the attendees"),
-    SelectChoice("viewer", "Viewer: sees the attendees and figures, changes nothing"),
-]
+TEAM_ROLE_CHOICES = [SelectChoice("editor", "Editor"), SelectChoice("viewer", "Viewer")]
 
 
 class TeamRoleForm(OrganiserForm):
