@@ -255,7 +255,8 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
     from webinar.demo import load_demo
     from webinar.extensions import db
-    from webinar.models import Event, Organiser, utcnow
+    from webinar.models import Event, EventRole, Organiser, utcnow
+    from webinar.organiser.services.accounts import create_organiser
     from webinar.organiser.services.two_factor import start_set_up
 
     with app.app_context():
@@ -265,8 +266,14 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         events = db.session.scalars(db.select(Event).order_by(Event.starts_at)).all()
         past = next(event for event in events if event.ends_at < utcnow())
         upcoming = next(event for event in events if event.starts_at > utcnow())
-        talk, ended, event_id = upcoming.slug, past.slug, upcoming.id
+        talk, ended, event_id, past_id = upcoming.slug, past.slug, upcoming.id, past.id
         speaker_id = upcoming.speakers[0].id
+        db.session.expunge_all()
+    with app.app_context():
+        # A second person on the team, so that its page shows the forms to change a role.
+        viewer = create_organiser("vic@example.org", "Vic Viewer", "lantern orchard quietly 42")
+        db.session.add(EventRole(event_id=event_id, organiser_id=viewer.id, role="viewer"))
+        db.session.commit()
     with app.app_context():
         # A two-factor set-up begun, so that its page can be visited.
         start_set_up(db.session.get(Organiser, organiser.id))
@@ -328,6 +335,11 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("organisers", "/organiser/organisers", signed_in=True),
         Stop("invitation form with errors", "/organiser/organisers", True,
              submit="Send the invitation"),
+        Stop("talk team", f"{organiser_pages}/team", signed_in=True),
+        Stop("team with errors", f"{organiser_pages}/team", True, submit="Add to the team"),
+        Stop("transfer a talk", f"{organiser_pages}/transfer", signed_in=True),
+        Stop("a talk with registrations cannot be deleted", f"{organiser_pages}/delete", True),
+        Stop("confirm deleting a talk", f"/organiser/events/{past_id}/delete", signed_in=True),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",

@@ -7,6 +7,7 @@ from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
 from .registration import Registration, RegistrationStatus
+from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "Event",
+    "EventRole",
     "EventStatus",
     "Invitation",
     "Material",
@@ -29,6 +31,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Speaker",
+    "TalkRole",
     "TaskRun",
     "Topic",
     "UTCDateTime",

@@ -47,6 +47,11 @@ class AuditAction(StrEnum):
     ACCOUNT_REACTIVATED = "account_reactivated"
     ADMIN_GRANTED = "admin_granted"
     ADMIN_REMOVED = "admin_removed"
+    ROLE_GIVEN = "role_given"
+    ROLE_CHANGED = "role_changed"
+    ROLE_REMOVED = "role_removed"
+    OWNERSHIP_TRANSFERRED = "ownership_transferred"
+    TALK_DELETED = "talk_deleted"
 
     @property
     def label(self) -> str:
@@ -77,6 +82,11 @@ ACTION_LABELS = {
     AuditAction.ACCOUNT_REACTIVATED: "Reactivated an account",
     AuditAction.ADMIN_GRANTED: "Made an organiser an administrator",
     AuditAction.ADMIN_REMOVED: "Removed an administrator",
+    AuditAction.ROLE_GIVEN: "Gave someone a role on the talk",
+    AuditAction.ROLE_CHANGED: "Changed someone's role on the talk",
+    AuditAction.ROLE_REMOVED: "Removed someone from the talk's team",
+    AuditAction.OWNERSHIP_TRANSFERRED: "Transferred the talk's ownership",
+    AuditAction.TALK_DELETED: "Deleted the talk",
 }
 
 

@@ -193,7 +193,6 @@ class EventForm(OrganiserForm):
     banner = FileField("Banner image")
     remove_banner = BooleanField("Remove the current banner")
     banner_alt = StringField("Banner description (alt text)", validators=[Length(max=300)])
-    co_organisers = StringField("Co-organisers", validators=[Length(max=2000)])
     save = SubmitField("Save")
     preview = SubmitField("Preview description")
 
@@ -247,6 +246,23 @@ class AnnouncementForm(OrganiserForm):
     send = SubmitField("Send")
 
 
+TEAM_ROLE_CHOICES = [SelectChoice("editor", "Editor"), SelectChoice("viewer", "Viewer")]
+
+
+class TeamRoleForm(OrganiserForm):
+    role = SelectField("Role", choices=TEAM_ROLE_CHOICES, default="editor")
+
+
+class AddMemberForm(TeamRoleForm):
+    email = EmailField("Email of their organiser account",
+                       validators=[DataRequired("Enter their email."), Length(max=254)])
+
+
+class TransferForm(OrganiserForm):
+    email = EmailField("Email of the new owner's organiser account",
+                       validators=[DataRequired("Enter their email."), Length(max=254)])
+
+
 def _local_parts(moment: datetime | None, zone: ZoneInfo) -> tuple[date | None, time | None]:
     if moment is None:
         return None, None
@@ -266,7 +282,6 @@ def event_form_data(event: Event) -> dict:
     ):
         data[f"{prefix}_on"], data[f"{prefix}_time"] = _local_parts(moment, zone)
     data["topics"] = [topic.id for topic in event.topics]
-    data["co_organisers"] = ", ".join(o.email for o in event.co_organisers)
     return data
 
 
