@@ -192,18 +192,10 @@ def test_topics_are_ticked_or_added_by_name(app, owner_client):
     assert [topic.name for topic in event.topics] == ["Digital", "Green", "Resilience"]
 
 
-def test_co_organisers_are_added_by_email_and_unknown_emails_are_named(
-    app, owner_client, make_organiser
-):
-    cora = make_organiser("cora@example.org", "Cora Co")
-    unknown = owner_client.post("/organiser/events/new", data=form_data(
-        owner_client, co_organisers="cora@example.org, who@example.org"))
-    assert error_of(unknown, "co_organisers") == (
-        "No organiser has the email who@example.org. They need an account first."
-    )
-    event = created_event(app, owner_client.post("/organiser/events/new", data=form_data(
-        owner_client, co_organisers="Cora@Example.org")))
-    assert [organiser.id for organiser in event.co_organisers] == [cora]
+def test_the_talk_form_leaves_the_team_to_the_team_page(owner_client, owned_event):
+    page = owner_client.get(f"/organiser/events/{owned_event.id}/edit").text
+    assert "Co-organisers" not in page and 'name="co_organisers"' not in page
+    assert f'href="/organiser/events/{owned_event.id}/team"' in page
 
 
 def test_new_talk_in_the_series_copies_the_series_fields(app, owner_client, make_event, owner):

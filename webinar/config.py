@@ -119,6 +119,10 @@ EMAIL_CHANGE_HOURS = 24
 # Every organiser must use two-factor sign-in: one without it reaches no
 # organiser page but the set-up on their account page until it is on.
 REQUIRE_TWO_FACTOR = False
+# Invitations to create an organiser account: how long the emailed link
+# works, and how often one IP address may send the invitation form.
+INVITATION_DAYS = 7
+INVITATION_RATE_LIMIT = "20 per hour"
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process

@@ -20,10 +20,13 @@ ERROR_PAGES = {
 }  # fmt: skip
 
 
-def error_page(code: int) -> str:
-    """Render the page of an HTTP error code (500's page for a code without one)."""
-    title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
-    return render_template("errors/error.html", title=title, message=message)
+def error_page(code: int, message: str | None = None, link: tuple[str, str] | None = None) -> str:
+    """Render the page of an HTTP error code (500's page for a code without one).
+
+    An error may say more than its code (message) and offer a way back (link: url, text).
+    """
+    title, usual = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    return render_template("errors/error.html", title=title, message=message or usual, link=link)
 
 
 def error_text(code: int) -> str:
@@ -37,7 +40,8 @@ def init_app(app: Flask) -> None:
 
     def handler(error):
         code = getattr(error, "code", 500) or 500
-        return error_page(code), code
+        message, link = getattr(error, "page_message", None), getattr(error, "page_link", None)
+        return error_page(code, message, link), code
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, handler)

@@ -60,6 +60,7 @@ class PurgeResult:
     organiser_sessions: int = 0
     reset_links: int = 0
     email_links: int = 0
+    invitations: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -68,6 +69,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     Return the counts.
     """
     # Imported here: the organiser package imports this module.
+    from .organiser.services.invitations import delete_closed_invitations
     from .organiser.services.password_reset import delete_expired_links
     from .organiser.services.sessions import end_idle_sessions
 
@@ -111,6 +113,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     sessions = end_idle_sessions(now)
     reset_links = delete_expired_links(now)
     email_links = delete_expired_links(now, EmailChange)
+    invitations = delete_closed_invitations(now)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
@@ -119,17 +122,20 @@ def purge(now: datetime | None = None) -> PurgeResult:
         organiser_sessions=sessions,
         reset_links=reset_links,
         email_links=email_links,
+        invitations=invitations,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
         "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
-        "%d expired password reset links and %d expired email change links deleted",
+        "%d expired password reset links, %d expired email change links and "
+        "%d closed invitations deleted",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
         result.organiser_sessions,
         result.reset_links,
         result.email_links,
+        result.invitations,
     )
     return result
 

@@ -255,7 +255,8 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
     from webinar.demo import load_demo
     from webinar.extensions import db
-    from webinar.models import Event, Organiser, utcnow
+    from webinar.models import Event, EventRole, Organiser, utcnow
+    from webinar.organiser.services.accounts import create_organiser
     from webinar.organiser.services.two_factor import start_set_up
 
     with app.app_context():
@@ -265,11 +266,20 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         events = db.session.scalars(db.select(Event).order_by(Event.starts_at)).all()
         past = next(event for event in events if event.ends_at < utcnow())
         upcoming = next(event for event in events if event.starts_at > utcnow())
-        talk, ended, event_id = upcoming.slug, past.slug, upcoming.id
+        talk, ended, event_id, past_id = upcoming.slug, past.slug, upcoming.id, past.id
         speaker_id = upcoming.speakers[0].id
+        db.session.expunge_all()
+    with app.app_context():
+        # A second person on the team, so that its page shows the forms to change a role.
+        viewer = create_organiser("vic@example.org", "Vic Viewer", "lantern orchard quietly 42")
+        db.session.add(EventRole(event_id=event_id, organiser_id=viewer.id, role="viewer"))
+        db.session.commit()
     with app.app_context():
         # A two-factor set-up begun, so that its page can be visited.
         start_set_up(db.session.get(Organiser, organiser.id))
+        # An administrator, so that the Organisers page can be visited too.
+        db.session.get(Organiser, organiser.id).is_admin = True
+        db.session.commit()
     cancelled = make_event(title="A talk that was called off", status="cancelled")
     token = make_registration(upcoming, first_name="Ada", email="ada@example.org").token
     asking, done = "a" * 43, "d" * 43  # unsubscribe secrets
@@ -278,6 +288,7 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     organiser_pages = f"/organiser/events/{event_id}"
     reset = reset_link_of(app, organiser.id)
     confirm_email = email_link_of(app, organiser.id)
+    invitation = invitation_link_of(app, organiser.id)
     return [
         Stop("home", "/"),
         Stop("past talks", "/events/past"),
@@ -307,6 +318,9 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("unknown reset link", f"/organiser/reset-password/{'x' * 43}", status=404),
         Stop("confirm a new email", confirm_email),
         Stop("unknown email link", f"/organiser/confirm-email/{'x' * 43}", status=404),
+        Stop("accept an invitation", invitation),
+        Stop("invitation with errors", invitation, submit="Create my account"),
+        Stop("unknown invitation link", f"/organiser/invitation/{'x' * 43}", status=404),
         Stop("dashboard", "/organiser/", signed_in=True),
         Stop("event overview", organiser_pages, signed_in=True),
         Stop("edit talk", f"{organiser_pages}/edit", signed_in=True),
@@ -322,6 +336,14 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("two-factor set-up with errors", "/organiser/account/two-factor", True,
              submit="Turn two-factor sign-in on"),
         Stop("talk log", f"{organiser_pages}/log", signed_in=True),
+        Stop("organisers", "/organiser/organisers", signed_in=True),
+        Stop("invitation form with errors", "/organiser/organisers", True,
+             submit="Send the invitation"),
+        Stop("talk team", f"{organiser_pages}/team", signed_in=True),
+        Stop("team with errors", f"{organiser_pages}/team", True, submit="Add to the team"),
+        Stop("transfer a talk", f"{organiser_pages}/transfer", signed_in=True),
+        Stop("a talk with registrations cannot be deleted", f"{organiser_pages}/delete", True),
+        Stop("confirm deleting a talk", f"/organiser/events/{past_id}/delete", signed_in=True),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",
@@ -362,6 +384,16 @@ def email_link_of(app, organiser_id: int) -> str:
     stored_link(app, EmailChange, token, organiser_id=organiser_id,
                 new_email="olga.new@example.org")  # fmt: skip
     return f"/organiser/confirm-email/{token}"
+
+
+def invitation_link_of(app, invited_by_id: int) -> str:
+    """Store an open invitation, as an email would bring its link; return the link's path."""
+    from webinar.models import Invitation
+
+    token = "i" * 43
+    stored_link(app, Invitation, token, email="invited@example.org", name="Ivo Invited",
+                invited_by_id=invited_by_id)  # fmt: skip
+    return f"/organiser/invitation/{token}"
 
 
 def visit(tab, stop: Stop, new_tab) -> bool:

@@ -23,7 +23,10 @@ from webinar.organiser.queries.attendee_list import PER_PAGE
 # Routes walked by other means, or that are not pages.
 SKIPPED_ENDPOINTS = {"static"}
 # Organiser pages for administrators only: an organiser who is not one gets 403.
-ADMIN_ONLY = {"organiser.whole_log"}
+ADMIN_ONLY = {"organiser.whole_log", "organiser.organisers", "organiser.invite",
+              "organiser.resend_invitation", "organiser.revoke_invitation",
+              "organiser.deactivate_organiser", "organiser.reactivate_organiser",
+              "organiser.make_admin", "organiser.remove_admin"}  # fmt: skip
 
 
 @dataclass
@@ -70,6 +73,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     with app.app_context():
         reset_token = reset_link_for_someone_else()
         email_token = email_link_for_someone_else()
+        invitation_token = invitation_for_someone()
         speaker_id = db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id))
         material_id = db.session.scalar(
             db.select(Material.id).where(Material.event_id == event.id).limit(1)
@@ -86,8 +90,22 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "owner_id": owner_id,
             "reset_token": reset_token,
             "email_token": email_token,
+            "invitation_token": invitation_token,
         }
     )
+
+
+def long_lived_link(model, token: str, **fields) -> str:
+    """Store a single-use link (a model with token_hash, expires_at) for years; give its token."""
+    from datetime import timedelta
+
+    from webinar.models import utcnow
+    from webinar.organiser.services.password_reset import hash_token
+
+    expires_at = utcnow() + timedelta(days=3650)
+    db.session.add(model(token_hash=hash_token(token), expires_at=expires_at, **fields))
+    db.session.commit()
+    return token
 
 
 def reset_link_for_someone_else() -> str:
@@ -96,44 +114,27 @@ def reset_link_for_someone_else() -> str:
     Another account, so that choosing a new password through the link signs
     nobody out of the walk.
     """
-    from datetime import timedelta
-
-    from webinar.models import PasswordResetToken, utcnow
+    from webinar.models import PasswordResetToken
     from webinar.organiser.services.accounts import create_organiser
-    from webinar.organiser.services.password_reset import hash_token
 
     other = create_organiser("reset@example.org", "Rita Reset", "correct horse battery")
-    token = "r" * 43
-    db.session.add(
-        PasswordResetToken(
-            organiser_id=other.id,
-            token_hash=hash_token(token),
-            expires_at=utcnow() + timedelta(days=3650),
-        )
-    )
-    db.session.commit()
-    return token
+    return long_lived_link(PasswordResetToken, "r" * 43, organiser_id=other.id)
 
 
 def email_link_for_someone_else() -> str:
     """Give the other organiser a pending change of email; return its link's token."""
-    from datetime import timedelta
-
-    from webinar.models import EmailChange, Organiser, utcnow
-    from webinar.organiser.services.password_reset import hash_token
+    from webinar.models import EmailChange, Organiser
 
     other = db.session.scalar(db.select(Organiser).where(Organiser.email == "reset@example.org"))
-    token = "e" * 43
-    db.session.add(
-        EmailChange(
-            organiser_id=other.id,
-            new_email="rita.new@example.org",
-            token_hash=hash_token(token),
-            expires_at=utcnow() + timedelta(days=3650),
-        )
-    )
-    db.session.commit()
-    return token
+    return long_lived_link(EmailChange, "e" * 43, organiser_id=other.id,
+                           new_email="rita.new@example.org")  # fmt: skip
+
+
+def invitation_for_someone() -> str:
+    """Create an open invitation to a new address; return its link's token."""
+    from webinar.models import Invitation
+
+    return long_lived_link(Invitation, "i" * 43, email="invited@example.org")
 
 
 def fill_lists(app, make_event, make_registrations, site: Site) -> None:

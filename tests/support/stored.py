@@ -47,7 +47,7 @@ def load_event(app, event_id: int) -> Event:
     """Return an event as stored now, with its parts loaded, detached from any session."""
     with app.app_context():
         event = db.session.get(Event, event_id)
-        _ = event.speakers, event.materials, event.topics, event.co_organisers
+        _ = event.speakers, event.materials, event.topics
         db.session.expunge_all()
         return event
 

@@ -3,10 +3,12 @@
 from .audit import AuditAction, AuditEntry
 from .email_change import EmailChange
 from .event import Event, EventStatus, Material, Speaker, Topic
+from .invitation import Invitation
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
 from .registration import Registration, RegistrationStatus
+from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -17,7 +19,9 @@ __all__ = [
     "AuditEntry",
     "EmailChange",
     "Event",
+    "EventRole",
     "EventStatus",
+    "Invitation",
     "Material",
     "Organiser",
     "OrganiserSession",
@@ -29,6 +33,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Speaker",
+    "TalkRole",
     "TaskRun",
     "Topic",
     "UTCDateTime",

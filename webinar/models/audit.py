@@ -49,6 +49,19 @@ class AuditAction(StrEnum):
     TWO_FACTOR_OFF = "two_factor_off"
     RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_RESENT = "invitation_resent"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    ADMIN_GRANTED = "admin_granted"
+    ADMIN_REMOVED = "admin_removed"
+    ROLE_GIVEN = "role_given"
+    ROLE_CHANGED = "role_changed"
+    ROLE_REMOVED = "role_removed"
+    OWNERSHIP_TRANSFERRED = "ownership_transferred"
+    TALK_DELETED = "talk_deleted"
 
     @property
     def label(self) -> str:
@@ -81,6 +94,19 @@ ACTION_LABELS = {
     AuditAction.TWO_FACTOR_OFF: "Turned two-factor sign-in off",
     AuditAction.RECOVERY_CODES_REPLACED: "Made new recovery codes",
     AuditAction.SIGNED_OUT_EVERYWHERE: "Signed out on every browser",
+    AuditAction.INVITATION_SENT: "Invited an organiser",
+    AuditAction.INVITATION_RESENT: "Resent an invitation",
+    AuditAction.INVITATION_REVOKED: "Revoked an invitation",
+    AuditAction.INVITATION_ACCEPTED: "Accepted an invitation",
+    AuditAction.ACCOUNT_DEACTIVATED: "Deactivated an account",
+    AuditAction.ACCOUNT_REACTIVATED: "Reactivated an account",
+    AuditAction.ADMIN_GRANTED: "Made an organiser an administrator",
+    AuditAction.ADMIN_REMOVED: "Removed an administrator",
+    AuditAction.ROLE_GIVEN: "Gave someone a role on the talk",
+    AuditAction.ROLE_CHANGED: "Changed someone's role on the talk",
+    AuditAction.ROLE_REMOVED: "Removed someone from the talk's team",
+    AuditAction.OWNERSHIP_TRANSFERRED: "Transferred the talk's ownership",
+    AuditAction.TALK_DELETED: "Deleted the talk",
 }
 
 

@@ -24,13 +24,6 @@ event_topic = Table(
     Column("topic_id", ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
 )
 
-event_co_organiser = Table(
-    "event_co_organiser",
-    db.metadata,
-    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-    Column("organiser_id", ForeignKey("organiser.id", ondelete="CASCADE"), primary_key=True),
-)
-
 
 class EventStatus(StrEnum):
     """Where a talk stands; stored as its text in a String column."""
@@ -94,7 +87,6 @@ class Event(db.Model):
     )
     topics: Mapped[list[Topic]] = relationship(secondary=event_topic, order_by="Topic.name")
     owner: Mapped[Organiser | None] = relationship(foreign_keys=[owner_id])
-    co_organisers: Mapped[list[Organiser]] = relationship(secondary=event_co_organiser)
 
     __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)
 

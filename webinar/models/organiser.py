@@ -27,6 +27,13 @@ class Organiser(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column()
+    # Set by an administrator: the account can no longer sign in (Organisers page).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may sign in: it is not deactivated (Flask-Login's question)."""
+        return self.deactivated_at is None
 
     @property
     def has_two_factor(self) -> bool:

@@ -28,7 +28,11 @@ from ..models import (
     RegistrationStatus,
     utcnow,
 )
-from .accounts import enqueue_password_changed, enqueue_password_reset  # noqa: F401
+from .accounts import (  # noqa: F401
+    enqueue_invitation,
+    enqueue_password_changed,
+    enqueue_password_reset,
+)
 from .rows import enqueue, enqueue_for
 
 logger = logging.getLogger(__name__)

@@ -1,9 +1,10 @@
-"""Emails about an organiser's own account: a password reset link, a changed password or email.
+"""Emails about organiser accounts: a password reset link, a changed password or email, an
+invitation.
 
-They go to the organiser's address (the link confirming a new address, to
-that one), belong to no registration and are rendered from
-templates/email/<kind>.txt and .html like every other email, then added to
-the caller's transaction.
+They go to the organiser's address (an invitation: to the invited person; the
+link confirming a new address: to that address), belong to no registration
+and are rendered from templates/email/<kind>.txt and .html like every other
+email, then added to the caller's transaction.
 """
 
 from __future__ import annotations
@@ -12,28 +13,30 @@ from flask import current_app, render_template
 
 from ..calendar import public_url
 from ..extensions import db
-from ..models import Organiser, OutboxEmail, OutboxStatus, utcnow
+from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
 from ..text import one_line
 from .caps import canonical_mailbox
 
 SUBJECTS = {
     "password_reset": "Choose a new password for {site}",
     "password_changed": "Your password for {site} was changed",
+    "invitation": "You are invited to organise talks on {site}",
     "email_change": "Confirm your new email address for {site}",
     "email_changed": "Your sign-in email for {site} was changed",
 }
 
 
-def account_email(
-    kind: str, organiser: Organiser, recipient: str | None = None, **context
-) -> OutboxEmail:
-    """Render an email to an organiser (at recipient, else their address); the caller commits."""
-    recipient = recipient or organiser.email
+def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
+    """Render an email to an organiser and add it to the session; the caller commits."""
+    return email_to(kind, organiser.email, organiser=organiser, **context)
+
+
+def email_to(kind: str, recipient: str, **context) -> OutboxEmail:
+    """Render an account email to an address and add it to the session; the caller commits."""
     config = current_app.config
     subject = one_line(SUBJECTS[kind].format(site=config["SITE_NAME"]))
     context = {
         "subject": subject,
-        "organiser": organiser,
         "site_name": config["SITE_NAME"],
         "organiser_name": config["ORGANISER_NAME"],
         "login_url": public_url("organiser.login"),
@@ -76,12 +79,22 @@ def enqueue_password_changed(organiser: Organiser, kept_one: bool = False) -> Ou
 def enqueue_email_change(organiser: Organiser, new_email: str, confirm_url: str) -> OutboxEmail:
     """Send the link that confirms a new sign-in address to that address; the caller commits."""
     hours = current_app.config["EMAIL_CHANGE_HOURS"]
-    return account_email(
-        "email_change", organiser, recipient=new_email,
-        new_email=new_email, confirm_url=confirm_url, hours=hours,
-    )  # fmt: skip
+    return email_to("email_change", new_email, organiser=organiser, new_email=new_email,
+                    confirm_url=confirm_url, hours=hours)  # fmt: skip
 
 
 def enqueue_email_changed(organiser: Organiser, old_email: str) -> OutboxEmail:
     """Tell the old address that the account signs in with a new one now; the caller commits."""
-    return account_email("email_changed", organiser, recipient=old_email, old_email=old_email)
+    return email_to("email_changed", old_email, organiser=organiser, old_email=old_email)
+
+
+def enqueue_invitation(invitation: Invitation, accept_url: str, invited_by: str) -> OutboxEmail:
+    """Send a person the link that lets them create an organiser account; the caller commits."""
+    return email_to(
+        "invitation",
+        invitation.email,
+        invitation=invitation,
+        accept_url=accept_url,
+        invited_by=invited_by,
+        days=current_app.config["INVITATION_DAYS"],
+    )

@@ -9,6 +9,21 @@ from flask import Blueprint
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
+
+@bp.app_template_global()
+def can(event, permission: str) -> bool:
+    """Say whether the signed-in organiser may do this to the talk; pages show only such buttons.
+
+    The same roles table answers the routes (queries/access.py), so a button
+    and its route never disagree.
+    """
+    from flask_login import current_user
+
+    from .queries.access import may
+
+    return may(current_user, event, permission)
+
+
 # The views attach their routes to bp.
 from .views import (  # noqa: E402,F401
     account,
@@ -19,8 +34,11 @@ from .views import (  # noqa: E402,F401
     editor,
     email_change,
     export,
+    invitation,
     materials,
     messages,
+    organisers,
     password_reset,
     speakers,
+    team,
 )

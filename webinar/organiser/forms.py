@@ -111,6 +111,17 @@ class NewPasswordForm(OrganiserForm):
     )
 
 
+class InvitationForm(OrganiserForm):
+    email = EmailField("Email", validators=[DataRequired("Enter the email address of the person."),
+                                            Length(max=254)])
+    name = StringField("Name", validators=[Length(max=200)])
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    name = StringField("Your name", validators=[DataRequired("Enter your name."),
+                                                Length(max=200)])
+
+
 class CodeForm(OrganiserForm):
     """A code from an authenticator app, or a recovery code."""
 
@@ -206,7 +217,6 @@ class EventForm(OrganiserForm):
     banner = FileField("Banner image")
     remove_banner = BooleanField("Remove the current banner")
     banner_alt = StringField("Banner description (alt text)", validators=[Length(max=300)])
-    co_organisers = StringField("Co-organisers", validators=[Length(max=2000)])
     save = SubmitField("Save")
     preview = SubmitField("Preview description")
 
@@ -260,6 +270,23 @@ class AnnouncementForm(OrganiserForm):
     send = SubmitField("Send")
 
 
+TEAM_ROLE_CHOICES = [SelectChoice("editor", "Editor"), SelectChoice("viewer", "Viewer")]
+
+
+class TeamRoleForm(OrganiserForm):
+    role = SelectField("Role", choices=TEAM_ROLE_CHOICES, default="editor")
+
+
+class AddMemberForm(TeamRoleForm):
+    email = EmailField("Email of their organiser account",
+                       validators=[DataRequired("Enter their email."), Length(max=254)])
+
+
+class TransferForm(OrganiserForm):
+    email = EmailField("Email of the new owner's organiser account",
+                       validators=[DataRequired("Enter their email."), Length(max=254)])
+
+
 def _local_parts(moment: datetime | None, zone: ZoneInfo) -> tuple[date | None, time | None]:
     if moment is None:
         return None, None
@@ -279,7 +306,6 @@ def event_form_data(event: Event) -> dict:
     ):
         data[f"{prefix}_on"], data[f"{prefix}_time"] = _local_parts(moment, zone)
     data["topics"] = [topic.id for topic in event.topics]
-    data["co_organisers"] = ", ".join(o.email for o in event.co_organisers)
     return data
 
 

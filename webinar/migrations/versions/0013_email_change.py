@@ -1,7 +1,7 @@
 """email change: a new sign-in address confirmed by a single-use link
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-11-29 21:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import webinar.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

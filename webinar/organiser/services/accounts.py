@@ -46,6 +46,10 @@ class PasswordNotAccepted(AccountError):
     """The current password, asked before a change to the account, is wrong (or locked out)."""
 
 
+class AccountDeactivated(AccountError):
+    """The password is right but an administrator deactivated the account."""
+
+
 @cache
 def common_passwords() -> frozenset[str]:
     """Return the list of common passwords shipped with the app, read once."""
@@ -183,7 +187,8 @@ def _decoy_hash() -> str:
 def authenticate(email: str, password: str) -> Organiser | None:
     """Return the organiser these credentials sign in, counting failures towards a lockout.
 
-    An organiser with two-factor sign-in is returned with the password
+    A deactivated account raises AccountDeactivated once its password is
+    checked. An organiser with two-factor sign-in is returned with the password
     checked but not yet signed in: the caller asks for the code
     (services.two_factor.sign_in_with_code).
 
@@ -209,6 +214,13 @@ def authenticate(email: str, password: str) -> Organiser | None:
         audit.record(AuditAction.SIGN_IN_FAILED, actor=organiser)  # count_failure commits it
         count_failure(organiser.id)
         return None
+    if not organiser.is_active:
+        # Said only to someone who knows the password: they may ask to have it back.
+        audit.record(AuditAction.SIGN_IN_FAILED, actor=organiser, details="account deactivated")
+        db.session.commit()
+        raise AccountDeactivated(
+            "This account is deactivated. Ask an administrator if you need it again."
+        )
     if organiser.has_two_factor:
         # Only the code clears the failures: were the right password alone to
         # do it, alternating it with wrong codes would never lock the account.

@@ -107,6 +107,8 @@ def load_organiser(organiser_id: str) -> Organiser | None:
         .where(
             OrganiserSession.id == session_id,
             Organiser.id == int(organiser_id),
+            # A deactivated account is signed out at once, whatever cookie it holds.
+            Organiser.deactivated_at.is_(None),
             OrganiserSession.last_seen_at > idle_since(now),
         )
     ).first()

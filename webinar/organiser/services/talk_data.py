@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from werkzeug.datastructures import FileStorage
 
 from ...extensions import db
-from ...models import Event, Organiser
-from .accounts import find_organiser
+from ...models import Event
 
 
 class TalkError(ValueError):
@@ -68,7 +67,6 @@ class TalkData:
     registration_closes_time: time | None = None
     topics: list[int] = field(default_factory=list)
     new_topics: str | None = None
-    co_organisers: str | None = None
     banner: FileStorage | None = None
     remove_banner: bool = False
     refused: frozenset[str] = frozenset()
@@ -76,14 +74,13 @@ class TalkData:
 
 @dataclass(frozen=True)
 class CheckedTalk:
-    """What the checks worked out from the data: instants in UTC, the address, the organisers."""
+    """What the checks worked out from the data: instants in UTC and the address."""
 
     starts_at: datetime | None
     ends_at: datetime | None
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
     slug: str
-    co_organisers: list[Organiser]
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -142,7 +139,7 @@ class _Findings:
         return not self.data.refused.intersection(names)
 
 
-def check(data: TalkData, event: Event, owner_id: int | None) -> CheckedTalk:
+def check(data: TalkData, event: Event) -> CheckedTalk:
     """Check the data for a talk against the rules; raise TalkInvalid when any is broken."""
     findings = _Findings(data)
     zone_name = _zone_name(findings)
@@ -158,14 +155,13 @@ def check(data: TalkData, event: Event, owner_id: int | None) -> CheckedTalk:
     slug = (data.slug or "").strip()
     if slug and findings.usable("slug") and unique_slug(slug, event.id) != slug:
         findings.add("slug", "Another talk already uses this address. Choose another one.")
-    co_organisers = _co_organisers(findings, owner_id)
 
     keeps_banner = data.banner is not None or (event.banner and not data.remove_banner)
     if keeps_banner and findings.usable("banner_alt") and not (data.banner_alt or "").strip():
         findings.add("banner_alt", "Describe the banner for people who cannot see it.")
     if findings.errors or data.refused:
         raise TalkInvalid(findings.errors)
-    return CheckedTalk(starts_at, ends_at, opens_at, closes_at, slug, co_organisers)
+    return CheckedTalk(starts_at, ends_at, opens_at, closes_at, slug)
 
 
 def _zone_name(findings: _Findings) -> str:
@@ -198,20 +194,3 @@ def _moment(findings: _Findings, prefix: str, zone_name: str, required: bool) ->
     except LocalTimeError as error:
         findings.add(clock_name, str(error))
         return None
-
-
-def _co_organisers(findings: _Findings, owner_id: int | None) -> list[Organiser]:
-    """Return the organisers named by email, noting unknown emails."""
-    found: list[Organiser] = []
-    if not findings.usable("co_organisers"):  # not one line: nothing to look up
-        return found
-    for email in re.split(r"[\s,;]+", findings.data.co_organisers or ""):
-        if not email:
-            continue
-        organiser = find_organiser(email)
-        if organiser is None:
-            findings.add("co_organisers",
-                         f"No organiser has the email {email}. They need an account first.")
-        elif organiser.id != owner_id and organiser not in found:
-            found.append(organiser)
-    return found

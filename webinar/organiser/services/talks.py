@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import audit, seats
 from ...extensions import db
-from ...models import AuditAction, Event, EventStatus, Topic
+from ...models import AuditAction, Event, EventStatus, Registration, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
 from ...text import plural
 from ...uploads import UploadError, delete_upload, save_banner
@@ -37,7 +37,7 @@ SLUG_TAKEN = "Another talk took this address a moment ago. Choose another one."
 def create_talk(owner_id: int, data: TalkData) -> Event:
     """Create a draft talk owned by this organiser and commit it; return it."""
     event = Event(owner_id=owner_id, status=EventStatus.DRAFT)
-    checked = check(data, event, owner_id)
+    checked = check(data, event)
     banner = _stored_banner(data, event)
     _write(event, data, checked, banner, _topics(data))
     db.session.add(event)
@@ -45,14 +45,13 @@ def create_talk(owner_id: int, data: TalkData) -> Event:
     return event
 
 
-def update_talk(event: Event, data: TalkData, editor_id: int) -> int:
+def update_talk(event: Event, data: TalkData) -> int:
     """Write an organiser's changes to a talk and commit; return how many got a seat.
 
     Raising the capacity gives seats to the waiting list, in order. A new
     time or join link reaches the registrants by email, in the same commit.
     """
-    # A talk without an owner counts the organiser editing it as its owner.
-    checked = check(data, event, event.owner_id or editor_id)
+    checked = check(data, event)
     old_banner = event.banner
     banner = _stored_banner(data, event)
     sequence = event.ics_sequence
@@ -153,7 +152,6 @@ def _write(
     event.slug = checked.slug or unique_slug(slugify(event.title), event.id)
     event.banner = banner
     event.topics = topics
-    event.co_organisers = checked.co_organisers
     return promoted
 
 
@@ -181,6 +179,37 @@ def cancel_talk(event: Event) -> int:
     audit.record(AuditAction.TALK_CANCELLED, event=event, details=told_whom)
     db.session.commit()
     return told
+
+
+HAS_REGISTRATIONS = ("People registered for this talk, so it cannot be deleted: cancel it "
+                     "instead, and they are told by email.")  # fmt: skip
+
+
+def has_registrations(event: Event) -> bool:
+    """Say whether anyone ever registered for the talk, cancelled or erased registrations too."""
+    return db.session.scalar(
+        db.select(db.exists().where(Registration.event_id == event.id))
+    )
+
+
+def delete_talk(event: Event) -> None:
+    """Delete a talk nobody registered for, with its speakers, materials and files; commit.
+
+    The log entry names the talk in its details: the talk it pointed to is gone.
+    """
+    # A registration takes the event row's lock (seats.py): holding it first means
+    # nobody registers between the check and the delete, which would erase them too.
+    db.session.execute(db.select(Event.id).where(Event.id == event.id).with_for_update())
+    if has_registrations(event):
+        raise TalkError(HAS_REGISTRATIONS)
+    files = [event.banner, *(m.filename for m in event.materials),
+             *(s.photo for s in event.speakers)]  # fmt: skip
+    audit.record(AuditAction.TALK_DELETED, details=f"talk {event.id}: “{event.title}” "
+                 f"(/events/{event.slug})")  # fmt: skip
+    db.session.delete(event)
+    db.session.commit()
+    for name in files:
+        delete_upload(name)
 
 
 def _move(

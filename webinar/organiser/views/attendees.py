@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...models import Event, Registration
 from .. import bp
-from ..queries.access import get_managed_event_or_404, get_registration_or_404
+from ..queries.access import Permission, get_event_or_404, get_registration_or_404
 from ..queries.attendee_list import STATUS_CHOICES, ListParams, email_states, list_page
 from ..services import registrations
 from ..services.registrations import AttendeeError
@@ -15,7 +15,7 @@ from . import try_and_flash
 @bp.get("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
     """List the people registered for an event: searched, filtered, sorted, 50 a page."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.SEE)
     params = ListParams.from_args(request.args)
     page = list_page(event.id, params)
     states = email_states([registration.id for registration in page.items])
@@ -37,7 +37,7 @@ def back_to_list(event: Event):
 
 def target(event_id: int, registration_id: int) -> tuple[Event, Registration]:
     """Return the managed event and its registration an action is about, or answer 404."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     return event, get_registration_or_404(event, registration_id)
 
 

@@ -9,7 +9,7 @@ from ...forms import SiteForm
 from ...models.audit import ACTION_LABELS
 from ...paging import page_number
 from .. import bp
-from ..queries.access import get_managed_event_or_404
+from ..queries.access import Permission, get_event_or_404
 from ..queries.audit_log import LogFilter, log_page, people_choices, talk_choices
 
 
@@ -60,7 +60,7 @@ def query_args(form: ActionFilterForm, page: int) -> dict[str, str | int]:
 @bp.get("/events/<int:event_id>/log")
 def event_log(event_id: int):
     """Show what organisers did to one talk, newest first, 50 a page."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.SEE_LOG)
     form = ActionFilterForm(formdata=request.args)
     return render_log(form, filters_from(form, event_id=event.id), event)
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...extensions import limiter, login_manager
 from .. import bp
 from ..forms import CodeForm, LoginForm
-from ..services.accounts import authenticate
+from ..services.accounts import AccountDeactivated, authenticate
 from ..services.sessions import await_code, awaiting_code, end_session, start_session
 from ..services.two_factor import sign_in_with_code
 
@@ -20,6 +20,7 @@ PUBLIC_ENDPOINTS = {
     "organiser.forgot_password_sent",
     "organiser.reset_password",
     "organiser.confirm_email",
+    "organiser.accept_invitation",
 }
 
 login_manager.login_view = "organiser.login"
@@ -74,14 +75,17 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        organiser = authenticate(form.email.data, form.password.data)
+        try:
+            organiser = authenticate(form.email.data, form.password.data)
+        except AccountDeactivated as refused:
+            organiser, error = None, str(refused)
         if organiser is not None and organiser.has_two_factor:
             await_code(organiser)
             return redirect(url_for("organiser.login_code", next=next_url))
         if organiser is not None:
             start_session(organiser)
             return redirect(next_url or url_for("organiser.dashboard"))
-        error = LOGIN_ERROR
+        error = error or LOGIN_ERROR
     return render_template("organiser/login.html", form=form, error=error, next=next_url)
 
 

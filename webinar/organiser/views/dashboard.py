@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...text import is_or_are, plural
 from .. import bp
-from ..queries.access import get_managed_event_or_404
+from ..queries.access import Permission, get_event_or_404, roles_on
 from ..queries.figures import figures_for
 from ..queries.talks import dashboard_groups
 from ..services import registrations
@@ -15,14 +15,16 @@ from ..services import registrations
 def dashboard():
     """Show the organiser's events: upcoming, past and drafts."""
     groups = dashboard_groups(current_user)
-    figures = figures_for([event.id for events in groups.values() for event in events])
+    events = [event for events in groups.values() for event in events]
+    roles_on(current_user, events)  # one query for the buttons of every row
+    figures = figures_for([event.id for event in events])
     return render_template("organiser/dashboard.html", groups=groups, figures=figures)
 
 
 @bp.post("/events/<int:event_id>/emails/retry")
 def retry_failed_emails(event_id: int):
     """Put an event's failed emails back in the queue."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     queued = registrations.retry_failed_emails(event)
     if queued:
         flash(f"{plural(queued, 'failed email')} {is_or_are(queued)} queued again "

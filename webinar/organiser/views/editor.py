@@ -8,9 +8,10 @@ from ...models import Event
 from ...text import is_or_are, plural
 from .. import bp
 from ..forms import EventForm, copied_form_data, event_form_data, talk_data
-from ..queries.access import get_managed_event_or_404
+from ..queries.access import Permission, get_event_or_404
 from ..queries.figures import event_figures, figures_for
 from ..queries.talks import topic_choices
+from ..queries.team import team_of
 from ..services import talks
 from ..services.talk_data import TalkError, TalkInvalid
 from . import try_and_flash
@@ -63,7 +64,7 @@ def new_event():
 @bp.route("/events/<int:event_id>/copy", methods=["GET", "POST"])
 def copy_event(event_id: int):
     """Create a new talk in the same series as an existing one."""
-    source = get_managed_event_or_404(current_user, event_id)
+    source = get_event_or_404(current_user, event_id, Permission.COPY)
     if request.method == "POST":
         return save_new_event(event_form(), source)
     return render_editor(event_form(data=copied_form_data(source)), None, source)
@@ -72,17 +73,18 @@ def copy_event(event_id: int):
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
     """Show an event's overview with its actions."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.SEE)
     figures = figures_for([event.id])[event.id]
     return render_template(
-        "organiser/event.html", event=event, figures=figures, charts=event_figures(event)
-    )
+        "organiser/event.html", event=event, figures=figures, charts=event_figures(event),
+        members=team_of(event),
+    )  # fmt: skip
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int):
     """Edit an event."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     if request.method == "GET":
         return render_editor(event_form(data=event_form_data(event)), event)
     form = event_form()
@@ -90,7 +92,7 @@ def edit_event(event_id: int):
         return render_editor(form, event)
     form.validate()
     try:
-        promoted = talks.update_talk(event, talk_data(form), current_user.id)
+        promoted = talks.update_talk(event, talk_data(form))
     except TalkInvalid as invalid:
         show_errors(form, invalid)
         return render_editor(form, event)
@@ -110,21 +112,21 @@ def change_status(event: Event, change, message: str):
 @bp.post("/events/<int:event_id>/publish")
 def publish(event_id: int):
     """Publish an event: its page and registration form go public."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     return change_status(event, talks.publish, "The talk is published.")
 
 
 @bp.post("/events/<int:event_id>/unpublish")
 def unpublish(event_id: int):
     """Take an event back to draft: its page is no longer public."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     return change_status(event, talks.unpublish, "The talk is back to draft.")
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 def cancel(event_id: int):
     """Cancel an event, after a confirmation page when people registered for it."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     figures = figures_for([event.id])[event.id]
     confirmed = not figures.registered or request.form.get("confirm") == "yes"
     if request.method == "POST" and confirmed:

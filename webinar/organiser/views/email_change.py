@@ -50,7 +50,4 @@ def confirm_email_page(email_token: str):
 
 def link_page(heading: str, reason: str, status: int):
     """Answer a link that cannot be used with a page that says why and what to do."""
-    again = (url_for("organiser.account"), "Ask for a new link on your account page")
-    page = render_template("organiser/reset_link.html", heading=heading, reason=reason,
-                           again=again)  # fmt: skip
-    return page, status
+    return render_template("organiser/email_link.html", heading=heading, reason=reason), status

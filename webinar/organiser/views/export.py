@@ -7,7 +7,7 @@ from ... import audit
 from ...extensions import db
 from ...models import AuditAction
 from .. import bp
-from ..queries.access import get_managed_event_or_404
+from ..queries.access import Permission, get_event_or_404
 from ..queries.attendee_list import ListParams
 from ..queries.export import csv_lines, file_name
 
@@ -15,7 +15,7 @@ from ..queries.export import csv_lines, file_name
 @bp.get("/events/<int:event_id>/attendees.csv")
 def export_attendees(event_id: int):
     """Download the attendee list, with the list's search and filter, as a CSV file."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.SEE)
     params = ListParams.from_args(request.args)
     # A download is a read, so no service writes it down: the entry never holds the search text.
     filtered = "filtered" if params.q or params.status else "everyone"

@@ -7,7 +7,7 @@ from ...models import Event
 from ...uploads import UploadError
 from .. import bp
 from ..forms import LinkForm, SlidesForm
-from ..queries.access import get_managed_event_or_404, get_material_or_404
+from ..queries.access import Permission, get_event_or_404, get_material_or_404
 from ..services.materials import attach_link, attach_slides, remove_material
 
 
@@ -24,13 +24,13 @@ def render_materials(event: Event, slides_form=None, link_form=None):
 @bp.get("/events/<int:event_id>/materials")
 def materials(event_id: int):
     """List an event's materials."""
-    return render_materials(get_managed_event_or_404(current_user, event_id))
+    return render_materials(get_event_or_404(current_user, event_id, Permission.EDIT))
 
 
 @bp.post("/events/<int:event_id>/materials/slides")
 def add_slides(event_id: int):
     """Upload slides (PDF) for an event."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     form = SlidesForm(prefix="slides")
     if form.validate_on_submit():
         upload = form.file.data if getattr(form.file.data, "filename", "") else None
@@ -47,7 +47,7 @@ def add_slides(event_id: int):
 @bp.post("/events/<int:event_id>/materials/links")
 def add_link(event_id: int):
     """Add a link (title and web address) to an event's materials."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     form = LinkForm(prefix="link")
     if form.validate_on_submit():
         attach_link(event, form.title.data, form.url.data)
@@ -59,7 +59,7 @@ def add_link(event_id: int):
 @bp.post("/events/<int:event_id>/materials/<int:material_id>/delete")
 def delete_material(event_id: int, material_id: int):
     """Remove a material, and its file if it was uploaded."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     material = get_material_or_404(event, material_id)
     remove_material(material)
     flash(f"{material.title} is removed.", "success")

@@ -8,14 +8,14 @@ from ...forms import SiteForm
 from ...text import plural
 from .. import bp
 from ..forms import AUDIENCE_LABELS, AnnouncementForm
-from ..queries.access import get_managed_event_or_404
+from ..queries.access import Permission, get_event_or_404
 from ..queries.talks import announcements_of
 
 
 @bp.route("/events/<int:event_id>/follow-up", methods=["GET", "POST"])
 def follow_up(event_id: int):
     """Preview the follow-up of an ended talk, then send it to everyone who had a seat."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     missing = lifecycle.follow_up_missing(event)
     if request.method == "POST" and missing is None and SiteForm().validate_on_submit():
         sent = notifications.enqueue_follow_up(event)
@@ -39,7 +39,7 @@ def follow_up(event_id: int):
 @bp.route("/events/<int:event_id>/announce", methods=["GET", "POST"])
 def announce(event_id: int):
     """Write a message to the registrants of a talk, preview it, and send it."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     form = AnnouncementForm()
     preview = None
     if form.validate_on_submit():

@@ -5,14 +5,14 @@ from flask_login import current_user
 
 from .. import bp
 from ..forms import SpeakerForm
-from ..queries.access import get_managed_event_or_404, get_speaker_or_404
+from ..queries.access import Permission, get_event_or_404, get_speaker_or_404
 from ..services.speakers import add_speaker, remove_speaker, shift_speaker, update_speaker
 
 
 @bp.route("/events/<int:event_id>/speakers", methods=["GET", "POST"])
 def speakers(event_id: int):
     """List an event's speakers and add one."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     form = SpeakerForm()
     if form.validate_on_submit():
         speaker = add_speaker(event, form.name.data, form.role.data, form.organisation.data)
@@ -24,7 +24,7 @@ def speakers(event_id: int):
 @bp.route("/events/<int:event_id>/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
 def edit_speaker(event_id: int, speaker_id: int):
     """Edit a speaker's name, role and organisation."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     speaker = get_speaker_or_404(event, speaker_id)
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
@@ -37,7 +37,7 @@ def edit_speaker(event_id: int, speaker_id: int):
 @bp.post("/events/<int:event_id>/speakers/<int:speaker_id>/delete")
 def delete_speaker(event_id: int, speaker_id: int):
     """Remove a speaker from an event."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     speaker = get_speaker_or_404(event, speaker_id)
     remove_speaker(event, speaker)
     flash(f"{speaker.name} is removed.", "success")
@@ -47,7 +47,7 @@ def delete_speaker(event_id: int, speaker_id: int):
 @bp.post("/events/<int:event_id>/speakers/<int:speaker_id>/move")
 def move_speaker(event_id: int, speaker_id: int):
     """Move a speaker one place up or down the list."""
-    event = get_managed_event_or_404(current_user, event_id)
+    event = get_event_or_404(current_user, event_id, Permission.EDIT)
     speaker = get_speaker_or_404(event, speaker_id)
     shift_speaker(event, speaker, up=request.form.get("direction") == "up")
     return redirect(url_for("organiser.speakers", event_id=event.id))

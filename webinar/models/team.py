@@ -1,0 +1,50 @@
+"""Who works on a talk besides its owner: editors and viewers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .organiser import Organiser
+
+
+class TalkRole(StrEnum):
+    """A person's role on a talk; the owner is Event.owner_id, the others are EventRole rows."""
+
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        """Return the role as the pages name it."""
+        return self.value.capitalize()
+
+    @property
+    def with_article(self) -> str:
+        """Return the role in a sentence: "an editor", "a viewer", "the owner"."""
+        return {"owner": "the owner", "editor": "an editor", "viewer": "a viewer"}[self.value]
+
+
+# The roles an EventRole row may hold: ownership lives on the event itself.
+TEAM_ROLES = (TalkRole.EDITOR, TalkRole.VIEWER)
+
+
+class EventRole(db.Model):
+    """An organiser's role on one talk: one row per talk and person."""
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+
+    organiser: Mapped[Organiser] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<EventRole {self.role} of {self.organiser_id} on {self.event_id}>"

@@ -1,0 +1,116 @@
+"""A talk's team: giving, changing and removing roles, and transferring the ownership.
+
+Who may call these is decided by the roles table (queries/access.py); the
+rules here are about the team itself: one role per person, the owner is not
+a member and cannot be removed, only existing organisers can join. Each
+change writes one audit entry and commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from ... import audit
+from ...extensions import db
+from ...models import AuditAction, Event, EventRole, Organiser, TalkRole
+from ...models.team import TEAM_ROLES
+from ..queries.access import forget_roles
+from .accounts import find_organiser
+
+UNKNOWN_ADDRESS = "No organiser account uses this address; an administrator can invite them."
+
+
+class TeamError(ValueError):
+    """A change to a talk's team that cannot be made; the message says why."""
+
+
+def add_member(event: Event, email: str, role: str) -> tuple[Organiser, TalkRole]:
+    """Give an existing organiser a role on the talk; commit; return them and the role."""
+    role = _team_role(role)
+    organiser = _organiser_at(email)
+    if organiser.id == event.owner_id:
+        raise TeamError(f"{organiser.name} owns this talk already.")
+    held = db.session.get(EventRole, (event.id, organiser.id))
+    if held is not None:
+        raise TeamError(f"{organiser.name} is already {TalkRole(held.role).with_article} of "
+                        "this talk: change the role in the list instead.")  # fmt: skip
+    db.session.add(EventRole(event_id=event.id, organiser_id=organiser.id, role=role))
+    audit.record(AuditAction.ROLE_GIVEN, event=event, details=f"{organiser.email} as {role}")
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # added by someone else a moment ago
+        db.session.rollback()
+        raise TeamError(f"{organiser.name} is already on this talk's team.") from error
+    forget_roles()
+    return organiser, role
+
+
+def change_role(event: Event, organiser_id: int, role: str) -> tuple[Organiser, TalkRole]:
+    """Give a member of the team another role; commit; return them and the new role."""
+    role = _team_role(role)
+    member = _member(event, organiser_id)
+    if member.role == role:
+        raise TeamError(f"{member.organiser.name} is already {role.with_article}.")
+    details = f"{member.organiser.email}: {member.role} -> {role}"
+    member.role = role
+    audit.record(AuditAction.ROLE_CHANGED, event=event, details=details)
+    db.session.commit()
+    forget_roles()
+    return member.organiser, role
+
+
+def remove_member(event: Event, organiser_id: int) -> Organiser:
+    """Take a member off the talk's team; commit; return them. The owner cannot be removed."""
+    member = _member(event, organiser_id)
+    organiser = member.organiser
+    db.session.delete(member)
+    audit.record(AuditAction.ROLE_REMOVED, event=event,
+                 details=f"{organiser.email} (was {member.role})")  # fmt: skip
+    db.session.commit()
+    forget_roles()
+    return organiser
+
+
+def transfer_ownership(event: Event, email: str) -> Organiser:
+    """Make another organiser the talk's owner; the old owner becomes an editor; commit."""
+    new_owner = _organiser_at(email)
+    if new_owner.id == event.owner_id:
+        raise TeamError(f"{new_owner.name} owns this talk already.")
+    old_owner = event.owner
+    held = db.session.get(EventRole, (event.id, new_owner.id))
+    if held is not None:
+        db.session.delete(held)
+    details = f"to {new_owner.email}"
+    if old_owner is not None:
+        db.session.add(EventRole(event_id=event.id, organiser_id=old_owner.id,
+                                 role=TalkRole.EDITOR))  # fmt: skip
+        details += f"; {old_owner.email} is now an editor"
+    event.owner_id = new_owner.id
+    audit.record(AuditAction.OWNERSHIP_TRANSFERRED, event=event, details=details)
+    db.session.commit()
+    db.session.refresh(event)
+    forget_roles()
+    return new_owner
+
+
+def _team_role(value: str) -> TalkRole:
+    if value not in TEAM_ROLES:
+        raise TeamError("Choose editor or viewer.")
+    return TalkRole(value)
+
+
+def _organiser_at(email: str) -> Organiser:
+    organiser = find_organiser(email or "")
+    if organiser is None:
+        raise TeamError(UNKNOWN_ADDRESS)
+    return organiser
+
+
+def _member(event: Event, organiser_id: int) -> EventRole:
+    if organiser_id == event.owner_id:
+        raise TeamError("The owner cannot be removed or given another role: "
+                        "transfer the ownership first.")  # fmt: skip
+    member = db.session.get(EventRole, (event.id, organiser_id))
+    if member is None:
+        raise TeamError("This person is not on the talk's team any more.")
+    return member
