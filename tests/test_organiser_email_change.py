@@ -19,7 +19,8 @@ from test_organiser_account import (
     the_entry,
 )
 
-from webinar.models import AuditEntry, EmailChange, OutboxEmail
+from webinar.extensions import db
+from webinar.models import AuditEntry, EmailChange, Organiser, OutboxEmail, utcnow
 from webinar.privacy import purge
 
 
@@ -138,7 +139,8 @@ def test_an_address_of_another_account_is_refused_when_asked_and_when_confirmed(
     # Someone else gets the address while the link waits in the mailbox.
     make_organiser(NEW_EMAIL, "Nina Newcomer")
     answer = follow(app.test_client(), link)
-    assert answer.status_code == 409 and "This address is taken" in answer.text
+    assert answer.status_code == 409 and "Your email was not changed" in answer.text
+    assert "Another organiser account signs in with this address" in answer.text
     assert stored_organiser(app, OWNER_EMAIL).name == "Olga Owner"
     assert entries(app, "email_changed") == []
 
@@ -166,3 +168,15 @@ def test_links_for_a_new_email_are_limited_per_hour(app, owner_client):
     answer = send(owner_client, "email", email=NEW_EMAIL, password=PASSWORD)
     assert "You asked for 3 links within the hour" in field_error(answer.text, "email-email")
     assert len(stored_rows(app, OutboxEmail, kind="email_change")) == 3
+
+
+def test_the_link_of_a_deactivated_account_changes_nothing(app, owner_client, owner):
+    send(owner_client, "email", email=NEW_EMAIL, password=PASSWORD)
+    link = email_link(app)
+    with app.app_context():
+        db.session.get(Organiser, owner).deactivated_at = utcnow()
+        db.session.commit()
+    answer = follow(app.test_client(), link)
+    assert answer.status_code == 409 and "This account is deactivated" in answer.text
+    assert stored_organiser(app, OWNER_EMAIL).id == owner
+    assert entries(app, "email_changed") == []

@@ -135,11 +135,15 @@ def confirm_change(token: str) -> Organiser:
     """Give the account the new address of a valid link, once; tell the old address; commit.
 
     Raise EmailLinkError for a link that cannot be used, and AccountError when
-    another account took the address meanwhile (the link then stays unused).
+    another account took the address meanwhile or the account is deactivated
+    (the link then stays unused).
     """
     change = link_change(token)
     organiser = db.session.get(Organiser, change.organiser_id)
     old_email, new_email = organiser.email, change.new_email
+    if not organiser.is_active:
+        db.session.rollback()
+        raise AccountError("This account is deactivated: an administrator can reactivate it.")
     if find_organiser(new_email) is not None:
         db.session.rollback()
         raise AccountError(TAKEN)
