@@ -138,7 +138,8 @@ def test_an_address_of_another_account_is_refused_when_asked_and_when_confirmed(
     # Someone else gets the address while the link waits in the mailbox.
     make_organiser(NEW_EMAIL, "Nina Newcomer")
     answer = follow(app.test_client(), link)
-    assert answer.status_code == 409 and "This address is taken" in answer.text
+    assert answer.status_code == 409 and "Your email was not changed" in answer.text
+    assert "Another organiser account signs in with this address" in answer.text
     assert stored_organiser(app, OWNER_EMAIL).name == "Olga Owner"
     assert entries(app, "email_changed") == []
 

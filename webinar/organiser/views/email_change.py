@@ -41,7 +41,7 @@ def confirm_email_page(email_token: str):
         except EmailLinkError as error:
             return link_page(*LINK_PAGES[error.state])
         except AccountError as error:
-            return link_page("This address is taken", str(error), 409)
+            return link_page("Your email was not changed", str(error), 409)
         flash(f"Your account now signs in with {organiser.email}.", "success")
         here = current_user.is_authenticated and current_user.id == organiser.id
         return redirect(url_for("organiser.account" if here else "organiser.login"))
