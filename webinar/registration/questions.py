@@ -25,6 +25,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -45,6 +46,11 @@ NUMBER_PLEASE = "Please enter a whole number, such as 12."
 DATE_PLEASE = "Please enter a date such as 2026-09-30 (year, month, day)."
 URL_PLEASE = "Please enter a web address starting with https:// or http://."
 TOO_LONG = "Please keep this under {} characters."
+
+
+def one_kind_of_line_break(value):
+    """Store the line breaks browsers send as CR LF as LF, like any other text."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def field_name(question_id: int) -> str:
@@ -80,7 +86,7 @@ class IsoDateField(DateField):
 
 def offered(_form, field) -> None:
     """Refuse an option id the question did not offer (a changed or forged form)."""
-    allowed = {value for value, _label in field.choices if value}
+    allowed = {choice.value for choice in field.choices if choice.value}
     values = field.data if isinstance(field.data, list) else [field.data]
     if any(value and value not in allowed for value in values):
         raise ValidationError(CHOOSE_OFFERED)
@@ -143,20 +149,21 @@ def question_field(question: Question):
                 required,
                 Length(max=limit, message=TOO_LONG.format(limit + 1)),
             ],
-            filters=[strip],
+            filters=[strip, one_kind_of_line_break],
             render_kw={"maxlength": limit},
         )
     if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO, QuestionKind.COUNTRY):
         if kind == QuestionKind.YES_NO:
-            choices, field_class = [(YES, "Yes"), (NO, "No")], RadioField
+            pairs, field_class = [(YES, "Yes"), (NO, "No")], RadioField
         elif kind == QuestionKind.COUNTRY:
-            choices = [("", "Choose a country"), *country_choices()]
+            pairs = [("", "Choose a country"), *country_choices()]
             field_class = SelectField
         else:
-            choices = [(str(option.id), option.text) for option in question.options]
+            pairs = [(str(option.id), option.text) for option in question.options]
             field_class = RadioField
-            if len(choices) > MOST_RADIO_OPTIONS:
-                choices, field_class = [("", "Choose one"), *choices], SelectField
+            if len(pairs) > MOST_RADIO_OPTIONS:
+                pairs, field_class = [("", "Choose one"), *pairs], SelectField
+        choices = [SelectChoice(value, text) for value, text in pairs]
         required = DataRequired(message=ANSWER_PLEASE) if question.required else Optional()
         return field_class(
             label, choices=choices, validators=[required, offered], validate_choice=False
@@ -165,7 +172,7 @@ def question_field(question: Question):
         required = DataRequired(message=ANSWER_PLEASE) if question.required else Optional()
         return CheckboxesField(
             label,
-            choices=[(str(option.id), option.text) for option in question.options],
+            choices=[SelectChoice(str(option.id), option.text) for option in question.options],
             validators=[required, offered, tick_range(question)],
             validate_choice=False,
         )
