@@ -1,4 +1,4 @@
-"""A talk's own questions on the registration form: asked, checked, stored, shown, changed, erased."""
+"""A talk's own questions on the form: asked, checked, stored, shown, changed, erased."""
 
 from __future__ import annotations
 
@@ -10,29 +10,10 @@ import pytest
 from support.factories import in_days
 from support.forms import csrf_token, register_through_form
 from support.mail import html_of, text_of
+from support.question_kinds import every_kind
 from support.stored import registrations, stored_rows
 
 from webinar.models import Answer
-
-
-def every_kind(make_question, event) -> dict:
-    """Give a talk one question of every kind (all required but the long text); return ids."""
-    return {
-        "short": make_question(event, "short_text", "Your cluster", required=True, max_length=20,
-                               help_text="As it is known abroad."),
-        "long": make_question(event, "long_text", "Questions for the speakers"),
-        "single": make_question(event, "single_choice", "Your sector", ("Health", "Energy"),
-                                required=True),
-        "multiple": make_question(event, "multiple_choice", "Topics", ("Funding", "Skills", "Data"),
-                                  required=True, min_value=1, max_value=2),
-        "yes_no": make_question(event, "yes_no", "First talk of ours?", required=True),
-        "agreement": make_question(event, "agreement", "I agree to be recorded", required=True),
-        "number": make_question(event, "number", "Members", required=True, min_value=1,
-                                max_value=500),
-        "date": make_question(event, "date", "Founded on", required=True),
-        "country": make_question(event, "country", "Country of the cluster", required=True),
-        "url": make_question(event, "url", "Cluster website", required=True),
-    }
 
 
 def good_answers(ids: dict) -> dict:
@@ -64,13 +45,13 @@ def test_form_asks_every_kind_with_its_label_or_legend(client, make_event, make_
         return f"q_{ids[key]['id']}"
 
     assert f'<label for="{name("short")}">Your cluster</label>' in html
-    assert f'maxlength="20"' in html
+    assert 'maxlength="20"' in html
     assert f'aria-describedby="{name("short")}-hint"' in html
     assert "As it is known abroad." in html
     assert re.search(rf'<textarea[^>]*name="{name("long")}"', html)
     assert "Questions for the speakers</label> <span class=\"meta\">(optional)</span>" in html
     for key, legend in [("single", "Your sector"), ("multiple", "Topics"),
-                        ("yes_no", "First talk of ours?")]:
+                        ("yes_no", "Is this your first talk of ours?")]:
         assert re.search(rf'<fieldset class="choice-group" id="{name(key)}"[^>]*>\s*<legend>'
                          rf"{re.escape(legend)}</legend>", html)
     assert re.search(rf'type="radio" value="{ids["single"]["options"][0]}"', html)
@@ -314,9 +295,11 @@ def test_confirmation_email_lists_the_answers(
     register_through_form(client, event.slug, **good_answers(ids))
     [message] = inbox.deliver()
     text = text_of(message)
-    for label, answer in [("Your sector", "Energy"), ("Topics", "Funding, Skills"),
-                          ("First talk of ours?", "No"), ("I agree to be recorded", "Agreed"),
-                          ("Country of the cluster", "France"), ("Founded on", "2015-03-01")]:
+    for label, answer in [
+        ("Your sector", "Energy"), ("Topics", "Funding, Skills"),
+        ("Is this your first talk of ours?", "No"), ("I agree to be recorded", "Agreed"),
+        ("Country of the cluster", "France"), ("Founded on", "2015-03-01"),
+    ]:
         assert f"{label}\n{answer}\n" in text
     assert "<dt>Topics</dt>" in html_of(message)
 
