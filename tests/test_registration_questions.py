@@ -392,3 +392,25 @@ def test_retention_purge_deletes_answers(app, client, make_event, make_question,
     with app.app_context():
         purge(now=in_days(14 + app.config["RETENTION_DAYS"] + 2))
     assert stored_rows(app, Answer) == []
+
+
+def test_a_question_added_later_is_on_the_form_at_once(client, make_event, make_question):
+    event = make_event()
+    assert "Your sector" not in client.get(f"/events/{event.slug}").data.decode()
+    client.get(f"/events/{event.slug}/register")
+    make_question(event, "yes_no", "Your sector, please")
+    assert "Your sector, please" in client.get(f"/events/{event.slug}/register").data.decode()
+
+
+def test_a_cancelled_registration_shows_its_answers_but_cannot_change_them(
+    app, client, make_event, make_question
+):
+    _event, registration, _sector, _note = answered_registration(
+        app, client, make_event, make_question
+    )
+    page = client.get(f"/registrations/{registration.token}/cancel").data.decode()
+    client.post(f"/registrations/{registration.token}/cancel",
+                data={"csrf_token": csrf_token(page)})
+    page = client.get(f"/registrations/{registration.token}").data.decode()
+    assert "<dd>Health</dd>" in page
+    assert f"/registrations/{registration.token}/answers\"" not in page
