@@ -414,3 +414,4 @@ def test_a_cancelled_registration_shows_its_answers_but_cannot_change_them(
     page = client.get(f"/registrations/{registration.token}").data.decode()
     assert "<dd>Health</dd>" in page
     assert f"/registrations/{registration.token}/answers\"" not in page
+    assert "Your registration is cancelled, so your answers can no longer be changed." in page

@@ -288,9 +288,9 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
     make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
     # A talk asking one question of every kind, one of them shown for a given answer.
-    asking = make_event(title="A talk that asks its own questions")
-    every_kind(make_question, asking, conditional=True)
-    answering = make_registration(asking, first_name="Grace", email="grace@example.org").token
+    questioning = make_event(title="A talk that asks its own questions")
+    every_kind(make_question, questioning, conditional=True)
+    answering = make_registration(questioning, first_name="Grace", email="grace@example.org").token
     reset = reset_link_of(app, organiser.id)
     confirm_email = email_link_of(app, organiser.id)
     invitation = invitation_link_of(app, organiser.id)
@@ -302,8 +302,8 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
         Stop("cancelled talk", f"/events/{cancelled.slug}"),
         Stop("registration form", f"/events/{talk}/register"),
         Stop("form with errors", f"/events/{talk}/register", submit="Register"),
-        Stop("form with every kind of question", f"/events/{asking.slug}/register"),
-        Stop("questions with errors", f"/events/{asking.slug}/register", submit="Register"),
+        Stop("form with every kind of question", f"/events/{questioning.slug}/register"),
+        Stop("questions with errors", f"/events/{questioning.slug}/register", submit="Register"),
         Stop("registration closed", f"/events/{ended}/register"),
         Stop("registration received", f"/events/{talk}/register/received"),
         Stop("personal page", f"/registrations/{token}"),
