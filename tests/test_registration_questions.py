@@ -415,3 +415,29 @@ def test_a_cancelled_registration_shows_its_answers_but_cannot_change_them(
     assert "<dd>Health</dd>" in page
     assert f"/registrations/{registration.token}/answers\"" not in page
     assert "Your registration is cancelled, so your answers can no longer be changed." in page
+
+
+def test_the_organisers_erase_deletes_the_answers(
+    app, client, owner_client, owned_event, make_question
+):
+    question = make_question(owned_event, "short_text", "Your cluster")
+    register_through_form(client, owned_event.slug, **{f"q_{question['id']}": "Green Valley"})
+    [ada] = registrations(app, owned_event)
+    assert [row.value for row in stored_rows(app, Answer)] == ["Green Valley"]
+    url = f"/organiser/events/{owned_event.id}/attendees/{ada.id}/erase"
+    confirm = owner_client.get(url)
+    owner_client.post(url, data={"csrf_token": csrf_token(confirm.text), "confirm": "yes"})
+    assert stored_rows(app, Answer) == []
+
+
+def test_a_sensitive_question_is_asked_like_any_other(app, client, make_event, make_question):
+    event = make_event()
+    question = make_question(event, "single_choice", "Your health needs", ("None", "Step-free"),
+                             sensitive=True, required=True)
+    html = client.get(f"/events/{event.slug}/register").data.decode()
+    assert "<legend>Your health needs</legend>" in html
+    response = register_through_form(
+        client, event.slug, **{f"q_{question['id']}": str(question["options"][1])}
+    )
+    assert response.status_code == 303
+    assert [row.value for row in stored_rows(app, Answer)] == ["Step-free"]
