@@ -209,7 +209,9 @@ def test_without_javascript_a_conditional_question_says_when_to_answer_it(
 ):
     event, member, cluster = conditional_talk(make_event, make_question)
     html = client.get(f"/events/{event.slug}/register").data.decode()
-    assert "Only if you answered “Member” to “Are you a member?”." in html
+    assert (f'<p class="hint" id="q_{cluster["id"]}-hint">'
+            "Only if you answered “Member” to “Are you a member?”.</p>") in html
+    assert f'aria-describedby="q_{cluster["id"]}-hint"' in html
     assert f'data-shown-if="q_{member["id"]}"' in html
     assert f'data-shown-if-answers="[&#34;{member["options"][0]}&#34;]"' in html
     assert "js/questions.js" in html
