@@ -443,3 +443,39 @@ def test_a_sensitive_question_is_asked_like_any_other(app, client, make_event, m
     )
     assert response.status_code == 303
     assert [row.value for row in stored_rows(app, Answer)] == ["Step-free"]
+
+
+@pytest.mark.slow
+def test_every_answer_survives_hostile_input(
+    smtp_server, app, client, inbox, make_event, make_question
+):
+    from test_hostile_input import FIELD_VALUES, NASTY
+    from test_xss import PAYLOADS, check_response
+
+    event = make_event()
+    ids = every_kind(make_question, event, conditional=True)
+    ids["long"] = make_question(event, "long_text", PAYLOADS[0] + "\r\nBcc: x@evil.example")
+    valid = dict(good_answers(ids), **{f"q_{ids['earlier']['id']}": "The one on space"})
+    for number, payload in enumerate(PAYLOADS):
+        response = register_through_form(client, event.slug, email=f"p{number}@example.org",
+                                         **dict(valid, **{f"q_{ids['long']['id']}": payload}))
+        assert response.status_code == 303, payload
+    messages = inbox.deliver()
+    assert len(messages) == len(PAYLOADS)
+    for message in messages:
+        assert "<script" not in html_of(message) and "<img" not in html_of(message)
+        assert message["Bcc"] is None and message["X-INJECTED"] is None
+
+    token = registrations(app, event)[0].token
+    path = f"/registrations/{token}/answers"
+    token_value = csrf_token(client.get(path).data)
+    for name in valid:
+        for value in [*NASTY, *FIELD_VALUES, *PAYLOADS, ["1", "2", "x"]]:
+            response = client.post(path, data=dict(valid, csrf_token=token_value, **{name: value}))
+            assert response.status_code in (200, 303), (name, value)
+            if response.status_code == 200:
+                assert 'class="field-error"' in response.data.decode(), (name, value)
+            check_response(path, response)
+    for page in (f"/registrations/{token}", path):
+        check_response(page, client.get(page))
+    json.loads(client.get(f"/registrations/{token}/data.json").data)
