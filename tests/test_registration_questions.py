@@ -300,7 +300,7 @@ def test_confirmation_email_lists_the_answers(
     for label, answer in [
         ("Your sector", "Energy"), ("Topics", "Funding, Skills"),
         ("Is this your first talk of ours?", "No"), ("I agree to be recorded", "Agreed"),
-        ("Country of the cluster", "France"), ("Founded on", "2015-03-01"),
+        ("Country of the cluster", "France"), ("Founded on", "1 March 2015"),
     ]:
         assert f"{label}\n{answer}\n" in text
     assert "<dt>Topics</dt>" in html_of(message)

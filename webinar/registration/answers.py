@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -35,8 +36,19 @@ def answer_lines(answers: list[Answer]) -> list[tuple[str, str]]:
             values = [value.capitalize() for value in values]
         elif kind == QuestionKind.AGREEMENT:
             values = ["Agreed"]
+        elif kind == QuestionKind.DATE:
+            values = [readable_date(value) for value in values]
         lines.append((label, ", ".join(values)))
     return lines
+
+
+def readable_date(value: str) -> str:
+    """Return an ISO date as people write it ("1 March 2015"); anything else as it is."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day.day} {day:%B %Y}"
 
 
 def replace_answers(registration: Registration, rows: list[dict]) -> None:
