@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 from support.browser import tab_to
+from support.forms import register_through_form
 from support.mail import text_of
 from support.question_kinds import every_kind
 from support.stored import registrations, stored_rows
@@ -124,3 +125,25 @@ def test_the_questions_can_be_answered_with_the_keyboard_alone(
     assert stored_answers(app, event) == {
         "Your sector": ["Energy"], "Topics": ["Skills"], "Which skills?": ["Welding"],
     }
+
+
+def test_a_person_changes_an_answer_from_their_personal_page(
+    page, app, client, make_event, make_question
+):
+    event = make_event()
+    sector = make_question(event, "single_choice", "Your sector", ("Health", "Energy"),
+                           required=True)
+    make_question(event, "short_text", "Which grid?", required=True,
+                  shown_if_id=sector["id"], shown_if_answers=[str(sector["options"][1])])
+    register_through_form(client, event.slug, **{f"q_{sector['id']}": str(sector["options"][0])})
+    [registration] = registrations(app, event)
+    page.goto(f"/registrations/{registration.token}")
+    page.get_by_role("link", name="Change my answers").click()
+    expect(page.get_by_label("Health")).to_be_checked()
+    expect(page.get_by_label("Which grid?")).to_be_hidden()
+    page.get_by_label("Energy").check()
+    page.get_by_label("Which grid?").fill("North Sea")
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+    expect(page.locator("#answers")).to_contain_text("North Sea")
+    assert stored_answers(app, event) == {"Your sector": ["Energy"], "Which grid?": ["North Sea"]}
