@@ -3,6 +3,7 @@
 pytest_plugins = [
     "support.database",
     "support.factories",
+    "support.questions",
     "support.clock",
     "support.mail",
     "support.organisers",

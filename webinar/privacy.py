@@ -28,7 +28,7 @@ from flask.cli import AppGroup
 
 from .calendar import public_url
 from .extensions import db
-from .models import EmailChange, Event, OutboxEmail, OutboxStatus, Registration, utcnow
+from .models import Answer, EmailChange, Event, OutboxEmail, OutboxStatus, Registration, utcnow
 from .seats import withdraw
 
 logger = logging.getLogger(__name__)
@@ -196,6 +196,12 @@ def anonymise(ids: list[int], now: datetime | None = None) -> None:
         sa.update(Registration),
         [{"id": row_id, "join_token": secrets.token_urlsafe(32)} for row_id in ids],
     )
+    # Answers are the person's own words and choices: none is kept.
+    db.session.execute(
+        sa.delete(Answer)
+        .where(Answer.registration_id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
     # Unsent emails would go out to a person who is to be forgotten; sent ones
     # keep only their kind and times.
     db.session.execute(
@@ -217,6 +223,9 @@ def _moment(value: datetime | None) -> str | None:
 
 def personal_data(registration: Registration) -> dict:
     """Return everything stored about a person's registration, as JSON-ready values."""
+    # Imported here: the registration package imports this module.
+    from .registration.answers import answer_lines
+
     event = registration.event
     emails = db.session.scalars(
         db.select(OutboxEmail)
@@ -250,6 +259,10 @@ def personal_data(registration: Registration) -> dict:
             "unsubscribed_at": _moment(registration.unsubscribed_at),
             "anonymised_at": _moment(registration.anonymised_at),
         },
+        "answers": [
+            {"question": label, "answer": value}
+            for label, value in answer_lines(registration.answers)
+        ],
         "event": {
             "title": event.title,
             "page": public_url("events.detail", slug=event.slug),

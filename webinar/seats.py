@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import notifications
 from .extensions import db
-from .models import Event, EventStatus, Registration, RegistrationStatus, utcnow
+from .models import Answer, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from .text import normalise_email
 
 # What register() can answer: the new registration's status, or why there is none.
@@ -96,6 +96,8 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         privacy_notice_version=data.get("privacy_notice_version", ""),
         marketing_consent=bool(data.get("marketing_consent")),
         marketing_consent_at=now if data.get("marketing_consent") else None,
+        # Written with the registration, so the confirmation email can list them.
+        answers=[Answer(**answer) for answer in data.get("answers", ())],
     )
     db.session.add(registration)
     # The flush raises IntegrityError here, not at commit, on a concurrent duplicate.

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from . import calendar, dates, markup, text, uploads
+from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 
 
@@ -24,6 +25,8 @@ def init_app(app: Flask) -> None:
         public_url=calendar.public_url,
         plural=text.plural,
         is_or_are=text.is_or_are,
+        # A registration's answers as they read: (question, answer), in order.
+        answer_lines=answer_lines,
         # Numbers the pages state, read from the code that enforces them (the
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,

@@ -24,6 +24,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from support.database import unavailable
+from support.question_kinds import every_kind
 
 CHROMIUM = os.environ.get("WEBINAR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -251,7 +252,7 @@ class Stop:
 
 
 @pytest.fixture
-def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
+def site_tour(app, organiser, make_event, make_registration, make_question) -> list[Stop]:
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
     from webinar.demo import load_demo
     from webinar.extensions import db
@@ -286,6 +287,10 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
     make_registration(upcoming, unsubscribe_token=asking)
     make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
     organiser_pages = f"/organiser/events/{event_id}"
+    # A talk asking one question of every kind, one of them shown for a given answer.
+    questioning = make_event(title="A talk that asks its own questions")
+    every_kind(make_question, questioning, conditional=True)
+    answering = make_registration(questioning, first_name="Grace", email="grace@example.org").token
     reset = reset_link_of(app, organiser.id)
     confirm_email = email_link_of(app, organiser.id)
     invitation = invitation_link_of(app, organiser.id)
@@ -297,9 +302,15 @@ def site_tour(app, organiser, make_event, make_registration) -> list[Stop]:
         Stop("cancelled talk", f"/events/{cancelled.slug}"),
         Stop("registration form", f"/events/{talk}/register"),
         Stop("form with errors", f"/events/{talk}/register", submit="Register"),
+        Stop("form with every kind of question", f"/events/{questioning.slug}/register"),
+        Stop("questions with errors", f"/events/{questioning.slug}/register", submit="Register"),
         Stop("registration closed", f"/events/{ended}/register"),
         Stop("registration received", f"/events/{talk}/register/received"),
         Stop("personal page", f"/registrations/{token}"),
+        Stop("personal page with answers", f"/registrations/{answering}"),
+        Stop("change answers", f"/registrations/{answering}/answers"),
+        Stop("answers with errors", f"/registrations/{answering}/answers",
+             submit="Save my answers"),
         Stop("confirm cancelling", f"/registrations/{token}/cancel"),
         Stop("confirm deleting", f"/registrations/{token}/delete"),
         Stop("join link not open yet", f"/join/{token}"),

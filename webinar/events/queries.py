@@ -5,7 +5,7 @@ from sqlalchemy import Row, Select, bindparam, or_
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Event, EventStatus, Topic, utcnow
+from ..models import Event, EventStatus, Question, Topic, utcnow
 from ..models.event import event_topic
 
 # What is public: published talks, and cancelled ones so that people who
@@ -48,13 +48,16 @@ def filter_choices() -> tuple[list[Topic], list[str]]:
     return list(topics), list(types)
 
 
-def public_event(slug: str, *, with_details: bool = True) -> Event:
+def public_event(slug: str, *, with_details: bool = True, with_questions: bool = False) -> Event:
     """Return a published or cancelled event, or 404; with_details loads what its page lists.
 
     The registration pages ask without details: they show none of them, and
     a registration holds SQLite's write lock for as long as its queries take.
+    with_questions loads the registration questions and their options.
     """
     query = db.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    if with_questions:
+        query = query.options(selectinload(Event.questions).selectinload(Question.options))
     if with_details:
         query = query.options(
             selectinload(Event.speakers),

@@ -7,11 +7,33 @@ from .invitation import Invitation
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
 from .outbox import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Queued
+from .question import (
+    AGREED,
+    CHOICE_KINDS,
+    CONDITION_KINDS,
+    NO,
+    YES,
+    Answer,
+    FieldUse,
+    Question,
+    QuestionKind,
+    QuestionOption,
+)
 from .registration import Registration, RegistrationStatus
 from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "AGREED",
+    "CHOICE_KINDS",
+    "CONDITION_KINDS",
+    "NO",
+    "YES",
+    "Answer",
+    "FieldUse",
+    "Question",
+    "QuestionKind",
+    "QuestionOption",
     "ANNOUNCEMENT_AUDIENCES",
     "ONCE_PER_REGISTRATION",
     "Announcement",

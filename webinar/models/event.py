@@ -16,6 +16,7 @@ from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .organiser import Organiser
+    from .question import Question
 
 event_topic = Table(
     "event_topic",
@@ -71,6 +72,10 @@ class Event(db.Model):
     post_summary: Mapped[str] = mapped_column(Text, default="")
     reminder_24h: Mapped[bool] = mapped_column(default=True)
     reminder_1h: Mapped[bool] = mapped_column(default=True)
+    # Whether the registration form asks for these fixed fields (a FieldUse).
+    organisation_field: Mapped[str] = mapped_column(String(10), default="required")
+    job_title_field: Mapped[str] = mapped_column(String(10), default="optional")
+    country_field: Mapped[str] = mapped_column(String(10), default="required")
     # Raised on every change of time or join URL so calendars update their entry.
     ics_sequence: Mapped[int] = mapped_column(default=0)
     # When the follow-up (recording, summary, slides) was first sent.
@@ -86,6 +91,9 @@ class Event(db.Model):
         back_populates="event", order_by="Material.position", cascade="all, delete-orphan"
     )
     topics: Mapped[list[Topic]] = relationship(secondary=event_topic, order_by="Topic.name")
+    questions: Mapped[list[Question]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan", passive_deletes=True
+    )
     owner: Mapped[Organiser | None] = relationship(foreign_keys=[owner_id])
 
     __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)

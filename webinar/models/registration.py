@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .event import Event
+from .question import Answer
 from .types import UTCDateTime, utcnow
 
 
@@ -66,6 +67,11 @@ class Registration(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        order_by="Answer.question_position, Answer.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __table_args__ = (
         # One active registration per person and event; cancelled rows stay as history.

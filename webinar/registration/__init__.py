@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
 
-from . import data, unsubscribe, views  # noqa: E402,F401  (views attach their routes to bp)
+from . import answers, data, unsubscribe, views  # noqa: E402,F401  (views attach their routes to bp)

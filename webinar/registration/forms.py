@@ -130,7 +130,9 @@ class RegistrationForm(SiteForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "Choose a country")] + country_choices()
+        # A talk may leave the country out (registration_form_class()).
+        if self.country is not None:
+            self.country.choices = [("", "Choose a country")] + country_choices()
 
     def validate_country(self, field) -> None:
         if field.data and field.data not in dict(country_choices()):
@@ -152,14 +154,15 @@ class RegistrationForm(SiteForm):
         return values
 
     def registration_data(self) -> dict[str, str | bool]:
-        """Return the fields seats.register() needs."""
+        """Return the fields seats.register() needs; a field the talk does not ask stays empty."""
         return {
             "first_name": self.first_name.data,
             "last_name": self.last_name.data,
             "email": self.email.data,
-            "organisation": self.organisation.data,
-            "job_title": self.job_title.data or "",
-            "country": self.country.data,
+            **{
+                name: (getattr(self, name).data or "") if getattr(self, name) is not None else ""
+                for name in ("organisation", "job_title", "country")
+            },
             "marketing_consent": bool(self.consent_marketing.data),
             **self.source(),
         }

@@ -25,7 +25,8 @@ from ..mail.render import personal_calendar, times
 from ..models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..privacy import erase
 from . import bp
-from .forms import ConfirmForm, RegistrationForm
+from .forms import ConfirmForm
+from .questions import registration_form_class
 
 # The join link works from this long before the start until the end.
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
@@ -54,6 +55,16 @@ def client_may_register(event: Event) -> bool:
     for item in items:
         limiter.limiter.hit(item, *keys)
     return True
+
+
+def answers_may_change(registration: Registration) -> bool:
+    """Say whether a person may still change their answers: while the form would take them."""
+    return (
+        registration.anonymised_at is None
+        and registration.status != RegistrationStatus.CANCELLED
+        and bool(registration.event.questions)
+        and registration.event.registration_state() in FORM_STATES
+    )
 
 
 def registration_for(token: str) -> Registration:
@@ -91,11 +102,12 @@ def private(response: Response | str, status: int = 200) -> Response:
 @limiter.limit(registration_rate_limit, methods=["POST"])
 def register(slug: str):
     """Register an attendee for an event."""
-    form = RegistrationForm()
-    # Checked before the first query: on SQLite, a POST's first query takes the
-    # write lock until the commit, and the other workers wait for it meanwhile.
+    # The form is the talk's own (its questions), so the talk is read first. On
+    # SQLite that query takes a POST's write lock until the commit: validating
+    # meanwhile is in memory only (no address lookups), and quick.
+    event = public_event(slug, with_details=False, with_questions=True)
+    form = registration_form_class(event)()
     submitted = form.validate_on_submit()
-    event = public_event(slug, with_details=False)
     state = event.registration_state()
     if state not in FORM_STATES:
         return render_template("registration/unavailable.html", event=event, state=state)
@@ -118,6 +130,7 @@ def register(slug: str):
     if submitted:
         if not form.is_spam():
             data = form.registration_data()
+            data["answers"] = form.answers()
             data["privacy_notice_version"] = current_app.config["PRIVACY_NOTICE_VERSION"]
             outcome = seats.register(event, data)
             if outcome.status in (seats.FULL, seats.CLOSED):
@@ -152,6 +165,8 @@ def manage(token: str):
             event_time=event_time,
             own_time=own_time,
             opens_at=registration.event.starts_at - JOIN_OPENS_BEFORE,
+            may_change_answers=answers_may_change(registration),
+            saved=request.args.get("saved"),
         )
     )
 
