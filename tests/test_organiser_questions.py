@@ -196,7 +196,9 @@ def test_a_question_is_shown_only_for_an_answer_to_an_earlier_one(
 ):
     cluster = make_question(owned_event, "single_choice", "Cluster?", options=("Deep", "Clean"))
     page = owner_client.get(base(owned_event)).text
-    assert "Cluster?: Deep" in page  # the condition's answers are offered
+    # The condition's answers are offered, under their question.
+    assert "Answers to “Cluster?”" in page
+    assert f'value="{cluster["id"]}:{cluster["options"][0]}"> <label' in page
     add(owner_client, owned_event, "short_text", "Which deep technology?",
         **condition(cluster["id"], str(cluster["options"][0])))  # fmt: skip
     _, deep = questions_of(app, owned_event)

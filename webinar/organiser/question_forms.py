@@ -59,9 +59,11 @@ def question_form(event: Event, question: Question | None = None, **kwargs) -> Q
         SelectChoice(str(other.id), f"When “{other.label}” is answered") for other in sources
     ]
     form.shown_if_answers.choices = [
-        SelectChoice(f"{other.id}:{value}", f"{other.label}: {text}")
+        SelectChoice(f"{other.id}:{value}", text)
         for other in sources for value, text in condition_answers(other)
     ]
+    # The template groups the answers under their question.
+    form.condition_sources = [(f"{other.id}:", other.label) for other in sources]
     return form
 
 
