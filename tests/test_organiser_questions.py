@@ -159,7 +159,7 @@ def test_the_type_cannot_change_once_answered_and_can_before(
 
 
 def test_questions_move_up_and_down(app, owner_client, owned_event, make_question):
-    first, second, third = (make_question(owned_event, "short_text", name)["id"]
+    first, _second, third = (make_question(owned_event, "short_text", name)["id"]
                             for name in ("First", "Second", "Third"))  # fmt: skip
     post(owner_client, f"{base(owned_event)}/{third}/move", direction="up")
     assert labels(app, owned_event) == ["First", "Third", "Second"]
@@ -168,7 +168,6 @@ def test_questions_move_up_and_down(app, owner_client, owned_event, make_questio
     post(owner_client, f"{base(owned_event)}/{third}/move", direction="up")  # already first
     assert labels(app, owned_event) == ["Third", "First", "Second"]
     assert log_actions(app, owned_event) == ["question_moved", "question_moved"]
-    del second
 
 
 def test_a_removed_question_leaves_its_answers_readable(
