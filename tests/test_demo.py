@@ -138,6 +138,28 @@ def test_upcoming_talks_are_in_the_future_and_one_has_20_seats_and_a_waiting_lis
     assert brussels and all(8 <= t.local_start.hour <= 11 for t in brussels)
 
 
+def test_upcoming_talks_ask_questions_and_one_is_shown_only_for_an_answer(app, runner):
+    load(runner)
+    now = datetime.now(UTC)
+    with app.app_context():
+        upcoming = db.session.scalars(db.select(Event).where(Event.starts_at > now)).all()
+        assert len(upcoming) >= 2 and reference_talk().questions == []
+        for talk in upcoming:
+            questions = talk.questions
+            kinds = {(question.kind, question.required) for question in questions}
+            assert {("single_choice", True), ("long_text", False), ("yes_no", False),
+                    ("agreement", True)} <= kinds, talk.slug  # fmt: skip
+            labels = {question.label: question for question in questions}
+            assert labels["Questions for the speakers"].kind == "long_text"
+            assert any("recorded" in q.label for q in questions if q.kind == "agreement")
+            [shown] = [question for question in questions if question.shown_if is not None]
+            # The condition names an option of the earlier choice question, by id.
+            choice = shown.shown_if
+            assert choice.kind == "single_choice" and choice.position < shown.position
+            chosen = [o.text for o in choice.options if str(o.id) in shown.shown_if_answers]
+            assert chosen == ["Another area"]
+
+
 def test_running_demo_twice_adds_nothing(app, runner):
     load(runner)
     with app.app_context():

@@ -5,7 +5,7 @@ from support.organisers import token_of
 from support.site_walk import ADMIN_ONLY
 
 from webinar.extensions import db
-from webinar.models import Event, EventRole, Material, Registration, Speaker
+from webinar.models import Event, EventRole, Material, Question, Registration, Speaker
 
 # Pages every visitor may open: signing in (password, then the two-factor code), and
 # signing out (harmless when not signed in).
@@ -34,7 +34,7 @@ def organiser_rules(app):
 
 @pytest.fixture
 def event_with_parts(app, make_event, make_registration, make_organiser, owner):
-    """Return a function making an owned event with a speaker, a link and an editor.
+    """Return a function making an owned event with a speaker, a link, a question and an editor.
 
     It gives the URL arguments of the event's pages.
     """
@@ -49,9 +49,11 @@ def event_with_parts(app, make_event, make_registration, make_organiser, owner):
             material = Material(event_id=event.id, kind="link", title="Site",
                                 url="https://example.org/")
             editor = EventRole(event_id=event.id, organiser_id=editor_id, role="editor")
-            db.session.add_all([speaker, material, editor])
+            question = Question(event_id=event.id, kind="short_text", label="Your role?")
+            db.session.add_all([speaker, material, editor, question])
             db.session.commit()
             return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
+                    "question_id": question.id,
                     "registration_id": registration.id, "organiser_id": owner,
                     "invitation_id": 1, "member_id": editor_id}
 

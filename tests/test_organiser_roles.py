@@ -19,7 +19,7 @@ import pytest
 from support.organisers import OWNER_EMAIL, token_of
 
 from webinar.extensions import db
-from webinar.models import Event, EventRole, Material, Registration, Speaker
+from webinar.models import Event, EventRole, Material, Question, Registration, Speaker
 
 # Who may do what: administrators act as owners on every talk.
 RANK = {"viewer": 1, "editor": 2, "owner": 3, "admin": 3}
@@ -72,6 +72,14 @@ TABLE = [
     Route("organiser.add_slides", "POST", "editor", "organiser.materials"),
     Route("organiser.add_link", "POST", "editor", "organiser.materials"),
     Route("organiser.delete_material", "POST", "editor", "organiser.materials"),
+    Route("organiser.questions", "GET", "editor", "organiser.event"),
+    Route("organiser.questions", "POST", "editor", "organiser.questions"),
+    Route("organiser.edit_question", "GET", "editor", "organiser.questions"),
+    Route("organiser.edit_question", "POST", "editor", "organiser.edit_question"),
+    Route("organiser.move_question", "POST", "editor", "organiser.questions"),
+    Route("organiser.delete_question", "POST", "editor", "organiser.questions"),
+    Route("organiser.question_fields", "POST", "editor", "organiser.questions"),
+    Route("organiser.copy_questions", "POST", "editor", "organiser.questions"),
     Route("organiser.announce", "GET", "editor", "organiser.event"),
     Route("organiser.announce", "POST", "editor", "organiser.announce"),
     Route("organiser.follow_up", "GET", "editor", "organiser.event"),
@@ -98,8 +106,8 @@ def world(app, make_event, make_registration, make_organiser, make_outbox_email,
     """The organisers of the walk, and a function making a talk with a viewer and an editor.
 
     make_talk() gives a published talk with a confirmed and a waitlisted registration,
-    two speakers, two materials and a failed email; make_talk(draft=True) a draft
-    nobody registered for. Each returns the talk's URL argument values.
+    two speakers, two materials, two questions and a failed email; make_talk(draft=True)
+    a draft nobody registered for. Each returns the talk's URL argument values.
     """
     ids = {role: make_organiser(email, name, is_admin=admin)
            for role, (email, name, admin) in PEOPLE.items()}  # fmt: skip
@@ -126,10 +134,13 @@ def world(app, make_event, make_registration, make_organiser, make_outbox_email,
                         for n in range(2)]  # fmt: skip
             materials = [Material(event_id=event.id, kind="link", title=f"Link {n}",
                                   url="https://example.org/", position=n) for n in range(2)]
-            db.session.add_all(speakers + materials)
+            questions = [Question(event_id=event.id, kind="short_text", label=f"Question {n}",
+                                  position=n) for n in range(2)]  # fmt: skip
+            db.session.add_all(speakers + materials + questions)
             db.session.commit()
             values.update(registration_id=confirmed.id, waitlisted_id=waitlisted.id,
-                          speaker_id=speakers[0].id, material_id=materials[0].id)  # fmt: skip
+                          speaker_id=speakers[0].id, material_id=materials[0].id,
+                          question_id=questions[0].id)  # fmt: skip
         return values
 
     return ids, make_talk
@@ -210,6 +221,7 @@ def test_every_route_of_a_talk_answers_each_role_as_the_table_says(app, world, c
         event = db.session.get(Event, untouched["event_id"])
         assert event is not None and event.status == "published" and event.owner_id == ids["owner"]
         assert len(event.speakers) == 2 and len(event.materials) == 2
+        assert [question.label for question in event.questions] == ["Question 0", "Question 1"]
         statuses = db.session.scalars(db.select(Registration.status).where(
             Registration.event_id == event.id).order_by(Registration.id)).all()  # fmt: skip
         assert statuses == ["confirmed", "waitlisted"]

@@ -269,6 +269,8 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
         upcoming = next(event for event in events if event.starts_at > utcnow())
         talk, ended, event_id, past_id = upcoming.slug, past.slug, upcoming.id, past.id
         speaker_id = upcoming.speakers[0].id
+        # A question shown only for an answer: its page offers the condition's answers.
+        question_id = next(q.id for q in upcoming.questions if q.shown_if_id is not None)
         db.session.expunge_all()
     with app.app_context():
         # A second person on the team, so that its page shows the forms to change a role.
@@ -339,6 +341,13 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
         Stop("speakers", f"{organiser_pages}/speakers", signed_in=True),
         Stop("edit speaker", f"{organiser_pages}/speakers/{speaker_id}/edit", signed_in=True),
         Stop("materials", f"{organiser_pages}/materials", signed_in=True),
+        Stop("questions", f"{organiser_pages}/questions", signed_in=True),
+        Stop("questions with errors", f"{organiser_pages}/questions", True,
+             submit="Add the question"),
+        Stop("no questions yet", f"/organiser/events/{past_id}/questions", signed_in=True),
+        Stop("edit question", f"{organiser_pages}/questions/{question_id}/edit", signed_in=True),
+        Stop("edit question with errors", f"{organiser_pages}/questions/{question_id}/edit", True,
+             submit="Save", clear="Question"),
         Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
         Stop("new talk", "/organiser/events/new", signed_in=True),
         Stop("your account, a new email waiting", "/organiser/account", signed_in=True),

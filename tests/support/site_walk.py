@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
 from support.factories import in_days, registration_row, stored
 from webinar.extensions import db
-from webinar.models import Material, Speaker
+from webinar.models import Material, Question, QuestionOption, Speaker
 from webinar.organiser.queries.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
@@ -78,12 +78,14 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
         material_id = db.session.scalar(
             db.select(Material.id).where(Material.event_id == event.id).limit(1)
         )
+        question_id = add_questions(event.id)
     return Site(
         {
             "slug": event.slug,
             "event_id": event.id,
             "speaker_id": speaker_id,
             "material_id": material_id,
+            "question_id": question_id,
             "token": token,
             "filename": "slides.pdf",
             "registration_id": 1,
@@ -93,6 +95,21 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "invitation_token": invitation_token,
         }
     )
+
+
+def add_questions(event_id: int) -> int:
+    """Give a talk a choice question and one shown for an answer to it; return the latter's id."""
+    choice = Question(event_id=event_id, position=0, kind="single_choice", label="Cluster?",
+                      options=[QuestionOption(text="Deep tech", position=0),
+                               QuestionOption(text="Clean tech", position=1)])  # fmt: skip
+    db.session.add(choice)
+    db.session.flush()
+    shown = Question(event_id=event_id, position=1, kind="short_text", label="Which one?",
+                     shown_if_id=choice.id,
+                     shown_if_answers=[str(choice.options[0].id)])  # fmt: skip
+    db.session.add(shown)
+    db.session.commit()
+    return shown.id
 
 
 def long_lived_link(model, token: str, **fields) -> str:

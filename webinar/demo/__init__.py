@@ -8,9 +8,10 @@ from typing import NamedTuple
 from flask import current_app
 
 from ..extensions import db
-from ..models import Event, EventStatus, Material, Speaker, Topic
+from ..models import Event, EventStatus, Material, Speaker, Topic, utcnow
 from ..organiser.services.accounts import create_demo_organiser
 from .artwork import save_banner, save_slides
+from .questions import add_demo_questions
 from .talks import TOPICS, demo_talks
 
 # Keys of a demo talk that are not Event columns.
@@ -39,6 +40,8 @@ class DemoLoad(NamedTuple):
 def load_demo() -> DemoLoad:
     """Load the demo talks and their organiser; say how many events were created.
 
+    The upcoming talks ask registration questions of their own.
+
     Talks and topics are matched by slug, so a second run adds nothing. Banner
     and slide files are drawn again whenever they are missing, even for talks
     already in the database (a fresh checkout of a copied database, say). The
@@ -52,7 +55,10 @@ def load_demo() -> DemoLoad:
         draw_missing_files(talk, uploads)
         exists = db.session.scalar(db.select(Event.id).where(Event.slug == talk["slug"]))
         if exists is None:
-            db.session.add(build_event(talk, topics))
+            event = build_event(talk, topics)
+            db.session.add(event)
+            if event.starts_at > utcnow():
+                add_demo_questions(event)
             created += 1
     db.session.commit()
     email, password = create_demo_organiser()

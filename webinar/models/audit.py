@@ -62,6 +62,12 @@ class AuditAction(StrEnum):
     ROLE_REMOVED = "role_removed"
     OWNERSHIP_TRANSFERRED = "ownership_transferred"
     TALK_DELETED = "talk_deleted"
+    QUESTION_ADDED = "question_added"
+    QUESTION_CHANGED = "question_changed"
+    QUESTION_MOVED = "question_moved"
+    QUESTION_REMOVED = "question_removed"
+    QUESTIONS_COPIED = "questions_copied"
+    FORM_FIELDS_CHANGED = "form_fields_changed"
 
     @property
     def label(self) -> str:
@@ -107,6 +113,12 @@ ACTION_LABELS = {
     AuditAction.ROLE_REMOVED: "Removed someone from the talk's team",
     AuditAction.OWNERSHIP_TRANSFERRED: "Transferred the talk's ownership",
     AuditAction.TALK_DELETED: "Deleted the talk",
+    AuditAction.QUESTION_ADDED: "Added a registration question",
+    AuditAction.QUESTION_CHANGED: "Changed a registration question",
+    AuditAction.QUESTION_MOVED: "Moved a registration question",
+    AuditAction.QUESTION_REMOVED: "Removed a registration question",
+    AuditAction.QUESTIONS_COPIED: "Copied registration questions from another talk",
+    AuditAction.FORM_FIELDS_CHANGED: "Changed which details the registration form asks",
 }
 
 

@@ -39,6 +39,7 @@ from .views import (  # noqa: E402,F401
     messages,
     organisers,
     password_reset,
+    questions,
     speakers,
     team,
 )

@@ -7,6 +7,7 @@ when the change cannot be made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from ...models import AuditAction, Event, EventStatus, Registration, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
 from ...text import plural
 from ...uploads import UploadError, delete_upload, save_banner
+from .questions import copy_form_settings
 from .talk_data import (
     CheckedTalk,
     TalkData,
@@ -34,14 +36,19 @@ TEXT_FIELDS = ("title", "series", "event_type", "target_audience", "organised_by
 SLUG_TAKEN = "Another talk took this address a moment ago. Choose another one."
 
 
-def create_talk(owner_id: int, data: TalkData) -> Event:
-    """Create a draft talk owned by this organiser and commit it; return it."""
+def create_talk(owner_id: int, data: TalkData, source: Event | None = None) -> Event:
+    """Create a draft talk owned by this organiser and commit it; return it.
+
+    A talk copied from source also gets its registration questions and the
+    fixed fields it asks.
+    """
     event = Event(owner_id=owner_id, status=EventStatus.DRAFT)
     checked = check(data, event)
     banner = _stored_banner(data, event)
     _write(event, data, checked, banner, _topics(data))
     db.session.add(event)
-    _commit(banner if data.banner is not None else None)
+    copy = (lambda: copy_form_settings(event, source)) if source is not None else None
+    _commit(banner if data.banner is not None else None, before=copy)
     return event
 
 
@@ -97,9 +104,14 @@ def _stored_banner(data: TalkData, event: Event) -> str | None:
         raise TalkInvalid({"banner": [str(error)]}) from error
 
 
-def _commit(new_upload: str | None) -> None:
-    """Commit; when another talk took the address meanwhile, undo, drop the new upload, say so."""
+def _commit(new_upload: str | None, before: Callable[[], object] | None = None) -> None:
+    """Commit; when another talk took the address meanwhile, undo, drop the new upload, say so.
+
+    `before` runs first, inside the same guard: it may flush the new talk.
+    """
     try:
+        if before is not None:
+            before()
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

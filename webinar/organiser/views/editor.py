@@ -44,7 +44,7 @@ def save_new_event(form: EventForm, source: Event | None = None):
         return render_editor(form, None, source)
     form.validate()
     try:
-        event = talks.create_talk(current_user.id, talk_data(form))
+        event = talks.create_talk(current_user.id, talk_data(form), source)
     except TalkInvalid as invalid:
         show_errors(form, invalid)
         return render_editor(form, None, source)
