@@ -101,7 +101,8 @@ def test_each_bar_is_drawn_with_its_link(owner_client, owned_event, answered):
     page = overview(owner_client, owned_event)
     key = f'aria-labelledby="answers-{answered["topics"]["id"]}-title'
     svg = re.search(r"<svg[^>]*" + key + r"[^>]*>(.*?)</svg>", page, re.S)
-    assert 'role="img"' in svg.group(0)
+    assert 'role="group"' in svg.group(0)
+    assert 'aria-label="Funding: 3 people. Show them in the attendee list"' in svg.group(1)
     bar = r'<rect class="chart-bar" x="0" y="[\d.]+" width="([\d.]+)"'
     widths = [float(width) for width in re.findall(bar, svg.group(1))]
     # Funding (3) is the longest bar; AI and Policy (1 each) a third of it.
