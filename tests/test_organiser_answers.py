@@ -290,3 +290,19 @@ def test_a_viewer_sees_the_answers_and_filters(survey, signed_in, make_organiser
     cluster = survey["cluster"]
     page = attendees(client, survey["event"], f"?a{cluster['id']}={cluster['options'][0]}")
     assert column(page, "Your cluster") == {"Ada Tester": "Energy", "Cem Tester": "Energy"}
+
+
+def test_hostile_answer_parameters_never_fail(owner_client, survey):
+    from test_hostile_queries import QUERY_VALUES
+
+    event, cluster = survey["event"], survey["cluster"]["id"]
+    base = f"/organiser/events/{event.id}/attendees"
+    for value in QUERY_VALUES:
+        for name in (f"a{cluster}", f"a{survey['remarks']['id']}", "a1", "col", "cols"):
+            for path in (base, base + ".csv"):
+                response = owner_client.get(path, query_string=[
+                    (name, value), (name, value), ("cols", "1"), ("sensitive", value),
+                    ("per_option", value), ("status", "active")])  # fmt: skip
+                response.get_data()  # the export streams: read it to its end
+                response.close()
+                assert response.status_code < 500, (path, name, value)

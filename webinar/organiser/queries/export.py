@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from ...dates import local_minutes
 from ...extensions import db
-from ...models import Answer, Event, Question, QuestionKind, Registration, utcnow
+from ...models import Event, Question, QuestionKind, Registration, utcnow
 from .answers import answers_of, by_question, event_questions, removed_questions
 from .attendee_list import (
     EMAIL_SUMMARIES,
@@ -130,21 +130,23 @@ class AnswerColumns:
                 titles.append(question.label)
         return titles + [label for _, label in self.removed]
 
-    def cells(self, answers: list[Answer]) -> list[str]:
+    def cells(self, answers: list[tuple]) -> list[str]:
         grouped = by_question(answers)
         row = []
         for question in self.questions:
+            given = grouped.get(question.id, ())
             if not self.split(question):
-                row.append("; ".join(grouped.get(question.id, [])))
+                row.append("; ".join(given))
                 continue
-            ticked = {answer.option_id for answer in answers if answer.question_id == question.id}
+            ticked = {option_id for _, question_id, option_id, _ in answers
+                      if question_id == question.id}  # fmt: skip
             current = {option.id for option in question.options}
             row += ["yes" if option.id in ticked else "no" for option in question.options]
             # Options removed since the person ticked them still read as they did.
-            row.append("; ".join(answer.value for answer in answers
-                                 if answer.question_id == question.id
-                                 and answer.option_id not in current))  # fmt: skip
-        return row + ["; ".join(grouped.get(key, [])) for key in self.removed]
+            row.append("; ".join(text for _, question_id, option_id, text in answers
+                                 if question_id == question.id
+                                 and option_id not in current))  # fmt: skip
+        return row + ["; ".join(grouped.get(key, ())) for key in self.removed]
 
 
 def csv_lines(event: Event, params: ListParams,
