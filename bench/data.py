@@ -206,3 +206,83 @@ def dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+# The benchmark's questions: (kind, label, options). Answers are spread so that
+# each filter keeps a fair share of the people, as a real form's would.
+QUESTIONS = (
+    ("single_choice", "Your cluster",
+     ("Energy", "Health", "Digital", "Agrifood", "Mobility", "Other")),  # fmt: skip
+    ("multiple_choice", "Topics", ("AI", "Funding", "Policy", "Skills", "Export")),
+    ("yes_no", "May we record you?", ()),
+    ("short_text", "Your question for the speakers", ()),
+    ("number", "Staff in your cluster", ()),
+)
+
+
+def add_questions(app: Flask, event_id: int) -> dict[str, dict]:
+    """Add the benchmark's five questions to a talk; return {kind: {id, options}}."""
+    from webinar.models import Question, QuestionOption
+
+    made = {}
+    with app.app_context():
+        for position, (kind, label, options) in enumerate(QUESTIONS):
+            question = Question(event_id=event_id, kind=kind, label=label, position=position)
+            question.options = [
+                QuestionOption(text=text, position=n) for n, text in enumerate(options)
+            ]
+            db.session.add(question)
+            db.session.flush()
+            made[kind] = {"id": question.id, "label": label, "position": position,
+                          "options": [(o.id, o.text) for o in question.options]}  # fmt: skip
+        db.session.commit()
+    return made
+
+
+def answer_rows(registration_id: int, number: int, questions: dict[str, dict]) -> list[dict]:
+    """Return the answer rows of the person with this number: nine in ten answer at all."""
+    if number % 10 == 9:
+        return []
+    rows = []
+
+    def add(kind: str, value: str, option_id: int | None = None) -> None:
+        question = questions[kind]
+        rows.append({"registration_id": registration_id, "question_id": question["id"],
+                     "option_id": option_id, "question_label": question["label"],
+                     "question_kind": kind, "question_position": question["position"],
+                     "value": value})  # fmt: skip
+
+    cluster = questions["single_choice"]["options"]
+    add("single_choice", cluster[number % len(cluster)][1], cluster[number % len(cluster)][0])
+    topics = questions["multiple_choice"]["options"]
+    for step in (0, 2) if number % 3 else (1,):
+        option_id, text = topics[(number + step) % len(topics)]
+        add("multiple_choice", text, option_id)
+    add("yes_no", "yes" if number % 4 else "no")
+    if number % 2:
+        add("short_text", f"What comes next for cluster {number % 97}?")
+    add("number", str(number % 250))
+    return rows
+
+
+def add_answers(app: Flask, event_id: int, questions: dict, start: int, count: int) -> int:
+    """Store answers for the registrations numbered start to start + count; return how many rows."""
+    from webinar.models import Answer
+
+    stored = 0
+    with app.app_context():
+        ids = db.session.scalars(
+            db.select(Registration.id).where(Registration.event_id == event_id)
+            .order_by(Registration.id).offset(start).limit(count)
+        ).all()  # fmt: skip
+        for first in range(0, len(ids), CHUNK):
+            rows = []
+            for offset, registration_id in enumerate(ids[first : first + CHUNK]):
+                rows += answer_rows(registration_id, start + first + offset, questions)
+            db.session.execute(insert(Answer), rows)
+            stored += len(rows)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE answer"))
+            db.session.commit()
+    return stored

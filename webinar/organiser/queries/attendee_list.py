@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_
 from ...extensions import db
 from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
 from ...paging import page_number
+from .answers import filter_clauses, filter_name, raw_filters
 
 PER_PAGE = 50
 SORTS = {
@@ -31,9 +32,13 @@ SORTS = {
     "name": (Registration.last_name, Registration.first_name, Registration.id),
 }
 ORDERS = ("asc", "desc")
-# The list's status filter, as its select offers it: every status, or one.
+# Confirmed people and those on the waiting list, as the figures count them.
+ACTIVE = "active"
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+# The list's status filter, as its select offers it: every status, the active ones, or one.
 STATUS_CHOICES = (
     ("", "All"),
+    (ACTIVE, "Confirmed and waiting list"),
     (RegistrationStatus.CONFIRMED, "Confirmed"),
     (RegistrationStatus.WAITLISTED, "Waiting list"),
     (RegistrationStatus.CANCELLED, "Cancelled"),
@@ -52,13 +57,20 @@ EMAIL_SUMMARIES = {0: "none", 1: OutboxStatus.SENT, 2: OutboxStatus.PENDING, 3: 
 
 @dataclass(frozen=True)
 class ListParams:
-    """What the organiser asked the list for: search text, status, sort and page."""
+    """What the organiser asked the list for: search, status, answers, sort, page, columns.
+
+    `answers` are the answer filters as read (question id, values), checked
+    against the event's questions when the query is built; `columns` are the
+    question columns chosen (None: the default ones).
+    """
 
     q: str = ""
     status: str = ""
     sort: str = "time"
     order: str = "desc"
     page: int = 1
+    answers: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    columns: tuple[str, ...] | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListParams:
@@ -66,21 +78,48 @@ class ListParams:
         status = args.get("status", "")
         sort = args.get("sort", "time")
         order = args.get("order", "desc")
+        columns = None
+        # The column form sends cols=1, so that no ticked box at all still means "none".
+        if "cols" in args:
+            chosen = args.getlist("col") if hasattr(args, "getlist") else [args.get("col", "")]
+            columns = tuple(dict.fromkeys(c for c in chosen if c.isdecimal() or c == "removed"))
         return cls(
             q=args.get("q", "").strip()[:200],
-            status=status if status in tuple(RegistrationStatus) else "",
+            status=status if status in (*RegistrationStatus, ACTIVE) else "",
             sort=sort if sort in SORTS else "time",
             order=order if order in ORDERS else "desc",
             page=page_number(args) or 1,
+            answers=raw_filters(args),
+            columns=columns[:100] if columns is not None else None,
         )
 
-    def query_args(self, **changes) -> dict[str, str | int]:
+    @property
+    def filtered(self) -> bool:
+        """Say whether the list shows only some people."""
+        return bool(self.q or self.status or self.answers)
+
+    def query_args(self, **changes) -> dict[str, str | int | list[str]]:
         """Return the non-default parameters as URL arguments, with some changed."""
         values = {"q": self.q, "status": self.status, "sort": self.sort,
                   "order": self.order, "page": self.page}  # fmt: skip
+        answers = dict(changes.pop("answers", self.answers))
+        columns = changes.pop("columns", self.columns)
         values.update(changes)
         defaults = ListParams()
-        return {key: value for key, value in values.items() if value != getattr(defaults, key)}
+        found: dict = {key: value for key, value in values.items()
+                       if value != getattr(defaults, key)}  # fmt: skip
+        for question_id, chosen in answers.items():
+            found[filter_name(question_id)] = list(chosen)
+        if columns is not None:
+            found["cols"] = "1"
+            found["col"] = list(columns)
+        return found
+
+    def without_answer(self, question_id: int | None = None) -> dict:
+        """Return the URL arguments with one answer filter (or all of them) taken away."""
+        kept = [(qid, values) for qid, values in self.answers
+                if question_id is not None and qid != question_id]  # fmt: skip
+        return self.query_args(answers=kept, page=1)
 
 
 def _contains(column: ColumnElement, text: str) -> ColumnElement:
@@ -94,7 +133,9 @@ def _contains(column: ColumnElement, text: str) -> ColumnElement:
 def matching(event_id: int, params: ListParams) -> list[ColumnElement]:
     """Return the WHERE clauses of the registrations the parameters select."""
     clauses = [Registration.event_id == event_id]
-    if params.status:
+    if params.status == ACTIVE:
+        clauses.append(Registration.status.in_(ACTIVE_STATUSES))
+    elif params.status:
         clauses.append(Registration.status == params.status)
     if params.q:
         text = params.q.lower()
@@ -106,6 +147,9 @@ def matching(event_id: int, params: ListParams) -> list[ColumnElement]:
                 _contains(Registration.organisation, text),
             )
         )
+    # Last, so that a database evaluating the clauses in order probes the answers
+    # only of the people the cheaper clauses kept.
+    clauses += filter_clauses(event_id, params.answers)
     return clauses
 
 

@@ -3,16 +3,25 @@
 The rows come from a server-side cursor (yield_per: psycopg streams them on
 PostgreSQL, sqlite3 fetches as it goes), so an export of 100,000 people
 never holds the whole list in memory, neither in the database driver nor here.
+The answers of each fetched batch of rows are read in one more query.
+
+Answers come one column per question in form order, then one per removed
+question that still has answers, headed by the label it had. Sensitive
+questions are left out unless asked for.
 """
+
+from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from ...dates import local_minutes
 from ...extensions import db
-from ...models import Event, Registration, utcnow
+from ...models import Event, Question, QuestionKind, Registration, utcnow
+from .answers import answers_of, by_question, event_questions, removed_questions
 from .attendee_list import (
     EMAIL_SUMMARIES,
     ListParams,
@@ -85,7 +94,63 @@ def cells(row, zone: ZoneInfo) -> list[str]:
     ]  # fmt: skip
 
 
-def csv_lines(event: Event, params: ListParams) -> Iterator[str]:
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the organiser asked the export for, beyond the list's own parameters."""
+
+    sensitive: bool = False
+    per_option: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> ExportOptions:
+        return cls(sensitive=args.get("sensitive") == "1", per_option=args.get("per_option") == "1")
+
+
+class AnswerColumns:
+    """The answer columns of the export: their titles, and one person's cells."""
+
+    def __init__(self, event: Event, options: ExportOptions):
+        self.questions: list[Question] = [
+            question for question in event_questions(event.id)
+            if options.sensitive or not question.sensitive
+        ]  # fmt: skip
+        self.removed = removed_questions(event.id)
+        self.per_option = options.per_option
+
+    def split(self, question: Question) -> bool:
+        return self.per_option and question.kind == QuestionKind.MULTIPLE_CHOICE
+
+    def header(self) -> list[str]:
+        titles = []
+        for question in self.questions:
+            if self.split(question):
+                titles += [f"{question.label}: {option.text}" for option in question.options]
+                titles.append(f"{question.label}: other answers")
+            else:
+                titles.append(question.label)
+        return titles + [label for _, label in self.removed]
+
+    def cells(self, answers: list[tuple]) -> list[str]:
+        grouped = by_question(answers)
+        row = []
+        for question in self.questions:
+            given = grouped.get(question.id, ())
+            if not self.split(question):
+                row.append("; ".join(given))
+                continue
+            ticked = {option_id for _, question_id, option_id, _ in answers
+                      if question_id == question.id}  # fmt: skip
+            current = {option.id for option in question.options}
+            row += ["yes" if option.id in ticked else "no" for option in question.options]
+            # Options removed since the person ticked them still read as they did.
+            row.append("; ".join(text for _, question_id, option_id, text in answers
+                                 if question_id == question.id
+                                 and option_id not in current))  # fmt: skip
+        return row + ["; ".join(grouped.get(key, ())) for key in self.removed]
+
+
+def csv_lines(event: Event, params: ListParams,
+              options: ExportOptions = ExportOptions()) -> Iterator[str]:  # fmt: skip
     """Yield the CSV file: the byte-order mark and header, then the registrations' lines."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180 quoting, CRLF line ends
@@ -96,21 +161,27 @@ def csv_lines(event: Event, params: ListParams) -> Iterator[str]:
         buffer.truncate()
         return text
 
+    answer_columns = AnswerColumns(event, options)
     buffer.write(BYTE_ORDER_MARK)
-    writer.writerow(header(event))
+    # Labels are typed by organisers: as untrusted as any answer.
+    writer.writerow(header(event) + [inert(title) for title in answer_columns.header()])
     yield taken()
     rows = db.session.execute(
-        db.select(*COLUMNS)
+        db.select(Registration.id, *COLUMNS)
         .where(*matching(event.id, params))
         .order_by(*ordering(params))
         .execution_options(yield_per=ROWS_PER_FETCH)
     )
     zone = ZoneInfo(event.timezone)
-    for row in rows:
-        writer.writerow(cells(row, zone))
-        # Lines go out in chunks of a few kilobytes rather than one write each.
-        if buffer.tell() >= CHUNK_CHARACTERS:
-            yield taken()
+    wanted = answer_columns.questions or answer_columns.removed
+    for batch in rows.partitions():
+        answers = answers_of([row[0] for row in batch]) if wanted else {}
+        for row in batch:
+            given = answer_columns.cells(answers.get(row[0], [])) if wanted else []
+            writer.writerow(cells(row[1:], zone) + [inert(cell) for cell in given])
+            # Lines go out in chunks of a few kilobytes rather than one write each.
+            if buffer.tell() >= CHUNK_CHARACTERS:
+                yield taken()
     yield taken()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast, extract, func
 
 from ...extensions import db
 from ...models import Event, OutboxEmail, OutboxStatus, Registration, RegistrationStatus
+from .answer_figures import answer_charts
 
 TOP = 10
 # Every time zone's offset is a multiple of 15 minutes, so counts per UTC
@@ -223,4 +224,5 @@ def event_figures(event: Event) -> dict:
         "chart": bar_chart(registrations_per_day(event)),
         "sources": top_sources(event),
         "referrers": top_referrer_domains(event),
+        "answers": answer_charts(event.id),
     }

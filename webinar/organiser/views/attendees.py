@@ -6,6 +6,14 @@ from flask_login import current_user
 from ...models import Event, Registration
 from .. import bp
 from ..queries.access import Permission, get_event_or_404, get_registration_or_404
+from ..queries.answers import (
+    REMOVED,
+    event_questions,
+    filter_choices,
+    filter_name,
+    list_columns,
+    resolve_filters,
+)
 from ..queries.attendee_list import STATUS_CHOICES, ListParams, email_states, list_page
 from ..services import registrations
 from ..services.registrations import AttendeeError
@@ -18,14 +26,20 @@ def attendees(event_id: int):
     event = get_event_or_404(current_user, event_id, Permission.SEE)
     params = ListParams.from_args(request.args)
     page = list_page(event.id, params)
-    states = email_states([registration.id for registration in page.items])
+    ids = [registration.id for registration in page.items]
+    questions = event_questions(event.id)
     return render_template(
         "organiser/attendees.html",
         event=event,
         page=page,
         params=params,
-        states=states,
+        states=email_states(ids),
         status_choices=STATUS_CHOICES,
+        columns=list_columns(questions, params.columns, ids),
+        answer_filters=resolve_filters(questions, params.answers),
+        filter_choices=filter_choices,
+        filter_name=filter_name,
+        removed_column=REMOVED,
     )
 
 

@@ -9,7 +9,7 @@ from ...models import AuditAction
 from .. import bp
 from ..queries.access import Permission, get_event_or_404
 from ..queries.attendee_list import ListParams
-from ..queries.export import csv_lines, file_name
+from ..queries.export import ExportOptions, csv_lines, file_name
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")
@@ -18,11 +18,14 @@ def export_attendees(event_id: int):
     event = get_event_or_404(current_user, event_id, Permission.SEE)
     params = ListParams.from_args(request.args)
     # A download is a read, so no service writes it down: the entry never holds the search text.
-    filtered = "filtered" if params.q or params.status else "everyone"
-    audit.record(AuditAction.ATTENDEES_EXPORTED, event=event, details=filtered)
+    options = ExportOptions.from_args(request.args)
+    details = "filtered" if params.filtered else "everyone"
+    if options.sensitive:
+        details += ", with sensitive answers"
+    audit.record(AuditAction.ATTENDEES_EXPORTED, event=event, details=details)
     db.session.commit()
     response = Response(
-        stream_with_context(csv_lines(event, params)), mimetype="text/csv; charset=utf-8"
+        stream_with_context(csv_lines(event, params, options)), mimetype="text/csv; charset=utf-8"
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(event)}"'
     response.headers["Cache-Control"] = "no-store"

@@ -1,0 +1,217 @@
+"""The answers to a talk's questions as the attendee list and the CSV export show them.
+
+The list filters people by answer through correlated EXISTS sub-queries on
+Answer, each one an index seek on ix_answer_question_option
+(question_id, option_id, registration_id): an option filter names the
+option, and the other kinds look for option_id IS NULL, which the index
+serves as an equality. Every answer of a page (or of a chunk of the export)
+is read in one query through ix_answer_registration.
+
+A removed question's answers keep their label and position (question_id is
+NULL then); they show under that label, after the current questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, exists
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import AGREED, NO, YES, Answer, Question, QuestionKind, Registration
+
+# Filters are query arguments a<question id>=<value>: an option id for a choice
+# question, yes or no, or answered / unanswered for the other kinds.
+FILTER_ARGUMENT = re.compile(r"a(\d{1,9})")
+ANSWERED, UNANSWERED = "answered", "unanswered"
+MAX_FILTER_VALUES = 50
+# The column of every removed question's answers, in the list's column choice.
+REMOVED = "removed"
+# How a yes/no or agreement answer reads in the list and the export.
+READABLE = {YES: "Yes", NO: "No", AGREED: "Agreed"}
+
+
+def event_questions(event_id: int) -> list[Question]:
+    """Return the questions of an event in form order, with their options."""
+    return list(
+        db.session.scalars(
+            db.select(Question)
+            .where(Question.event_id == event_id)
+            .options(selectinload(Question.options))
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def filter_name(question_id: int) -> str:
+    return f"a{question_id}"
+
+
+def filter_choices(question: Question) -> list[tuple[str, str]]:
+    """Return the (value, text) pairs a question can be filtered by."""
+    if question.is_choice:
+        return [(str(option.id), option.text) for option in question.options]
+    if question.kind == QuestionKind.YES_NO:
+        return [(YES, "Yes"), (NO, "No")]
+    return [(ANSWERED, "Answered"), (UNANSWERED, "Not answered")]
+
+
+def raw_filters(args) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Read the answer filters of a query string, unchecked against any question yet."""
+    found = []
+    for name in sorted({key for key in args.keys() if FILTER_ARGUMENT.fullmatch(key)}):
+        values = args.getlist(name) if hasattr(args, "getlist") else [args[name]]
+        values = tuple(dict.fromkeys(v for v in values if v and len(v) <= 20))
+        if values:
+            found.append((int(name[1:]), values[:MAX_FILTER_VALUES]))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class AnswerFilter:
+    """People who gave one of these answers to a question (option ids, yes/no, answered)."""
+
+    question: Question
+    values: tuple[str, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        choices = dict(filter_choices(self.question))
+        return [choices[value] for value in self.values]
+
+    def clause(self) -> ColumnElement:
+        """Return the WHERE clause of the registrations this filter keeps."""
+        of_person = (
+            Answer.registration_id == Registration.id,
+            Answer.question_id == self.question.id,
+        )
+        if self.question.is_choice:
+            chosen = [int(value) for value in self.values]
+            return exists().where(*of_person, Answer.option_id.in_(chosen))
+        unchosen = (*of_person, Answer.option_id.is_(None))
+        if self.question.kind == QuestionKind.YES_NO:
+            return exists().where(*unchosen, Answer.value.in_(self.values))
+        if set(self.values) == {ANSWERED, UNANSWERED}:
+            return Registration.id.is_not(None)
+        answered = exists().where(*unchosen, Answer.value != "")
+        return answered if self.values == (ANSWERED,) else ~answered
+
+
+def resolve_filters(questions: Iterable[Question], raw) -> list[AnswerFilter]:
+    """Return the filters that name a question of the event and answers it can have."""
+    by_id = {question.id: question for question in questions}
+    filters = []
+    for question_id, values in raw:
+        question = by_id.get(question_id)
+        if question is None:
+            continue
+        offered = [value for value, _ in filter_choices(question)]
+        kept = tuple(value for value in offered if value in values)
+        if kept:
+            filters.append(AnswerFilter(question, kept))
+    return filters
+
+
+def filter_clauses(event_id: int, raw) -> list[ColumnElement]:
+    """Return the WHERE clauses of the answer filters asked for (several: all must hold)."""
+    if not raw:
+        return []
+    filters = resolve_filters(event_questions(event_id), raw)
+    return [answer_filter.clause() for answer_filter in filters]
+
+
+# The kinds whose stored value reads better in words ("yes" -> "Yes").
+WORDED_KINDS = frozenset({QuestionKind.YES_NO.value, QuestionKind.AGREEMENT.value})
+
+
+def answers_of(registration_ids: list[int]) -> dict[int, list[tuple]]:
+    """Return the answers of these registrations in question order, read in one query.
+
+    Each answer is a plain tuple (key, question id, option id, text as read):
+    the export reads hundreds of thousands, and model objects would cost many
+    times as much to build. The key is the question's id, or (position, label)
+    of a removed question.
+    """
+    found: dict[int, list[tuple]] = defaultdict(list)
+    if not registration_ids:
+        return found
+    rows = db.session.execute(
+        db.select(Answer.registration_id, Answer.question_id, Answer.option_id,
+                  Answer.question_label, Answer.question_position, Answer.question_kind,
+                  Answer.value)
+        .where(Answer.registration_id.in_(registration_ids))
+        .order_by(Answer.registration_id, Answer.question_position, Answer.id)
+    ).tuples()  # fmt: skip
+    for registration_id, question_id, option_id, label, position, kind, value in rows:
+        key = question_id if question_id is not None else (position, label)
+        text = READABLE.get(value, value) if kind in WORDED_KINDS else value
+        found[registration_id].append((key, question_id, option_id, text))
+    return found
+
+
+def by_question(answers: list[tuple]) -> dict[int | tuple[int, str], list[str]]:
+    """Group one person's answers by question (id, or (position, label) once removed)."""
+    grouped: dict[int | tuple[int, str], list[str]] = {}
+    for key, _, _, text in answers:
+        if key in grouped:
+            grouped[key].append(text)
+        else:
+            grouped[key] = [text]
+    return grouped
+
+
+def removed_questions(event_id: int) -> list[tuple[int, str]]:
+    """Return the (position, label) of the event's removed questions that still have answers."""
+    rows = db.session.execute(
+        db.select(Answer.question_position, Answer.question_label)
+        .join(Registration, Answer.registration_id == Registration.id)
+        .where(Answer.question_id.is_(None), Registration.event_id == event_id)
+        .distinct()
+        .order_by(Answer.question_position, Answer.question_label)
+    )
+    return [(position, label) for position, label in rows]
+
+
+def default_columns(questions: Iterable[Question]) -> tuple[str, ...]:
+    """Return the columns the list shows unless told: every question that is not sensitive."""
+    return tuple(str(question.id) for question in questions if not question.sensitive)
+
+
+@dataclass
+class ListColumns:
+    """The question columns of one page of the attendee list, and each person's cells."""
+
+    questions: list[Question]
+    shown: list[Question]
+    show_removed: bool
+    answers: dict[int, list]
+
+    def cells(self, registration_id: int) -> list[str]:
+        grouped = by_question(self.answers.get(registration_id, []))
+        return [", ".join(grouped.get(question.id, [])) for question in self.shown]
+
+    def removed(self, registration_id: int) -> list[tuple[str, str]]:
+        """Return (label, answer) of the person's answers to removed questions."""
+        grouped = by_question(self.answers.get(registration_id, []))
+        return [(key[1], ", ".join(values)) for key, values in grouped.items()
+                if isinstance(key, tuple)]  # fmt: skip
+
+
+def list_columns(questions: list[Question], chosen: tuple[str, ...] | None,
+                 registration_ids: list[int]) -> ListColumns:  # fmt: skip
+    """Return the question columns the organiser chose, with the page's answers."""
+    if chosen is None:
+        chosen = default_columns(questions)
+    shown = [question for question in questions if str(question.id) in chosen]
+    show_removed = REMOVED in chosen
+    wanted = shown or show_removed
+    return ListColumns(
+        questions=questions,
+        shown=shown,
+        show_removed=show_removed,
+        answers=answers_of(registration_ids) if wanted else {},
+    )
