@@ -347,6 +347,8 @@ def test_every_form_of_the_site_survives_hostile_input(app, make_event, owner, o
     assert organiser_forms[f"/organiser/events/{site.values['event_id']}/announce"].button == (
         "send", "Send"
     )
+    # The owner's other talk has a question, so the Questions page offers to copy it.
+    assert f"/organiser/events/{site.values['event_id']}/questions/copy" in organiser_forms
     assert "/organiser/login" in public_forms
     account_forms = {"/organiser/account/name", "/organiser/account/email",
                      "/organiser/account/password"}  # fmt: skip

@@ -252,7 +252,9 @@ class Stop:
 
 
 @pytest.fixture
-def site_tour(app, organiser, make_event, make_registration, make_question) -> list[Stop]:
+def site_tour(
+    app, organiser, make_event, make_registration, make_question, make_answer
+) -> list[Stop]:
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
     from webinar.demo import load_demo
     from webinar.extensions import db
@@ -284,7 +286,8 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
         db.session.get(Organiser, organiser.id).is_admin = True
         db.session.commit()
     cancelled = make_event(title="A talk that was called off", status="cancelled")
-    token = make_registration(upcoming, first_name="Ada", email="ada@example.org").token
+    ada = make_registration(upcoming, first_name="Ada", email="ada@example.org")
+    token = ada.token
     asking, done = "a" * 43, "d" * 43  # unsubscribe secrets
     make_registration(upcoming, unsubscribe_token=asking)
     make_registration(upcoming, unsubscribe_token=done, unsubscribed_at=utcnow())
@@ -293,7 +296,7 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
     questioning = make_event(title="A talk that asks its own questions")
     every_kind(make_question, questioning, conditional=True)
     answering = make_registration(questioning, first_name="Grace", email="grace@example.org").token
-    answered = answered_questions(app, event_id, token)
+    answered = answered_questions(make_question, make_answer, event_id, ada.id)
     reset = reset_link_of(app, organiser.id)
     confirm_email = email_link_of(app, organiser.id)
     invitation = invitation_link_of(app, organiser.id)
@@ -376,41 +379,19 @@ def site_tour(app, organiser, make_event, make_registration, make_question) -> l
     ]
 
 
-def answered_questions(app, event_id: int, token: str) -> str:
-    """Give a talk a choice, a yes/no and a sensitive question, answered by the person with
-    this token; return the attendee list's query filtering by one answer, with every column."""
-    from webinar.extensions import db
-    from webinar.models import Answer, Question, QuestionOption, Registration
-
-    with app.app_context():
-        position = len(db.session.scalars(
-            db.select(Question.id).where(Question.event_id == event_id)).all())  # fmt: skip
-        made = [
-            Question(event_id=event_id, kind="multiple_choice", label="Topics you care about",
-                     position=position, options=[QuestionOption(text=text, position=n)
-                     for n, text in enumerate(("Funding", "Skills", "Policy"))]),
-            Question(event_id=event_id, kind="yes_no", label="May we record you?",
-                     position=position + 1),
-            Question(event_id=event_id, kind="short_text", label="Access needs", sensitive=True,
-                     position=position + 2),
-        ]  # fmt: skip
-        db.session.add_all(made)
-        db.session.flush()
-        registration = db.session.scalars(
-            db.select(Registration).where(Registration.token == token)).one()  # fmt: skip
-        topics, recorded, needs = made
-        values = [(topics, topics.options[0], "Funding"), (recorded, None, "yes"),
-                  (needs, None, "Step-free access")]  # fmt: skip
-        for question, option, value in values:
-            db.session.add(Answer(
-                registration_id=registration.id, question_id=question.id,
-                option_id=option.id if option else None, question_label=question.label,
-                question_kind=question.kind, question_position=question.position,
-                value=value))  # fmt: skip
-        db.session.commit()
-        columns = "".join(f"&col={question.id}" for question in made)
-        filters = f"a{topics.id}={topics.options[0].id}&a{recorded.id}=yes"
-        return f"{filters}&cols=1{columns}&col=removed"
+def answered_questions(make_question, make_answer, event_id: int, registration_id: int) -> str:
+    """Give a talk a choice, a yes/no and a sensitive question, answered by this registration;
+    return the attendee list's query filtering by one answer, with every column."""
+    topics = make_question(event_id, "multiple_choice", "Topics you care about",
+                           ("Funding", "Skills", "Policy"))  # fmt: skip
+    recorded = make_question(event_id, "yes_no", "May we record you?")
+    needs = make_question(event_id, "short_text", "Access needs", sensitive=True)
+    make_answer(registration_id, topics["id"], option_id=topics["options"][0])
+    make_answer(registration_id, recorded["id"], value="yes")
+    make_answer(registration_id, needs["id"], value="Step-free access")
+    columns = "".join(f"&col={question['id']}" for question in (topics, recorded, needs))
+    filters = f"a{topics['id']}={topics['options'][0]}&a{recorded['id']}=yes"
+    return f"{filters}&cols=1{columns}&col=removed"
 
 
 def stored_link(app, model, token: str, **fields) -> None:

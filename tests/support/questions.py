@@ -55,7 +55,8 @@ def make_answer(app):
             answer = Answer(
                 registration_id=registration_id, question_id=question_id, option_id=option_id,
                 question_label=question.label, question_kind=question.kind,
-                question_position=question.position, value=value,
+                question_position=question.position, question_sensitive=question.sensitive,
+                value=value,
             )
             db.session.add(answer)
             db.session.commit()

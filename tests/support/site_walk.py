@@ -62,8 +62,10 @@ def get_rules(app, prefix: str | None = None, public: bool | None = None):
 
 
 def populate(app, make_event, owner_id: int, **event_fields) -> Site:
-    """Create a published talk of owner_id with a speaker, slides, a link and a registration."""
+    """Create a published talk of owner_id with a speaker, slides, a link, a registration and
+    questions; and a draft talk of theirs with a question, to copy questions from."""
     event = make_event(owner_id=owner_id, capacity=10, **event_fields)
+    earlier = make_event(owner_id=owner_id, status="draft", title="An earlier talk")
     add_speakers(app, event.id, [("Sam Speaker", "Director", "Cluster Office")])
     add_material(app, event.id, kind="slides", title="Slides", filename="slides.pdf")
     add_material(app, event.id, kind="link", title="Site", url="https://example.org/")
@@ -79,6 +81,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             db.select(Material.id).where(Material.event_id == event.id).limit(1)
         )
         question_id = add_questions(event.id)
+        add_questions(earlier.id)
     return Site(
         {
             "slug": event.slug,

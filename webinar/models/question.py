@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -116,6 +116,8 @@ class Answer(db.Model):
     question_label: Mapped[str] = mapped_column(String(500))
     question_kind: Mapped[str] = mapped_column(String(20))
     question_position: Mapped[int] = mapped_column(default=0)
+    # Whether the question was sensitive: its answers stay hidden once it is removed.
+    question_sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The text typed, the number, the ISO date, the country code, the address,
     # "yes"/"no", "agreed", or the chosen option's text as it read then.
     value: Mapped[str] = mapped_column(Text, default="")

@@ -252,6 +252,7 @@ class QuestionsMixin:
                 "question_label": question.label,
                 "question_kind": question.kind,
                 "question_position": question.position,
+                "question_sensitive": question.sensitive,
             }
             for option_id, value in answer_values(question, field.data):
                 rows.append({**snapshot, "option_id": option_id, "value": value})

@@ -29,8 +29,10 @@ from ...models import AGREED, NO, YES, Answer, Question, QuestionKind, Registrat
 FILTER_ARGUMENT = re.compile(r"a(\d{1,9})")
 ANSWERED, UNANSWERED = "answered", "unanswered"
 MAX_FILTER_VALUES = 50
-# The column of every removed question's answers, in the list's column choice.
+# The column of every removed question's answers, in the list's column choice; with
+# REMOVED_SENSITIVE, the removed sensitive questions' answers show in it too.
 REMOVED = "removed"
+REMOVED_SENSITIVE = "removed_sensitive"
 # How a yes/no or agreement answer reads in the list and the export.
 READABLE = {YES: "Yes", NO: "No", AGREED: "Agreed"}
 
@@ -128,22 +130,28 @@ def filter_clauses(event_id: int, raw) -> list[ColumnElement]:
 WORDED_KINDS = frozenset({QuestionKind.YES_NO.value, QuestionKind.AGREEMENT.value})
 
 
-def answers_of(registration_ids: list[int]) -> dict[int, list[tuple]]:
+def answers_of(registration_ids: list[int], *,
+               removed_sensitive: bool = True) -> dict[int, list[tuple]]:  # fmt: skip
     """Return the answers of these registrations in question order, read in one query.
 
     Each answer is a plain tuple (key, question id, option id, text as read):
     the export reads hundreds of thousands, and model objects would cost many
     times as much to build. The key is the question's id, or (position, label)
-    of a removed question.
+    of a removed question. Without `removed_sensitive`, the answers to removed
+    sensitive questions are left out.
     """
     found: dict[int, list[tuple]] = defaultdict(list)
     if not registration_ids:
         return found
+    unless_removed_sensitive = (
+        () if removed_sensitive
+        else (Answer.question_id.is_not(None) | Answer.question_sensitive.is_(False),)
+    )  # fmt: skip
     rows = db.session.execute(
         db.select(Answer.registration_id, Answer.question_id, Answer.option_id,
                   Answer.question_label, Answer.question_position, Answer.question_kind,
                   Answer.value)
-        .where(Answer.registration_id.in_(registration_ids))
+        .where(Answer.registration_id.in_(registration_ids), *unless_removed_sensitive)
         .order_by(Answer.registration_id, Answer.question_position, Answer.id)
     ).tuples()  # fmt: skip
     for registration_id, question_id, option_id, label, position, kind, value in rows:
@@ -164,12 +172,17 @@ def by_question(answers: list[tuple]) -> dict[int | tuple[int, str], list[str]]:
     return grouped
 
 
-def removed_questions(event_id: int) -> list[tuple[int, str]]:
-    """Return the (position, label) of the event's removed questions that still have answers."""
+def removed_questions(event_id: int, *, sensitive: bool = True) -> list[tuple[int, str]]:
+    """Return the (position, label) of the event's removed questions that still have answers.
+
+    Without `sensitive`, those that were sensitive are left out.
+    """
+    unless_sensitive = () if sensitive else (Answer.question_sensitive.is_(False),)
     rows = db.session.execute(
         db.select(Answer.question_position, Answer.question_label)
         .join(Registration, Answer.registration_id == Registration.id)
-        .where(Answer.question_id.is_(None), Registration.event_id == event_id)
+        .where(Answer.question_id.is_(None), Registration.event_id == event_id,
+               *unless_sensitive)
         .distinct()
         .order_by(Answer.question_position, Answer.question_label)
     )
@@ -188,6 +201,7 @@ class ListColumns:
     questions: list[Question]
     shown: list[Question]
     show_removed: bool
+    removed_sensitive: bool
     answers: dict[int, list]
 
     def cells(self, registration_id: int) -> list[str]:
@@ -207,11 +221,14 @@ def list_columns(questions: list[Question], chosen: tuple[str, ...] | None,
     if chosen is None:
         chosen = default_columns(questions)
     shown = [question for question in questions if str(question.id) in chosen]
-    show_removed = REMOVED in chosen
+    removed_sensitive = REMOVED_SENSITIVE in chosen
+    show_removed = REMOVED in chosen or removed_sensitive
     wanted = shown or show_removed
+    answers = answers_of(registration_ids, removed_sensitive=removed_sensitive) if wanted else {}
     return ListColumns(
         questions=questions,
         shown=shown,
         show_removed=show_removed,
-        answers=answers_of(registration_ids) if wanted else {},
+        removed_sensitive=removed_sensitive,
+        answers=answers,
     )

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_
 from ...extensions import db
 from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
 from ...paging import page_number
-from .answers import filter_clauses, filter_name, raw_filters
+from .answers import REMOVED, REMOVED_SENSITIVE, filter_clauses, filter_name, raw_filters
 
 PER_PAGE = 50
 SORTS = {
@@ -82,7 +82,8 @@ class ListParams:
         # The column form sends cols=1, so that no ticked box at all still means "none".
         if "cols" in args:
             chosen = args.getlist("col") if hasattr(args, "getlist") else [args.get("col", "")]
-            columns = tuple(dict.fromkeys(c for c in chosen if c.isdecimal() or c == "removed"))
+            kept = (c for c in chosen if c.isdecimal() or c in (REMOVED, REMOVED_SENSITIVE))
+            columns = tuple(dict.fromkeys(kept))
         return cls(
             q=args.get("q", "").strip()[:200],
             status=status if status in (*RegistrationStatus, ACTIVE) else "",

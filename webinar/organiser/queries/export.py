@@ -7,7 +7,7 @@ The answers of each fetched batch of rows are read in one more query.
 
 Answers come one column per question in form order, then one per removed
 question that still has answers, headed by the label it had. Sensitive
-questions are left out unless asked for.
+questions, removed ones too, are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class AnswerColumns:
             question for question in event_questions(event.id)
             if options.sensitive or not question.sensitive
         ]  # fmt: skip
-        self.removed = removed_questions(event.id)
+        self.removed = removed_questions(event.id, sensitive=options.sensitive)
         self.per_option = options.per_option
 
     def split(self, question: Question) -> bool:

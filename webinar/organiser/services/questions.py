@@ -135,6 +135,12 @@ def remove_question(event: Event, question: Question) -> list[Question]:
 
     Its answers stay, with the label and option texts they were given with.
     """
+    # Its answers take whether it is sensitive now: it may have been marked so after they came.
+    db.session.execute(
+        db.update(Answer).where(Answer.question_id == question.id)
+        .values(question_sensitive=question.sensitive)
+        .execution_options(synchronize_session=False)
+    )
     freed = dependants(question)
     for later in freed:
         later.shown_if, later.shown_if_id, later.shown_if_answers = None, None, []

@@ -8,6 +8,7 @@ from .. import bp
 from ..queries.access import Permission, get_event_or_404, get_registration_or_404
 from ..queries.answers import (
     REMOVED,
+    REMOVED_SENSITIVE,
     event_questions,
     filter_choices,
     filter_name,
@@ -40,6 +41,7 @@ def attendees(event_id: int):
         filter_choices=filter_choices,
         filter_name=filter_name,
         removed_column=REMOVED,
+        removed_sensitive_column=REMOVED_SENSITIVE,
     )
 
 
