@@ -130,34 +130,49 @@ def filter_clauses(event_id: int, raw) -> list[ColumnElement]:
 WORDED_KINDS = frozenset({QuestionKind.YES_NO.value, QuestionKind.AGREEMENT.value})
 
 
-def answers_of(registration_ids: list[int], *,
-               removed_sensitive: bool = True) -> dict[int, list[tuple]]:  # fmt: skip
-    """Return the answers of these registrations in question order, read in one query.
+def answer_rows(registration_ids: list[int], *, removed_sensitive: bool = True):
+    """Return the stored answers of these registrations as plain rows, in question order.
 
-    Each answer is a plain tuple (key, question id, option id, text as read):
-    the export reads hundreds of thousands, and model objects would cost many
-    times as much to build. The key is the question's id, or (position, label)
-    of a removed question. Without `removed_sensitive`, the answers to removed
-    sensitive questions are left out.
+    Each row is (registration id, question id, option id, label, position, kind,
+    value), ordered by registration. Read through the connection rather than
+    the ORM session: the export reads hundreds of thousands, and the ORM's row
+    handling would cost as much again as the query. Without
+    `removed_sensitive`, the answers to removed sensitive questions are left out.
     """
-    found: dict[int, list[tuple]] = defaultdict(list)
-    if not registration_ids:
-        return found
     unless_removed_sensitive = (
         () if removed_sensitive
         else (Answer.question_id.is_not(None) | Answer.question_sensitive.is_(False),)
     )  # fmt: skip
-    rows = db.session.execute(
+    return db.session.connection().execute(
         db.select(Answer.registration_id, Answer.question_id, Answer.option_id,
                   Answer.question_label, Answer.question_position, Answer.question_kind,
                   Answer.value)
         .where(Answer.registration_id.in_(registration_ids), *unless_removed_sensitive)
         .order_by(Answer.registration_id, Answer.question_position, Answer.id)
-    ).tuples()  # fmt: skip
+    )  # fmt: skip
+
+
+def readable(kind: str, value: str) -> str:
+    """Return an answer's value as the list and the export show it ("yes" -> "Yes")."""
+    return READABLE.get(value, value) if kind in WORDED_KINDS else value
+
+
+def answers_of(registration_ids: list[int], *,
+               removed_sensitive: bool = True) -> dict[int, list[tuple]]:  # fmt: skip
+    """Return the answers of these registrations in question order, read in one query.
+
+    Each answer is a plain tuple (key, question id, option id, text as read).
+    The key is the question's id, or (position, label) of a removed question.
+    Without `removed_sensitive`, the answers to removed sensitive questions are
+    left out.
+    """
+    found: dict[int, list[tuple]] = defaultdict(list)
+    if not registration_ids:
+        return found
+    rows = answer_rows(registration_ids, removed_sensitive=removed_sensitive)
     for registration_id, question_id, option_id, label, position, kind, value in rows:
         key = question_id if question_id is not None else (position, label)
-        text = READABLE.get(value, value) if kind in WORDED_KINDS else value
-        found[registration_id].append((key, question_id, option_id, text))
+        found[registration_id].append((key, question_id, option_id, readable(kind, value)))
     return found
 
 
