@@ -173,9 +173,9 @@ class AnswerColumns:
         found: dict[int, list] = {}
         cells: list = []
         last = None
-        for registration_id, question_id, option_id, label, position, kind, value in answer_rows(
-            registration_ids
-        ):
+        # Fetched at once: a batch's few thousand rows, fetched one by one, take twice as long.
+        rows = answer_rows(registration_ids).all()
+        for registration_id, question_id, option_id, label, position, kind, value in rows:
             if registration_id != last:
                 cells = found[registration_id] = blank.copy()
                 last = registration_id
