@@ -41,8 +41,9 @@ BYTE_ORDER_MARK = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_FETCH = 500
 CHUNK_CHARACTERS = 16 * 1024
-# Distinct answer cells kept checked for formulas at a time.
+# Distinct answer cells kept checked for formulas at a time, and the longest kept.
 INERT_CACHE_SIZE = 10_000
+INERT_CACHE_LENGTH = 200
 
 COLUMNS = (
     Registration.first_name,
@@ -199,14 +200,17 @@ class AnswerColumns:
 class Inert(dict):
     """Formula-safe cells by value: the check runs once per distinct value.
 
-    Most answer cells repeat (an option's text, "Yes"); cleared now and then so
-    that an export of free-text answers does not hold them all.
+    Most answer cells repeat (an option's text, "Yes"). Long texts are not
+    kept, and the whole is cleared now and then, so that an export of
+    free-text answers does not hold them all.
     """
 
     def __init__(self):
         super().__init__({None: "", "": ""})
 
     def __missing__(self, value: str) -> str:
+        if len(value) > INERT_CACHE_LENGTH:
+            return inert(value)
         if len(self) > INERT_CACHE_SIZE:
             self.clear()
             self.update({None: "", "": ""})
