@@ -1,11 +1,13 @@
 """The answers to a talk's questions as the attendee list and the CSV export show them.
 
-The list filters people by answer through correlated EXISTS sub-queries on
-Answer, each one an index seek on ix_answer_question_option
+The list filters people by answer through ix_answer_question_option
 (question_id, option_id, registration_id): an option filter names the
 option, and the other kinds look for option_id IS NULL, which the index
-serves as an equality. Every answer of a page (or of a chunk of the export)
-is read in one query through ix_answer_registration.
+serves as an equality. After a search each person the search kept is
+probed (EXISTS); without one the people who gave the answer are read once
+as a list (IN), cheaper than probing every registration of the talk.
+Every answer of a page (or of a chunk of the export) is read in one query
+through ix_answer_registration.
 
 A removed question's answers keep their label and position (question_id is
 NULL then); they show under that label, after the current questions.
@@ -85,22 +87,31 @@ class AnswerFilter:
         choices = dict(filter_choices(self.question))
         return [choices[value] for value in self.values]
 
-    def clause(self) -> ColumnElement:
-        """Return the WHERE clause of the registrations this filter keeps."""
-        of_person = (
-            Answer.registration_id == Registration.id,
-            Answer.question_id == self.question.id,
-        )
+    def clause(self, whole: bool = False) -> ColumnElement:
+        """Return the WHERE clause of the registrations this filter keeps.
+
+        Probing each registration for the answer (EXISTS) lets a page stop
+        after its 50 rows and probes only the people a search kept. A query
+        that reads every registration of the talk (the count of an unsearched
+        list: `whole`) reads the people who gave the answer once, as a list
+        (IN), instead: twice as fast as 100,000 probes on SQLite.
+        """
+        conditions = [Answer.question_id == self.question.id]
         if self.question.is_choice:
-            chosen = [int(value) for value in self.values]
-            return exists().where(*of_person, Answer.option_id.in_(chosen))
-        unchosen = (*of_person, Answer.option_id.is_(None))
-        if self.question.kind == QuestionKind.YES_NO:
-            return exists().where(*unchosen, Answer.value.in_(self.values))
-        if set(self.values) == {ANSWERED, UNANSWERED}:
-            return Registration.id.is_not(None)
-        answered = exists().where(*unchosen, Answer.value != "")
-        return answered if self.values == (ANSWERED,) else ~answered
+            conditions.append(Answer.option_id.in_([int(value) for value in self.values]))
+        else:
+            conditions.append(Answer.option_id.is_(None))
+            if self.question.kind == QuestionKind.YES_NO:
+                conditions.append(Answer.value.in_(self.values))
+            elif set(self.values) == {ANSWERED, UNANSWERED}:
+                return Registration.id.is_not(None)
+            else:
+                conditions.append(Answer.value != "")
+        if not whole or self.values == (UNANSWERED,):
+            given = exists().where(Answer.registration_id == Registration.id, *conditions)
+        else:
+            given = Registration.id.in_(db.select(Answer.registration_id).where(*conditions))
+        return ~given if self.values == (UNANSWERED,) else given
 
 
 def resolve_filters(questions: Iterable[Question], raw) -> list[AnswerFilter]:
@@ -118,46 +129,61 @@ def resolve_filters(questions: Iterable[Question], raw) -> list[AnswerFilter]:
     return filters
 
 
-def filter_clauses(event_id: int, raw) -> list[ColumnElement]:
+def filter_clauses(event_id: int, raw, whole: bool = False) -> list[ColumnElement]:
     """Return the WHERE clauses of the answer filters asked for (several: all must hold)."""
     if not raw:
         return []
     filters = resolve_filters(event_questions(event_id), raw)
-    return [answer_filter.clause() for answer_filter in filters]
+    return [answer_filter.clause(whole) for answer_filter in filters]
 
 
 # The kinds whose stored value reads better in words ("yes" -> "Yes").
 WORDED_KINDS = frozenset({QuestionKind.YES_NO.value, QuestionKind.AGREEMENT.value})
 
 
-def answers_of(registration_ids: list[int], *,
-               removed_sensitive: bool = True) -> dict[int, list[tuple]]:  # fmt: skip
-    """Return the answers of these registrations in question order, read in one query.
+def answer_rows(registration_ids: list[int], *, removed_sensitive: bool = True):
+    """Return the stored answers of these registrations as plain rows, in question order.
 
-    Each answer is a plain tuple (key, question id, option id, text as read):
-    the export reads hundreds of thousands, and model objects would cost many
-    times as much to build. The key is the question's id, or (position, label)
-    of a removed question. Without `removed_sensitive`, the answers to removed
-    sensitive questions are left out.
+    Each row is (registration id, question id, option id, label, position, kind,
+    value), ordered by registration. Read through the connection rather than
+    the ORM session: the export reads hundreds of thousands, and the ORM's row
+    handling would cost as much again as the query. Without
+    `removed_sensitive`, the answers to removed sensitive questions are left out.
     """
-    found: dict[int, list[tuple]] = defaultdict(list)
-    if not registration_ids:
-        return found
     unless_removed_sensitive = (
         () if removed_sensitive
         else (Answer.question_id.is_not(None) | Answer.question_sensitive.is_(False),)
     )  # fmt: skip
-    rows = db.session.execute(
+    return db.session.connection().execute(
         db.select(Answer.registration_id, Answer.question_id, Answer.option_id,
                   Answer.question_label, Answer.question_position, Answer.question_kind,
                   Answer.value)
         .where(Answer.registration_id.in_(registration_ids), *unless_removed_sensitive)
         .order_by(Answer.registration_id, Answer.question_position, Answer.id)
-    ).tuples()  # fmt: skip
+    )  # fmt: skip
+
+
+def readable(kind: str, value: str) -> str:
+    """Return an answer's value as the list and the export show it ("yes" -> "Yes")."""
+    return READABLE.get(value, value) if kind in WORDED_KINDS else value
+
+
+def answers_of(registration_ids: list[int], *,
+               removed_sensitive: bool = True) -> dict[int, list[tuple]]:  # fmt: skip
+    """Return the answers of these registrations in question order, read in one query.
+
+    Each answer is a plain tuple (key, question id, option id, text as read).
+    The key is the question's id, or (position, label) of a removed question.
+    Without `removed_sensitive`, the answers to removed sensitive questions are
+    left out.
+    """
+    found: dict[int, list[tuple]] = defaultdict(list)
+    if not registration_ids:
+        return found
+    rows = answer_rows(registration_ids, removed_sensitive=removed_sensitive)
     for registration_id, question_id, option_id, label, position, kind, value in rows:
         key = question_id if question_id is not None else (position, label)
-        text = READABLE.get(value, value) if kind in WORDED_KINDS else value
-        found[registration_id].append((key, question_id, option_id, text))
+        found[registration_id].append((key, question_id, option_id, readable(kind, value)))
     return found
 
 

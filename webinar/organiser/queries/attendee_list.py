@@ -131,8 +131,12 @@ def _contains(column: ColumnElement, text: str) -> ColumnElement:
     return func.lower(column).contains(text, autoescape=True)
 
 
-def matching(event_id: int, params: ListParams) -> list[ColumnElement]:
-    """Return the WHERE clauses of the registrations the parameters select."""
+def matching(event_id: int, params: ListParams, whole: bool = False) -> list[ColumnElement]:
+    """Return the WHERE clauses of the registrations the parameters select.
+
+    `whole`: the query reads every registration that matches (a count), so
+    answer filters are read as lists rather than probed person by person.
+    """
     clauses = [Registration.event_id == event_id]
     if params.status == ACTIVE:
         clauses.append(Registration.status.in_(ACTIVE_STATUSES))
@@ -150,7 +154,7 @@ def matching(event_id: int, params: ListParams) -> list[ColumnElement]:
         )
     # Last, so that a database evaluating the clauses in order probes the answers
     # only of the people the cheaper clauses kept.
-    clauses += filter_clauses(event_id, params.answers)
+    clauses += filter_clauses(event_id, params.answers, whole=whole and not params.q)
     return clauses
 
 
@@ -160,9 +164,10 @@ def ordering(params: ListParams) -> list[ColumnElement]:
     return [column.desc() if params.order == "desc" else column.asc() for column in columns]
 
 
-def registrations_query(event_id: int, params: ListParams) -> Select:
+def registrations_query(event_id: int, params: ListParams, whole: bool = False) -> Select:
     """Return the query of the registrations the list shows, in its order."""
-    return db.select(Registration).where(*matching(event_id, params)).order_by(*ordering(params))
+    clauses = matching(event_id, params, whole)
+    return db.select(Registration).where(*clauses).order_by(*ordering(params))
 
 
 class SearchPagination(Pagination):
@@ -203,11 +208,14 @@ class SearchPagination(Pagination):
 
 def list_page(event_id: int, params: ListParams) -> Pagination:
     """Return the page of the list the parameters ask for (beyond the last: empty)."""
-    query = registrations_query(event_id, params)
-    if params.q:
+    if params.q or params.answers:
+        # A search or an answer filter reads every registration of the talk
+        # (and every answer given) anyway: one pass finds the page and counts.
+        query = registrations_query(event_id, params, whole=True)
         return SearchPagination(page=params.page, per_page=PER_PAGE, error_out=False, select=query)
-    # Without a search, the page reads the index in order and stops after its rows,
+    # Without them, the page reads the index in order and stops after its rows,
     # and the count reads only the index: two queries are cheaper than one here.
+    query = registrations_query(event_id, params)
     return db.paginate(query, page=params.page, per_page=PER_PAGE, error_out=False)
 
 
