@@ -134,3 +134,29 @@ def test_the_migration_takes_each_answers_flag_from_its_question(
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_answers_stay_reachable_in_the_list_once_every_question_is_removed(
+    owner_client, owned_event, removed
+):
+    [kept] = questions_of(owner_client.application, owned_event)
+    remove(owner_client, owned_event, kept)
+    page = shown(owner_client, owned_event, "")
+    assert "Questions shown as columns" in page
+    assert "Filter by answers" not in page
+    assert "Looking forward" not in page
+    page = shown(owner_client, owned_event, "?cols=1&col=removed")
+    assert "Dietary needs: Vegan" not in page
+    assert "Remarks: Looking forward" in page
+
+
+def test_a_talk_never_asked_anything_offers_no_question_columns(owner_client, owned_event):
+    page = shown(owner_client, owned_event, "")
+    assert "Questions shown as columns" not in page
+    assert "Download with options" not in page
+
+
+def questions_of(app, event) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(Question.id).where(
+            Question.event_id == event.id)))  # fmt: skip

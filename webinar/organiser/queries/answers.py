@@ -215,6 +215,18 @@ def removed_questions(event_id: int, *, sensitive: bool = True) -> list[tuple[in
     return [(position, label) for position, label in rows]
 
 
+def has_removed_answers(event_id: int) -> bool:
+    """Say whether anyone of the event answered a question that has since been removed."""
+    return db.session.scalar(
+        db.select(
+            db.select(Answer.id)
+            .join(Registration, Answer.registration_id == Registration.id)
+            .where(Answer.question_id.is_(None), Registration.event_id == event_id)
+            .exists()
+        )
+    )
+
+
 def default_columns(questions: Iterable[Question]) -> tuple[str, ...]:
     """Return the columns the list shows unless told: every question that is not sensitive."""
     return tuple(str(question.id) for question in questions if not question.sensitive)

@@ -12,6 +12,7 @@ from ..queries.answers import (
     event_questions,
     filter_choices,
     filter_name,
+    has_removed_answers,
     list_columns,
     resolve_filters,
 )
@@ -42,6 +43,8 @@ def attendees(event_id: int):
         filter_name=filter_name,
         removed_column=REMOVED,
         removed_sensitive_column=REMOVED_SENSITIVE,
+        # Answers to removed questions stay reachable once a talk has no question left.
+        offer_removed=bool(questions) or has_removed_answers(event.id),
     )
 
 
