@@ -4,8 +4,6 @@ The filters are checked together with the search, the status filter, the sort an
 """
 
 import re
-import secrets
-from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
 
@@ -14,8 +12,6 @@ from sqlalchemy import event as sa_event
 
 from webinar.extensions import db
 from webinar.models import Question, QuestionOption
-
-START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
 
 
 class Table(HTMLParser):
@@ -69,19 +65,6 @@ def column(page: str, title: str) -> dict[str, str]:
 
 def names(page: str) -> list[str]:
     return [row[0] for row in table(page).rows]
-
-
-@pytest.fixture
-def person(make_registration):
-    """Store a registration and return its id; each one a minute after the last."""
-    minutes = iter(range(10_000))
-
-    def make(event, first: str, last: str = "Tester", **fields) -> int:
-        fields.setdefault("email", f"{first.lower()}.{secrets.token_hex(3)}@example.org")
-        fields.setdefault("created_at", START + timedelta(minutes=next(minutes)))
-        return make_registration(event, first_name=first, last_name=last, **fields).id
-
-    return make
 
 
 @pytest.fixture

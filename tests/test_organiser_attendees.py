@@ -1,8 +1,7 @@
 """The attendee list of an event: content, search, filter, sort, pages, and per-row actions."""
 
 import re
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -11,21 +10,6 @@ from support.stored import emails
 
 from webinar.extensions import db
 from webinar.models import Event, Registration
-
-START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def person(make_registration):
-    """Store a registration of an event and return its id; created a minute after the last."""
-    minutes = iter(range(10_000))
-
-    def make(event, first: str, last: str = "Tester", **fields) -> int:
-        fields.setdefault("email", f"{first.lower()}.{secrets.token_hex(3)}@example.org")
-        fields.setdefault("created_at", START + timedelta(minutes=next(minutes)))
-        return make_registration(event, first_name=first, last_name=last, **fields).id
-
-    return make
 
 
 def list_page(client, event, query: str = ""):

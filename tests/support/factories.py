@@ -1,6 +1,6 @@
 """Plugin: factory fixtures that store rows directly, for a test's set-up.
 
-`make_event`, `make_registration`, `make_registrations` and
+`make_event`, `make_registration`, `make_registrations`, `person` and
 `make_outbox_email` write through the models, not the pages, so a test sets
 up exactly the state it needs. Each returns what it stored, detached (or its
 ids), so the test may read it outside an app context.
@@ -15,6 +15,9 @@ import pytest
 
 from webinar.extensions import db
 from webinar.models import Event, OutboxEmail, Registration
+
+# When the first registration made by `person` was created.
+LIST_START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
 
 
 def in_days(days: float, hour: int = 9) -> datetime:
@@ -108,6 +111,22 @@ def make_registrations(app):
             db.session.add_all(rows)
             db.session.commit()
             return [row.id for row in rows]
+
+    return make
+
+
+@pytest.fixture
+def person(make_registration):
+    """Store a registration of an event and return its id; each created a minute after the last.
+
+    The attendee list's tests sort by these times, so they never tie.
+    """
+    minutes = iter(range(10_000))
+
+    def make(event, first: str, last: str = "Tester", **fields) -> int:
+        fields.setdefault("email", f"{first.lower()}.{secrets.token_hex(3)}@example.org")
+        fields.setdefault("created_at", LIST_START + timedelta(minutes=next(minutes)))
+        return make_registration(event, first_name=first, last_name=last, **fields).id
 
     return make
 
