@@ -115,6 +115,10 @@ class PostgresDatabase:
         self.name = f"webinar_test_{worker}_{uuid.uuid4().hex[:12]}"
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+            # A commit need not wait for the disk in a database dropped at the end:
+            # 0.3 ms instead of 6 ms, and the tests make many thousands of them. Only a
+            # crash of the server could lose a commit; a restart (test_faults) cannot.
+            conn.execute(sa.text(f'ALTER DATABASE "{self.name}" SET synchronous_commit = off'))
         self.url = str(
             sa.make_url(POSTGRES_ADMIN_URL).set(database=self.name).render_as_string(False)
         )
