@@ -74,8 +74,9 @@ def test_reference_talk_has_everything_its_page_shows(app, runner):
         talk = reference_talk()
         topics = [topic.name for topic in talk.topics]
         materials = [(m.kind, m.filename) for m in talk.materials]
+        series_slug = talk.series.slug
     assert talk.title == "STEP: Strategic Technologies for Europe Platform"
-    assert talk.series == "EU Clusters Talk"
+    assert talk.series_name == "EU Clusters Talk" and series_slug == "eu-clusters-talk"
     assert talk.status == "published"
     assert talk.location == "Virtual Event"
     assert "European Cluster Collaboration Platform" in talk.organised_by

@@ -47,7 +47,7 @@ def make_event(app):
         values = {
             "slug": f"talk-{number}",
             "title": f"Talk number {number}",
-            "series": "EU Clusters Talk",
+            "series_label": "EU Clusters Talk",
             "event_type": "Webinar",
             "target_audience": "Cluster managers",
             "summary": "A short talk for testing.",

@@ -8,14 +8,15 @@ from typing import NamedTuple
 from flask import current_app
 
 from ..extensions import db
-from ..models import Event, EventStatus, Material, Speaker, Topic, utcnow
+from ..models import Event, EventStatus, Material, Series, Speaker, Topic, utcnow
 from ..organiser.services.accounts import create_demo_organiser
+from ..organiser.services.talk_data import slugify
 from .artwork import save_banner, save_slides
 from .questions import add_demo_questions
 from .talks import TOPICS, demo_talks
 
 # Keys of a demo talk that are not Event columns.
-EXTRAS = ("speakers", "topics", "colours", "slides")
+EXTRAS = ("series", "speakers", "topics", "colours", "slides")
 
 
 def banner_name(slug: str) -> str:
@@ -56,6 +57,7 @@ def load_demo() -> DemoLoad:
         exists = db.session.scalar(db.select(Event.id).where(Event.slug == talk["slug"]))
         if exists is None:
             event = build_event(talk, topics)
+            event.series = ensure_series(talk["series"])
             db.session.add(event)
             if event.starts_at > utcnow():
                 add_demo_questions(event)
@@ -78,6 +80,17 @@ def ensure_topics() -> dict[str, Topic]:
             found[slug] = Topic(slug=slug, name=name)
             db.session.add(found[slug])
     return found
+
+
+def ensure_series(name: str) -> Series:
+    """Return the demo series of this name, creating it when it is missing."""
+    slug = slugify(name)
+    series = db.session.scalar(db.select(Series).where(Series.slug == slug))
+    if series is None:
+        series = Series(name=name, slug=slug)
+        db.session.add(series)
+        db.session.flush()
+    return series
 
 
 def build_event(talk: dict, topics: dict[str, Topic]) -> Event:

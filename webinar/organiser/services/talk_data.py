@@ -41,7 +41,7 @@ class TalkData:
 
     title: str | None = None
     slug: str | None = None
-    series: str | None = None
+    series_label: str | None = None
     event_type: str | None = None
     target_audience: str | None = None
     organised_by: str | None = None

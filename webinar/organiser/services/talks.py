@@ -30,7 +30,7 @@ from .talk_data import (
 )
 
 # The text fields written as typed, trimmed.
-TEXT_FIELDS = ("title", "series", "event_type", "target_audience", "organised_by", "summary",
+TEXT_FIELDS = ("title", "series_label", "event_type", "target_audience", "organised_by", "summary",
                "description", "timezone", "location", "recording_url", "post_summary",
                "banner_alt")  # fmt: skip
 SLUG_TAKEN = "Another talk took this address a moment ago. Choose another one."
