@@ -40,7 +40,6 @@ def test_free_text_series_become_series_with_every_talk_attached_and_labelled_as
     app, make_event, make_organiser, owner
 ):
     from flask_migrate import downgrade, upgrade
-
     from support.factories import in_days
 
     cora = make_organiser("cora@example.org", "Cora Co")
