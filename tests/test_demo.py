@@ -74,8 +74,9 @@ def test_reference_talk_has_everything_its_page_shows(app, runner):
         talk = reference_talk()
         topics = [topic.name for topic in talk.topics]
         materials = [(m.kind, m.filename) for m in talk.materials]
+        series_slug = talk.series.slug
     assert talk.title == "STEP: Strategic Technologies for Europe Platform"
-    assert talk.series == "EU Clusters Talk"
+    assert talk.series_name == "EU Clusters Talk" and series_slug == "eu-clusters-talk"
     assert talk.status == "published"
     assert talk.location == "Virtual Event"
     assert "European Cluster Collaboration Platform" in talk.organised_by
@@ -244,3 +245,33 @@ def test_demo_prints_the_organiser_sign_in_once_and_it_owns_the_talks(app, runne
     assert response.status_code == 302
     dashboard = client.get("/organiser/").text
     assert "STEP: Strategic Technologies for Europe Platform" in dashboard
+
+
+def test_the_reference_series_page_lists_the_reference_talk_and_the_upcoming_talks_of_the_series(
+    app, runner, client
+):
+    load(runner)
+    with app.app_context():
+        eu = db.session.scalars(db.select(Event).where(Event.series.has(slug="eu-clusters-talk"))
+                                .order_by(Event.starts_at)).all()  # fmt: skip
+        titles = [(talk.title, talk.starts_at > datetime.now(UTC)) for talk in eu]
+        owners = {talk.owner.email for talk in eu}
+        from webinar.models import Series, SeriesRole
+
+        series = db.session.scalar(db.select(Series).where(Series.slug == "eu-clusters-talk"))
+        series_owners = {role.organiser.email for role in db.session.scalars(
+            db.select(SeriesRole).where(SeriesRole.series_id == series.id))}  # fmt: skip
+    assert titles[0] == ("STEP: Strategic Technologies for Europe Platform", False)
+    assert len(titles) == 3 and all(upcoming for _, upcoming in titles[1:])
+    assert series_owners == owners
+    page = client.get("/series/eu-clusters-talk")
+    assert page.status_code == 200
+    upcoming, past = page.text.split('id="past-heading"')
+    for title, is_upcoming in titles:
+        assert title.replace("'", "&#39;") in (upcoming if is_upcoming else past), title
+    assert "regular online meetings for the cluster community" in upcoming.lower()
+    assert "Watch the recording" in past
+    # Each demo series has its own page, and a second run adds no series.
+    load(runner)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Series)) == 3

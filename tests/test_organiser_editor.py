@@ -16,7 +16,7 @@ def form_data(client, url: str = "/organiser/events/new", **overrides) -> dict:
         "csrf_token": token_of(client, url),
         "title": "Clusters and the Green Deal",
         "slug": "",
-        "series": "EU Clusters Talk",
+        "series_label": "EU Clusters Talk",
         "event_type": "Webinar",
         "target_audience": "Cluster managers",
         "organised_by": "European Cluster Collaboration Platform",

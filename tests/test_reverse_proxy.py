@@ -110,7 +110,7 @@ def add_talk(database_url: str, folder: Path) -> None:
     starts_at = in_days(14)
     with app.app_context():
         db.session.add(Event(
-            slug=SLUG, title="Behind the proxy", series="EU Clusters Talk",
+            slug=SLUG, title="Behind the proxy", series_label="EU Clusters Talk",
             event_type="Webinar", target_audience="Cluster managers", summary="A talk.",
             description="A talk.", starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
             timezone="Europe/Brussels", status="published",

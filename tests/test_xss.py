@@ -38,7 +38,7 @@ PAYLOADS = [
     "+cmd|' /C calc'!A0 xss-11",
     "<style>body{display:none}</style><base href=https://evil.example/>xss-12",
 ]
-EVENT_FIELDS = ("title", "series", "event_type", "target_audience", "organised_by",
+EVENT_FIELDS = ("title", "series_label", "event_type", "target_audience", "organised_by",
                 "summary", "description", "location", "banner_alt", "post_summary")  # fmt: skip
 PERSON_FIELDS = ("first_name", "last_name", "organisation", "job_title")
 # The form refuses markup in a name (test_abuse_limits); these take any text.

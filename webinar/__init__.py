@@ -106,9 +106,11 @@ def register_blueprints(app: Flask) -> None:
     from .events import bp as events_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
+    from .series import bp as series_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(series_bp)
     app.register_blueprint(organiser_bp)
 
 

@@ -5,6 +5,7 @@ from flask import Flask
 from . import calendar, dates, markup, text, uploads
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
+from .series.feeds import xml_text
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
         local_minutes=dates.local_minutes,
         megabytes=uploads.megabytes,
         minutes=minutes,
+        xml_text=xml_text,
     )
     app.jinja_env.globals.update(
         site_name=app.config["SITE_NAME"],

@@ -19,7 +19,7 @@ REFERENCE_SPEAKERS = [
 REFERENCE_FIELDS = {
     "slug": "step-strategic-technologies-for-europe-platform",
     "title": "STEP: Strategic Technologies for Europe Platform",
-    "series": "EU Clusters Talk",
+    "series_label": "EU Clusters Talk",
     "event_type": "Online talk",
     "target_audience": "Cluster managers and cluster members",
     "organised_by": "European Cluster Collaboration Platform, for the European Commission",

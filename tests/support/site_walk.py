@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
 from support.factories import in_days, registration_row, stored
 from webinar.extensions import db
-from webinar.models import Material, Question, QuestionOption, Speaker
+from webinar.models import Material, Question, QuestionOption, Series, SeriesRole, Speaker
 from webinar.organiser.queries.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
@@ -63,7 +63,13 @@ def get_rules(app, prefix: str | None = None, public: bool | None = None):
 
 def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     """Create a published talk of owner_id with a speaker, slides, a link, a registration and
-    questions; and a draft talk of theirs with a question, to copy questions from."""
+    questions, in a series they own; and a draft talk of theirs with a question, to copy
+    questions from."""
+    series = stored(app, Series(name="EU Clusters Talk", slug="eu-clusters-talk",
+                                description="Monthly talks.", banner="banner.png",
+                                banner_alt="A banner"))  # fmt: skip
+    stored(app, SeriesRole(series_id=series.id, organiser_id=owner_id, role="owner"))
+    event_fields.setdefault("series_id", series.id)
     event = make_event(owner_id=owner_id, capacity=10, **event_fields)
     earlier = make_event(owner_id=owner_id, status="draft", title="An earlier talk")
     add_speakers(app, event.id, [("Sam Speaker", "Director", "Cluster Office")])
@@ -96,6 +102,8 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "reset_token": reset_token,
             "email_token": email_token,
             "invitation_token": invitation_token,
+            "series_id": series.id,
+            "series_slug": series.slug,
         }
     )
 

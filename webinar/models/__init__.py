@@ -20,6 +20,7 @@ from .question import (
     QuestionOption,
 )
 from .registration import Registration, RegistrationStatus
+from .series import Series, SeriesRole
 from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
 
@@ -54,6 +55,8 @@ __all__ = [
     "RecoveryCode",
     "Registration",
     "RegistrationStatus",
+    "Series",
+    "SeriesRole",
     "Speaker",
     "TalkRole",
     "TaskRun",

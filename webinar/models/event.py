@@ -17,6 +17,7 @@ from .types import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from .organiser import Organiser
     from .question import Question
+    from .series import Series
 
 event_topic = Table(
     "event_topic",
@@ -47,7 +48,12 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    series: Mapped[str] = mapped_column(String(120), default="")
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("series.id", ondelete="SET NULL"), index=True
+    )
+    # The series' name as this talk shows it, when it differs from the series' own
+    # name (kept from the free text of older talks); empty means the series' name.
+    series_label: Mapped[str] = mapped_column(String(120), default="")
     event_type: Mapped[str] = mapped_column(String(80), default="")
     target_audience: Mapped[str] = mapped_column(String(300), default="")
     organised_by: Mapped[str] = mapped_column(String(300), default="")
@@ -95,11 +101,19 @@ class Event(db.Model):
         order_by="Question.position", cascade="all, delete-orphan", passive_deletes=True
     )
     owner: Mapped[Organiser | None] = relationship(foreign_keys=[owner_id])
+    series: Mapped[Series | None] = relationship()
 
     __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+    @property
+    def series_name(self) -> str:
+        """Return the series as this talk names it, or "" for a talk of no series."""
+        if self.series_label:
+            return self.series_label
+        return self.series.name if self.series is not None else ""
 
     @property
     def zone(self) -> ZoneInfo:
