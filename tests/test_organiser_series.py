@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -9,7 +10,7 @@ from support.organisers import OWNER_EMAIL, token_of
 from support.stored import load_event, stored_rows
 
 from webinar.extensions import db
-from webinar.models import AuditEntry, Series, SeriesRole
+from webinar.models import AuditEntry, Question, Series, SeriesRole
 
 SERIES_FORM = {"name": "EU Clusters Talk", "slug": "", "description": "Monthly talks.",
                "language": "en", "event_type": "Online talk", "target_audience": "Cluster managers",
@@ -265,7 +266,7 @@ def test_a_series_with_talks_is_deleted_only_when_they_are_detached_and_they_kee
     assert (kept.series_id, kept.series_label) == (None, "EU Clusters Talk")
     assert series_roles(app, owned_series.id) == {}
     assert details(app, "series_deleted") == [
-        "“EU Clusters Talk” (eu-clusters-talk), 1 talks detached"]
+        "“EU Clusters Talk” (eu-clusters-talk), 1 talk detached"]
 
 
 def test_an_empty_series_is_deleted_by_its_owner_only(
@@ -286,3 +287,43 @@ def test_administrators_see_every_series_and_act_as_owners(
     assert "EU Clusters Talk" in admin.get("/organiser/series").text
     assert admin.get(f"/organiser/series/{owned_series.id}/edit").status_code == 200
     assert "Delete the series" in admin.get(f"/organiser/series/{owned_series.id}").text
+
+
+def test_a_new_talk_of_a_series_asks_the_questions_of_its_latest_talk(
+    app, owner_client, owned_series, make_event, make_question, owner
+):
+    from test_organiser_editor import created_event, form_data
+
+    earlier = make_event(owner_id=owner, series_id=owned_series.id, slug="earlier",
+                         starts_at=datetime(2030, 1, 10, 9, tzinfo=UTC))  # fmt: skip
+    make_question(earlier, "yes_no", "Were you at the first talk?")
+    latest = make_event(owner_id=owner, series_id=owned_series.id, slug="latest",
+                        title="Clusters and skills",
+                        starts_at=datetime(2030, 3, 10, 9, tzinfo=UTC))  # fmt: skip
+    cluster = make_question(latest, "single_choice", "Your cluster", ("Energy", "Health"),
+                            required=True)  # fmt: skip
+    make_question(latest, "long_text", "What should the speakers answer?",
+                  shown_if_id=cluster["id"],
+                  shown_if_answers=[str(cluster["options"][1])])  # fmt: skip
+
+    page = owner_client.get(f"/organiser/events/new?series={owned_series.id}").text
+    assert "with the registration questions of its latest talk, “Clusters and skills”" in page
+    event = created_event(app, owner_client.post("/organiser/events/new", data=form_data(
+        owner_client, series_id=str(owned_series.id))))  # fmt: skip
+    with app.app_context():
+        questions = db.session.scalars(
+            db.select(Question).where(Question.event_id == event.id).order_by(Question.position)
+        ).all()
+        assert [(q.label, q.required) for q in questions] == [
+            ("Your cluster", True), ("What should the speakers answer?", False)]
+        # The condition points at the copy's own option, not the source talk's.
+        health = questions[0].options[1]
+        assert (questions[1].shown_if_id, questions[1].shown_if_answers) == (
+            questions[0].id, [str(health.id)])
+
+    # Without a series, a new talk starts with no questions.
+    alone = created_event(app, owner_client.post("/organiser/events/new", data=form_data(
+        owner_client, slug="alone")))  # fmt: skip
+    with app.app_context():
+        assert db.session.scalars(
+            db.select(Question).where(Question.event_id == alone.id)).all() == []

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from ... import audit
 from ...extensions import db
 from ...models import AuditAction, Event, Organiser, Series, SeriesRole, TalkRole
+from ...text import plural
 from ...uploads import UploadError, delete_upload, save_banner
 from ..queries.access import forget_roles
 from .accounts import find_organiser
@@ -102,7 +103,7 @@ def delete_series(series: Series, *, detach: bool) -> int:
         talk.series_label = talk.series_name
         talk.series_id = None
     banner = series.banner
-    details = _named(series) + (f", {len(talks)} talks detached" if talks else "")
+    details = _named(series) + (f", {plural(len(talks), 'talk')} detached" if talks else "")
     db.session.delete(series)
     audit.record(AuditAction.SERIES_DELETED, details=details)
     db.session.commit()

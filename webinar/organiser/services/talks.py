@@ -40,16 +40,28 @@ def create_talk(owner_id: int, data: TalkData, source: Event | None = None) -> E
     """Create a draft talk owned by this organiser and commit it; return it.
 
     A talk copied from source also gets its registration questions and the
-    fixed fields it asks. It goes into a series only if its owner may edit that series.
+    fixed fields it asks; a new talk in a series gets those of the series' latest
+    talk. It goes into a series only if its owner may edit that series.
     """
     event = Event(owner_id=owner_id, status=EventStatus.DRAFT)
     checked = check(data, event, db.session.get(Organiser, owner_id))
     banner = _stored_banner(data, event)
     _write(event, data, checked, banner, _topics(data))
+    if source is None and event.series_id is not None:
+        with db.session.no_autoflush:
+            source = latest_talk_of(event.series_id)
     db.session.add(event)
     copy = (lambda: copy_form_settings(event, source)) if source is not None else None
     _commit(banner if data.banner is not None else None, before=copy)
     return event
+
+
+def latest_talk_of(series_id: int) -> Event | None:
+    """Return the series' talk that starts last: a new talk of the series asks its questions."""
+    return db.session.scalars(
+        db.select(Event).where(Event.series_id == series_id)
+        .order_by(Event.starts_at.desc(), Event.id.desc()).limit(1)
+    ).first()
 
 
 def update_talk(event: Event, data: TalkData, by: Organiser | None = None) -> int:

@@ -34,8 +34,11 @@ def render_editor(
 ):
     """Show the event form, with a preview of the description when asked for."""
     preview = render_markdown(form.description.data) if form.preview.data else None
+    # A new talk of a series asks the questions of the series' latest talk.
+    questions_from = talks.latest_talk_of(series.id) if series else None
     return render_template("organiser/event_form.html", form=form, event=event, source=source,
-                           series=series, preview=preview)  # fmt: skip
+                           series=series, questions_from=questions_from,
+                           preview=preview)  # fmt: skip
 
 
 def show_errors(form: EventForm, invalid: TalkInvalid) -> None:
