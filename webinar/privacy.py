@@ -8,7 +8,8 @@ The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed, or held) more than
 EMAIL_BODY_RETENTION_DAYS ago, deletes the .eml files of the development
 mailbox as old, and deletes organiser sessions that went idle and password
-reset links that expired. It runs from
+reset links that expired. Followers have the same
+treatment in follower_privacy.py, called from here. It runs from
 `flask privacy purge` and once a day from the periodic jobs; it logs counts,
 never who.
 """
@@ -26,6 +27,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from . import follower_privacy
 from .calendar import public_url
 from .extensions import db
 from .models import Answer, EmailChange, Event, OutboxEmail, OutboxStatus, Registration, utcnow
@@ -61,6 +63,8 @@ class PurgeResult:
     reset_links: int = 0
     email_links: int = 0
     invitations: int = 0
+    unconfirmed_follows: int = 0
+    followers: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -114,6 +118,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     reset_links = delete_expired_links(now)
     email_links = delete_expired_links(now, EmailChange)
     invitations = delete_closed_invitations(now)
+    unconfirmed_follows, followers = follower_privacy.purge(now)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
@@ -123,12 +128,15 @@ def purge(now: datetime | None = None) -> PurgeResult:
         reset_links=reset_links,
         email_links=email_links,
         invitations=invitations,
+        unconfirmed_follows=unconfirmed_follows,
+        followers=followers,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
         "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
         "%d expired password reset links, %d expired email change links and "
-        "%d closed invitations deleted",
+        "%d closed invitations deleted, %d unconfirmed follows deleted, "
+        "%d followers anonymised",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
@@ -136,6 +144,8 @@ def purge(now: datetime | None = None) -> PurgeResult:
         result.reset_links,
         result.email_links,
         result.invitations,
+        result.unconfirmed_follows,
+        result.followers,
     )
     return result
 

@@ -3,6 +3,8 @@
 from flask import Flask
 
 from . import calendar, dates, markup, text, uploads
+from .following.forms import FollowForm
+from .notifications.followers import series_page_url
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 
@@ -19,6 +21,7 @@ def init_app(app: Flask) -> None:
         local_minutes=dates.local_minutes,
         megabytes=uploads.megabytes,
         minutes=minutes,
+        long_date=dates.long_date,
     )
     app.jinja_env.globals.update(
         site_name=app.config["SITE_NAME"],
@@ -31,6 +34,9 @@ def init_app(app: Flask) -> None:
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,
         banner_size=uploads.BANNER_SIZE,
+        # The follow form that series and talk pages draw (templates/following/_form.html).
+        follow_form_class=FollowForm,
+        series_page_url=series_page_url,
     )
 
 
