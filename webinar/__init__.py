@@ -107,9 +107,11 @@ def register_blueprints(app: Flask) -> None:
     from .following import bp as following_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
+    from .series import bp as series_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(series_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(following_bp)
 

@@ -4,9 +4,9 @@ from flask import Flask
 
 from . import calendar, dates, markup, text, uploads
 from .following.forms import FollowForm
-from .notifications.followers import series_page_url
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
+from .series.feeds import xml_text
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         megabytes=uploads.megabytes,
         minutes=minutes,
         long_date=dates.long_date,
+        xml_text=xml_text,
     )
     app.jinja_env.globals.update(
         site_name=app.config["SITE_NAME"],
@@ -34,9 +35,8 @@ def init_app(app: Flask) -> None:
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,
         banner_size=uploads.BANNER_SIZE,
-        # The follow form that series and talk pages draw (templates/following/_form.html).
+        # The follow form that series and talk pages draw (templates/series/_follow.html).
         follow_form_class=FollowForm,
-        series_page_url=series_page_url,
     )
 
 

@@ -3,7 +3,8 @@
 The plugins, registered in tests/conftest.py:
 
 - database: the `app` on a fresh SQLite or PostgreSQL database, `client`, `runner`;
-- factories: `make_event`, `make_registration`, `make_registrations`, `person`, `make_outbox_email`;
+- factories: `make_event`, `make_series`, `make_registration`, `make_registrations`, `person`,
+  `make_outbox_email`;
 - questions: `make_question`, `make_answer` (a talk's questions and earlier answers);
 - clock: the app's `clock` and a `talk` at a fixed moment;
 - mail: a real `smtp_server`, `deliver()` (one pass of the outbox worker), `inbox`;

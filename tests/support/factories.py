@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from webinar.extensions import db
-from webinar.models import Event, OutboxEmail, Registration
+from webinar.models import Event, OutboxEmail, Registration, Series
 
 # When the first registration made by `person` was created.
 LIST_START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
@@ -60,6 +60,21 @@ def make_event(app):
         }
         values.update(fields)
         return stored(app, Event(**values))
+
+    return make
+
+
+@pytest.fixture
+def make_series(app):
+    """Create a series (no talks, no roles) and return it detached."""
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Series:
+        number = next(counter)
+        values = {"name": f"Series number {number}", "slug": f"series-{number}",
+                  "description": "Talks for testing, once a month."}  # fmt: skip
+        values.update(fields)
+        return stored(app, Series(**values))
 
     return make
 

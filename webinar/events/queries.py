@@ -5,7 +5,7 @@ from sqlalchemy import Row, Select, bindparam, or_
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Event, EventStatus, Question, Topic, utcnow
+from ..models import Event, EventStatus, Question, Series, Topic, utcnow
 from ..models.event import event_topic
 
 # What is public: published talks, and cancelled ones so that people who
@@ -13,10 +13,17 @@ from ..models.event import event_topic
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
-def listing(*, past: bool, topic: str | None = None, event_type: str | None = None) -> Select:
+def listing(
+    *, past: bool, topic: str | None = None, event_type: str | None = None,
+    series: str | None = None,
+) -> Select:
     """Return the query of published talks, upcoming soonest first or past latest first."""
     now = utcnow()
-    query = db.select(Event).where(Event.status == EventStatus.PUBLISHED)
+    query = (
+        db.select(Event)
+        .where(Event.status == EventStatus.PUBLISHED)
+        .options(selectinload(Event.series))
+    )
     if past:
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
     else:
@@ -25,6 +32,8 @@ def listing(*, past: bool, topic: str | None = None, event_type: str | None = No
         query = query.where(Event.topics.any(Topic.slug == topic))
     if event_type:
         query = query.where(Event.event_type == event_type)
+    if series:
+        query = query.where(Event.series.has(Series.slug == series))
     return query
 
 
@@ -63,6 +72,7 @@ def public_event(slug: str, *, with_details: bool = True, with_questions: bool =
             selectinload(Event.speakers),
             selectinload(Event.materials),
             selectinload(Event.topics),
+            selectinload(Event.series),
         )
     return db.one_or_404(query)
 
@@ -71,6 +81,7 @@ def public_event(slug: str, *, with_details: bool = True, with_questions: bool =
 # that it runs as plain SQL without the ORM's work: the talk page runs it on every
 # request, cached rendering or not.
 _EVENT = Event.__table__
+_SERIES = Series.__table__
 _PAGE_VERSION = db.select(
     *(
         _EVENT.c[name]
@@ -78,7 +89,11 @@ _PAGE_VERSION = db.select(
             "id", "updated_at", "seats_taken", "status", "capacity", "ends_at",
             "registration_opens_at", "registration_closes_at", "waitlist_enabled",
         )
-    )
+    ),
+    # The page names and links its series: a renamed series changes the page.
+    _SERIES.c.updated_at.label("series_updated_at"),
+).select_from(
+    _EVENT.outerjoin(_SERIES, _SERIES.c.id == _EVENT.c.series_id)
 ).where(
     _EVENT.c.slug == bindparam("slug"),
     # Not IN (...): an IN list is expanded at every execution, equalities are compiled once.

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import calendar, paging
 from ..extensions import db
 from ..models.event import registration_state
+from ..series import queries as series_queries
 from . import bp, pagecache, queries
 
 # Uploads shown in the page; anything else (PDF, SVG that could carry script,
@@ -42,18 +43,20 @@ def past():
 
 
 def _listing(*, past: bool):
-    """Render one page of talks, filtered by the topic and type in the query string."""
+    """Render one page of talks, filtered by the topic, type and series in the query string."""
     topic = request.args.get("topic", "").strip() or None
     event_type = request.args.get("type", "").strip() or None
+    series = request.args.get("series", "").strip() or None
     number = paging.page_number(request.args)
     if number is None:
         abort(404)
     page = db.paginate(
-        queries.listing(past=past, topic=topic, event_type=event_type),
+        queries.listing(past=past, topic=topic, event_type=event_type, series=series),
         page=number,
         per_page=current_app.config["EVENTS_PER_PAGE"],
     )
     topics, types = queries.filter_choices()
+    series_choices = series_queries.listed_series()
     response = make_response(
         render_template(
             "events/index.html",
@@ -63,6 +66,8 @@ def _listing(*, past: bool):
             types=types,
             topic=topic,
             event_type=event_type,
+            series_choices=series_choices,
+            series=series,
         )
     )
     # The ETag is a digest of the page itself, so it changes with anything shown
@@ -79,7 +84,7 @@ def detail(slug: str):
     """Show one talk: what it is about, who speaks, when, and how to register."""
     version = queries.public_event_version(slug)
     register_args = campaign_args()
-    key = page_key(version, register_args)
+    key = page_key(version, version.series_updated_at, register_args)
     if request.if_none_match.contains(key):
         response = current_app.response_class(status=304)
         response.set_etag(key)
@@ -93,7 +98,8 @@ def detail(slug: str):
     if body is None:
         event = queries.public_event(slug)
         # The key of what is rendered: the talk may have changed since the first read.
-        key, updated_at = page_key(event, register_args), event.updated_at
+        series_updated_at = event.series.updated_at if event.series else None
+        key, updated_at = page_key(event, series_updated_at, register_args), event.updated_at
         url = calendar.public_url("events.detail", slug=event.slug)
         body = render_template(
             "events/detail.html",
@@ -121,11 +127,12 @@ def with_csrf_token(body: bytes) -> bytes:
     return body.replace(marker, generate_csrf().encode()) if marker in body else body
 
 
-def page_key(event, register_args: dict[str, str]) -> str:
-    """Return the cache key and ETag of a talk page: its row, seats, state and campaign."""
+def page_key(event, series_updated_at, register_args: dict[str, str]) -> str:
+    """Return the cache key and ETag of a talk page: its row, its series, seats, state, campaign."""
     return pagecache.page_key(
         event.id,
         event.updated_at,
+        series_updated_at,
         event.seats_taken,
         registration_state(event),
         sorted(register_args.items()),

@@ -5,21 +5,17 @@ from __future__ import annotations
 from flask import abort, current_app, json, redirect, render_template, request, url_for
 
 from .. import follower_privacy, followers
-from ..extensions import csrf, db, limiter
-from ..models import Follower, Series
+from ..extensions import csrf, limiter
+from ..models import Follower
 from ..registration.forms import ConfirmForm
 from ..registration.views import private
+from ..series.queries import public_series
 from . import bp
 from .forms import FollowForm
 
 
 def follow_rate_limit() -> str:
     return current_app.config["FOLLOW_RATE_LIMIT"]
-
-
-def public_series(slug: str) -> Series:
-    """Return the series of this address, or 404."""
-    return db.one_or_404(db.select(Series).where(Series.slug == slug))
 
 
 @bp.route("/series/<slug>/follow", methods=["GET", "POST"])
