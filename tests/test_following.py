@@ -125,3 +125,27 @@ def test_the_hidden_field_filled_by_software_follows_nobody(client, app, a_serie
 
 def test_an_unknown_series_has_no_follow_form(client):
     assert client.get("/series/no-such-series/follow").status_code == 404
+
+
+def test_the_series_page_and_its_talks_pages_carry_the_form(
+    client, app, make_event, a_series
+):
+    talk = make_event(series_id=a_series.id)
+    for path in (f"/series/{a_series.slug}", f"/events/{talk.slug}"):
+        page = client.get(path).text
+        assert f'action="/series/{a_series.slug}/follow"' in page
+        assert '<label for="consent_privacy">' in page
+
+
+def test_a_cached_talk_page_gives_each_visitor_a_token_of_their_own(
+    app, make_event, a_series
+):
+    talk = make_event(series_id=a_series.id)
+    first, second = app.test_client(), app.test_client()
+    # The second visitor is served the page the first one's visit cached.
+    first_token = csrf_token(first.get(f"/events/{talk.slug}").data)
+    second_token = csrf_token(second.get(f"/events/{talk.slug}").data)
+    assert first_token != second_token
+    for visitor, token in ((first, first_token), (second, second_token)):
+        form = dict(FOLLOW_FORM, csrf_token=token)
+        assert visitor.post(f"/series/{a_series.slug}/follow", data=form).status_code == 303
