@@ -4,7 +4,6 @@ anonymised after the retention period, and a person can download or erase theirs
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from support.followers import confirm_link_of, follow_through_form
 from support.forms import csrf_token
