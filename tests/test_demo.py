@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from webinar.extensions import db
-from webinar.models import Event, Material, Speaker, Topic
+from webinar.models import Event, Follower, Material, Series, Speaker, Topic
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "step-strategic-technologies-for-europe-platform"
@@ -245,3 +245,17 @@ def test_demo_prints_the_organiser_sign_in_once_and_it_owns_the_talks(app, runne
     assert response.status_code == 302
     dashboard = client.get("/organiser/").text
     assert "STEP: Strategic Technologies for Europe Platform" in dashboard
+
+
+def test_demo_series_have_a_few_confirmed_followers_once(app, runner):
+    load(runner)
+    load(runner)
+    with app.app_context():
+        series = db.session.execute(
+            db.select(Series).where(Series.slug == "eu-clusters-talk")
+        ).scalar_one()
+        followers = db.session.scalars(
+            db.select(Follower).where(Follower.series_id == series.id)
+        ).all()
+    assert len(followers) == 5
+    assert all(f.is_following for f in followers)
