@@ -92,3 +92,31 @@ def confirm_link_of(text: str) -> str:
     match = re.search(r"https?://[^/\s]+(/follow/confirm/\S+)", text)
     assert match, "the email has no confirmation link"
     return match.group(1)
+
+
+# The links of the site tour's followers (tour_followers).
+TOUR_SUBSCRIPTIONS, TOUR_CONFIRM = "m" * 43, "c" * 43
+TOUR_UNSUBSCRIBE, TOUR_UNSUBSCRIBED = "u" * 43, "s" * 43
+
+
+def tour_followers(app, series_slug: str = "eu-clusters-talk") -> None:
+    """Give the demo series' followers known links: one following, one who stopped, one waiting."""
+    from webinar.followers import token_hash
+
+    with app.app_context():
+        series = db.session.scalars(db.select(Series).where(Series.slug == series_slug)).one()
+        following, stopped = db.session.scalars(
+            db.select(Follower)
+            .where(Follower.series_id == series.id)
+            .order_by(Follower.id)
+            .limit(2)
+        ).all()
+        following.token, following.unsubscribe_token = TOUR_SUBSCRIPTIONS, TOUR_UNSUBSCRIBE
+        stopped.unsubscribe_token, stopped.unsubscribed_at = TOUR_UNSUBSCRIBED, utcnow()
+        db.session.add(
+            Follower(series=series, email="waiting@example.org",
+                     email_normalised="waiting@example.org", name="Wai Ting",
+                     confirm_token_hash=token_hash(TOUR_CONFIRM),
+                     confirmation_sent_at=utcnow())  # fmt: skip
+        )
+        db.session.commit()

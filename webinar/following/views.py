@@ -36,8 +36,7 @@ def follow(slug: str):
             )
         # The same answer whether the address was new, waiting or following already.
         return redirect(url_for(".follow_sent", slug=slug), code=303)
-    status = 400 if request.method == "POST" else 200
-    return render_template("following/follow.html", series=series, form=form), status
+    return render_template("following/follow.html", series=series, form=form)
 
 
 @bp.get("/series/<slug>/follow/sent")
