@@ -27,7 +27,7 @@ def create_talk(tab, title: str) -> int:
     tab.get_by_role("link", name="New talk").click()
     day = (date.today() + timedelta(days=21)).isoformat()
     tab.get_by_label("Title").fill(title)
-    tab.get_by_label("Series").fill("EU Clusters Talk")
+    tab.get_by_label("Series name on this talk").fill("EU Clusters Talk")
     tab.get_by_label("Event type", exact=True).fill("Webinar")
     tab.get_by_label("Summary", exact=True).fill("How regions build hydrogen valleys together.")
     tab.get_by_label("Description (Markdown)").fill("Three clusters tell **what worked**.")

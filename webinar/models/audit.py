@@ -68,6 +68,12 @@ class AuditAction(StrEnum):
     QUESTION_REMOVED = "question_removed"
     QUESTIONS_COPIED = "questions_copied"
     FORM_FIELDS_CHANGED = "form_fields_changed"
+    SERIES_CREATED = "series_created"
+    SERIES_CHANGED = "series_changed"
+    SERIES_DELETED = "series_deleted"
+    SERIES_ROLE_GIVEN = "series_role_given"
+    SERIES_ROLE_CHANGED = "series_role_changed"
+    SERIES_ROLE_REMOVED = "series_role_removed"
 
     @property
     def label(self) -> str:
@@ -119,6 +125,12 @@ ACTION_LABELS = {
     AuditAction.QUESTION_REMOVED: "Removed a registration question",
     AuditAction.QUESTIONS_COPIED: "Copied registration questions from another talk",
     AuditAction.FORM_FIELDS_CHANGED: "Changed which details the registration form asks",
+    AuditAction.SERIES_CREATED: "Created a series",
+    AuditAction.SERIES_CHANGED: "Changed a series",
+    AuditAction.SERIES_DELETED: "Deleted a series",
+    AuditAction.SERIES_ROLE_GIVEN: "Gave someone a role on a series",
+    AuditAction.SERIES_ROLE_CHANGED: "Changed someone's role on a series",
+    AuditAction.SERIES_ROLE_REMOVED: "Removed someone from a series' team",
 }
 
 

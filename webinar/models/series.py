@@ -54,6 +54,7 @@ class SeriesRole(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     organiser: Mapped[Organiser] = relationship()
+    series: Mapped[Series] = relationship()
 
     def __repr__(self) -> str:
         return f"<SeriesRole {self.role} of {self.organiser_id} on {self.series_id}>"

@@ -11,8 +11,10 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 
 @bp.app_template_global()
-def can(event, permission: str) -> bool:
-    """Say whether the signed-in organiser may do this to the talk; pages show only such buttons.
+def can(thing, permission: str) -> bool:
+    """Say whether the signed-in organiser may do this to the talk or series.
+
+    Pages show only the buttons the organiser may use.
 
     The same roles table answers the routes (queries/access.py), so a button
     and its route never disagree.
@@ -21,7 +23,7 @@ def can(event, permission: str) -> bool:
 
     from .queries.access import may
 
-    return may(current_user, event, permission)
+    return may(current_user, thing, permission)
 
 
 # The views attach their routes to bp.
@@ -40,6 +42,7 @@ from .views import (  # noqa: E402,F401
     organisers,
     password_reset,
     questions,
+    series,
     speakers,
     team,
 )

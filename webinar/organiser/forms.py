@@ -39,12 +39,12 @@ from .services.talk_data import TalkData
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Fields a "new talk in this series" starts from.
-COPIED_FIELDS = ("series_label", "event_type", "target_audience", "topics", "description",
-                 "organised_by", "timezone")  # fmt: skip
+COPIED_FIELDS = ("series_id", "series_label", "event_type", "target_audience", "topics",
+                 "description", "organised_by", "timezone")  # fmt: skip
 # The event's own fields the form shows as they are.
-EVENT_FIELDS = ("title", "slug", "series_label", "event_type", "target_audience", "organised_by",
-                "summary", "description", "timezone", "location", "join_url", "capacity",
-                "waitlist_enabled", "recording_url", "post_summary", "reminder_24h",
+EVENT_FIELDS = ("title", "slug", "series_id", "series_label", "event_type", "target_audience",
+                "organised_by", "summary", "description", "timezone", "location", "join_url",
+                "capacity", "waitlist_enabled", "recording_url", "post_summary", "reminder_24h",
                 "reminder_1h", "banner_alt")  # fmt: skip
 # The TalkData fields read from the event form's fields of the same name.
 TALK_FIELDS = tuple(
@@ -176,7 +176,9 @@ class EventForm(OrganiserForm):
             Regexp(SLUG_PATTERN, message="Use lowercase letters a-z, digits and single hyphens."),
         ],
     )
-    series_label = StringField("Series", validators=[Length(max=120)])
+    # Choices: the series the organiser may put talks in, and the talk's own (see the editor).
+    series_id = SelectField("Series", coerce=lambda value: int(value) if value else None)
+    series_label = StringField("Series name on this talk", validators=[Length(max=120)])
     event_type = StringField("Event type", validators=[Length(max=80)])
     target_audience = StringField("Target audience", validators=[Length(max=300)])
     organised_by = StringField("Organised by", validators=[Length(max=300)])

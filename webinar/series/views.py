@@ -6,10 +6,10 @@ from .. import calendar
 from . import bp, feeds, queries
 
 
-@bp.get("/series/<slug>")
-def page(slug: str):
+@bp.get("/series/<series_slug>")
+def page(series_slug: str):
     """Show a series: what it is, its coming talks and its past talks with their recordings."""
-    series = queries.public_series(slug)
+    series = queries.public_series(series_slug)
     past, more_past = queries.past_talks(series)
     body = render_template(
         "series/page.html",
@@ -17,15 +17,15 @@ def page(slug: str):
         upcoming=queries.upcoming_talks(series),
         past=past,
         more_past=more_past,
-        canonical_url=calendar.public_url("series.page", slug=series.slug),
+        canonical_url=calendar.public_url("series.page", series_slug=series.slug),
     )
     return _revalidated(make_response(body))
 
 
-@bp.get("/series/<slug>.ics")
-def series_calendar(slug: str):
+@bp.get("/series/<series_slug>.ics")
+def series_calendar(series_slug: str):
     """Send the series' talks as a calendar feed, to subscribe to."""
-    series = queries.public_series(slug)
+    series = queries.public_series(series_slug)
     vevents = [calendar.public_vevent(event) for event in queries.calendar_talks(series)]
     body = calendar.calendar_file(vevents, name=series.name)
     response = make_response(body)
@@ -34,10 +34,10 @@ def series_calendar(slug: str):
     return response
 
 
-@bp.get("/series/<slug>.atom")
-def atom(slug: str):
+@bp.get("/series/<series_slug>.atom")
+def atom(series_slug: str):
     """Send the Atom feed of the series' talks, the newest first."""
-    series = queries.public_series(slug)
+    series = queries.public_series(series_slug)
     talks = queries.feed_talks(series)
     body = render_template(
         "series/feed.xml",
@@ -45,8 +45,8 @@ def atom(slug: str):
         talks=talks,
         updated=feeds.last_change(series, talks),
         tag=feeds.tag_uri,
-        page_url=calendar.public_url("series.page", slug=series.slug),
-        feed_url=calendar.public_url("series.atom", slug=series.slug),
+        page_url=calendar.public_url("series.page", series_slug=series.slug),
+        feed_url=calendar.public_url("series.atom", series_slug=series.slug),
         event_url=lambda event: calendar.public_url("events.detail", slug=event.slug),
         organiser=current_app.config["ORGANISER_NAME"],
     )

@@ -1,10 +1,11 @@
-"""Who may do what to which talk: the roles table, and the parts of a talk an action is about.
+"""Who may do what to which talk or series: the roles table, and the parts an action is about.
 
 An organiser's role on a talk is owner (Event.owner_id), editor or viewer
-(an EventRole row); administrators act as owners on every talk. ALLOWED
-says what each role may do, and every organiser page, button and service
-caller asks it through may() or get_event_or_404(): this is the one place
-the rule lives.
+(an EventRole row); on a series it is a SeriesRole row (a series may have
+several owners). Administrators act as owners on every talk and series.
+ALLOWED says what each role may do, and every organiser page, button and
+service caller asks it through may(), get_event_or_404() or
+get_series_or_404(): this is the one place the rule lives.
 """
 
 from __future__ import annotations
@@ -16,11 +17,25 @@ from sqlalchemy import ColumnElement, Select, true
 from werkzeug.exceptions import Forbidden
 
 from ...extensions import db
-from ...models import Event, EventRole, Material, Organiser, Registration, Speaker, TalkRole
+from ...models import (
+    Event,
+    EventRole,
+    Material,
+    Organiser,
+    Registration,
+    Series,
+    SeriesRole,
+    Speaker,
+    TalkRole,
+)
 
 
 class Permission(StrEnum):
-    """What an organiser may do to a talk."""
+    """What an organiser may do to a talk or a series.
+
+    On a series: SEE its overview and team, EDIT it (its text, banner and
+    defaults) and put talks in it, MANAGE_TEAM, DELETE it.
+    """
 
     # The overview, the attendee list, the figures, the CSV export, who is on the team.
     SEE = "see"
@@ -46,17 +61,23 @@ ALLOWED: dict[TalkRole, frozenset[Permission]] = {
 
 # What a role too low is told, with the way to more.
 REFUSED = (
-    "You are {role} of this talk, and {roles} cannot do this. "
-    "The talk's owner or an administrator can change your role on its Team page."
+    "You are {role} of this {what}, and {roles} cannot do this. "
+    "The {what}'s owner or an administrator can change your role on its Team page."
 )
 
 
 class RoleTooLow(Forbidden):
-    """An organiser on the talk's team asked for something their role does not allow."""
+    """An organiser on the team of a talk or series asked for what their role does not allow."""
 
-    def __init__(self, role: TalkRole, event: Event):
-        self.page_message = REFUSED.format(role=role.with_article, roles=f"{role.value}s")
-        self.page_link = (url_for("organiser.event", event_id=event.id), "Back to the talk")
+    def __init__(self, role: TalkRole, thing: Event | Series):
+        if isinstance(thing, Series):
+            what, link = "series", (url_for("organiser.series", series_id=thing.id),
+                                    "Back to the series")  # fmt: skip
+        else:
+            what, link = "talk", (url_for("organiser.event", event_id=thing.id), "Back to the talk")
+        self.page_message = REFUSED.format(role=role.with_article, roles=f"{role.value}s",
+                                           what=what)  # fmt: skip
+        self.page_link = link
         super().__init__(self.page_message)
 
 
@@ -95,28 +116,69 @@ def roles_on(organiser: Organiser, events: list[Event]) -> dict[int, TalkRole | 
     return {event.id: known[event.id] for event in events}
 
 
-def role_of(organiser: Organiser, event: Event) -> TalkRole | None:
-    """Return the organiser's role on the talk (administrators: owner), or None."""
-    return roles_on(organiser, [event])[event.id]
+def role_of(organiser: Organiser, thing: Event | Series) -> TalkRole | None:
+    """Return the organiser's role on the talk or series (administrators: owner), or None."""
+    if isinstance(thing, Series):
+        return series_roles_on(organiser, [thing])[thing.id]
+    return roles_on(organiser, [thing])[thing.id]
 
 
-def may(organiser: Organiser, event: Event, permission: Permission | str) -> bool:
-    """Say whether the organiser may do this to the talk."""
-    role = role_of(organiser, event)
+def may(organiser: Organiser, thing: Event | Series, permission: Permission | str) -> bool:
+    """Say whether the organiser may do this to the talk or series."""
+    role = role_of(organiser, thing)
     return role is not None and Permission(permission) in ALLOWED[role]
 
 
 def forget_roles() -> None:
-    """Drop the roles kept for this request: the team just changed."""
+    """Drop the roles kept for this request: a team just changed."""
     if has_request_context():
         g.pop("talk_roles", None)
+        g.pop("series_roles", None)
 
 
-def _known_roles(organiser: Organiser) -> dict[int, TalkRole | None]:
+def _known_roles(organiser: Organiser, kind: str = "talk_roles") -> dict[int, TalkRole | None]:
     if not has_request_context():
         return {}
-    kept = g.setdefault("talk_roles", {})
+    kept = g.setdefault(kind, {})
     return kept.setdefault(organiser.id, {})
+
+
+def series_roles_on(organiser: Organiser, series: list[Series]) -> dict[int, TalkRole | None]:
+    """Return {series id: this organiser's role on it, None for none}, in one query at most."""
+    known = _known_roles(organiser, "series_roles")
+    missing = [row.id for row in series if row.id not in known]
+    if missing:
+        stored = dict(db.session.execute(
+            db.select(SeriesRole.series_id, SeriesRole.role).where(
+                SeriesRole.organiser_id == organiser.id, SeriesRole.series_id.in_(missing))
+        ).all())  # fmt: skip
+        for series_id in missing:
+            role = stored.get(series_id)
+            known[series_id] = TalkRole.OWNER if organiser.is_admin else role and TalkRole(role)
+    return {row.id: known[row.id] for row in series}
+
+
+def managed_series(organiser: Organiser, permission: Permission = Permission.SEE) -> Select:
+    """Return a query of the series on which the organiser may do this, by name."""
+    query = db.select(Series).order_by(Series.name, Series.id)
+    if organiser.is_admin:
+        return query
+    roles = [role for role, allowed in ALLOWED.items() if permission in allowed]
+    held = db.select(SeriesRole.series_id).where(
+        SeriesRole.organiser_id == organiser.id, SeriesRole.role.in_(roles)
+    )
+    return query.where(Series.id.in_(held))
+
+
+def get_series_or_404(organiser: Organiser, series_id: int, permission: Permission) -> Series:
+    """Return the series if the organiser may do this to it (404 without a role, 403 too low)."""
+    series = db.get_or_404(Series, series_id)
+    role = role_of(organiser, series)
+    if role is None:
+        abort(404)
+    if permission not in ALLOWED[role]:
+        raise RoleTooLow(role, series)
+    return series
 
 
 def get_event_or_404(organiser: Organiser, event_id: int, permission: Permission) -> Event:

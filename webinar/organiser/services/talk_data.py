@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from werkzeug.datastructures import FileStorage
 
 from ...extensions import db
-from ...models import Event
+from ...models import Event, Organiser, Series
+from ..queries.access import Permission, may
 
 
 class TalkError(ValueError):
@@ -41,6 +42,7 @@ class TalkData:
 
     title: str | None = None
     slug: str | None = None
+    series_id: int | None = None
     series_label: str | None = None
     event_type: str | None = None
     target_audience: str | None = None
@@ -139,9 +141,17 @@ class _Findings:
         return not self.data.refused.intersection(names)
 
 
-def check(data: TalkData, event: Event) -> CheckedTalk:
-    """Check the data for a talk against the rules; raise TalkInvalid when any is broken."""
+def check(data: TalkData, event: Event, by: Organiser | None = None) -> CheckedTalk:
+    """Check the data for a talk against the rules; raise TalkInvalid when any is broken.
+
+    by is the organiser making the change: a talk goes into a series only
+    when they may edit that series (None: the command line, which may).
+    """
     findings = _Findings(data)
+    if data.series_id not in (None, event.series_id) and findings.usable("series_id"):
+        series = db.session.get(Series, data.series_id)
+        if series is None or (by is not None and not may(by, series, Permission.EDIT)):
+            findings.add("series_id", "Choose a series you may edit, or no series.")
     zone_name = _zone_name(findings)
     starts_at = _moment(findings, "starts", zone_name, required=True)
     ends_at = _moment(findings, "ends", zone_name, required=True)

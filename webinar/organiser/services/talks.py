@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import audit, seats, series_mailing
 from ...extensions import db
-from ...models import AuditAction, Event, EventStatus, Registration, Topic
+from ...models import AuditAction, Event, EventStatus, Organiser, Registration, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
 from ...text import plural
 from ...uploads import UploadError, delete_upload, save_banner
@@ -40,10 +40,10 @@ def create_talk(owner_id: int, data: TalkData, source: Event | None = None) -> E
     """Create a draft talk owned by this organiser and commit it; return it.
 
     A talk copied from source also gets its registration questions and the
-    fixed fields it asks.
+    fixed fields it asks. It goes into a series only if its owner may edit that series.
     """
     event = Event(owner_id=owner_id, status=EventStatus.DRAFT)
-    checked = check(data, event)
+    checked = check(data, event, db.session.get(Organiser, owner_id))
     banner = _stored_banner(data, event)
     _write(event, data, checked, banner, _topics(data))
     db.session.add(event)
@@ -52,13 +52,14 @@ def create_talk(owner_id: int, data: TalkData, source: Event | None = None) -> E
     return event
 
 
-def update_talk(event: Event, data: TalkData) -> int:
+def update_talk(event: Event, data: TalkData, by: Organiser | None = None) -> int:
     """Write an organiser's changes to a talk and commit; return how many got a seat.
 
     Raising the capacity gives seats to the waiting list, in order. A new
     time or join link reaches the registrants by email, in the same commit.
+    The talk moves into another series only if `by` may edit that series.
     """
-    checked = check(data, event)
+    checked = check(data, event, by)
     old_banner = event.banner
     banner = _stored_banner(data, event)
     sequence = event.ics_sequence
@@ -151,6 +152,7 @@ def _write(
     for name in TEXT_FIELDS:
         setattr(event, name, (getattr(data, name) or "").strip())
     event.join_url = join_url
+    event.series_id = data.series_id
     event.starts_at, event.ends_at = checked.starts_at, checked.ends_at
     event.registration_opens_at = checked.registration_opens_at
     event.registration_closes_at = checked.registration_closes_at

@@ -4,32 +4,36 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...markup import render_markdown
-from ...models import Event
+from ...models import Event, Series
 from ...text import is_or_are, plural
 from .. import bp
 from ..forms import EventForm, copied_form_data, event_form_data, talk_data
-from ..queries.access import Permission, get_event_or_404
+from ..queries.access import Permission, get_event_or_404, get_series_or_404
 from ..queries.figures import event_figures, figures_for
+from ..queries.series import series_choices
 from ..queries.talks import topic_choices
 from ..queries.team import team_of
 from ..services import talks
+from ..services.series import defaults_of
 from ..services.talk_data import TalkError, TalkInvalid
 from . import try_and_flash
 
 
-def event_form(**kwargs) -> EventForm:
-    """Return the event form with the existing topics as choices."""
+def event_form(event: Event | None = None, **kwargs) -> EventForm:
+    """Return the event form with the existing topics and the series it may use as choices."""
     form = EventForm(**kwargs)
     form.topics.choices = topic_choices()
+    form.series_id.choices = series_choices(current_user, event.series if event else None)
     return form
 
 
-def render_editor(form: EventForm, event: Event | None, source: Event | None = None):
+def render_editor(
+    form: EventForm, event: Event | None, source: Event | None = None, series: Series | None = None
+):
     """Show the event form, with a preview of the description when asked for."""
     preview = render_markdown(form.description.data) if form.preview.data else None
-    return render_template(
-        "organiser/event_form.html", form=form, event=event, source=source, preview=preview
-    )
+    return render_template("organiser/event_form.html", form=form, event=event, source=source,
+                           series=series, preview=preview)  # fmt: skip
 
 
 def show_errors(form: EventForm, invalid: TalkInvalid) -> None:
@@ -54,11 +58,14 @@ def save_new_event(form: EventForm, source: Event | None = None):
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
-    """Create a talk."""
-    form = event_form()
+    """Create a talk; ?series=<id> starts it from that series' defaults."""
     if request.method == "POST":
-        return save_new_event(form)
-    return render_editor(form, None)
+        return save_new_event(event_form())
+    series_id = request.args.get("series", type=int)
+    if series_id is None:
+        return render_editor(event_form(), None)
+    series = get_series_or_404(current_user, series_id, Permission.EDIT)
+    return render_editor(event_form(data=defaults_of(series)), None, series=series)
 
 
 @bp.route("/events/<int:event_id>/copy", methods=["GET", "POST"])
@@ -67,7 +74,11 @@ def copy_event(event_id: int):
     source = get_event_or_404(current_user, event_id, Permission.COPY)
     if request.method == "POST":
         return save_new_event(event_form(), source)
-    return render_editor(event_form(data=copied_form_data(source)), None, source)
+    form = event_form(data=copied_form_data(source))
+    if str(source.series_id) not in (value for value, _ in form.series_id.choices):
+        # Copying a talk needs no right on its series: the copy starts outside it.
+        form.series_id.data = None
+    return render_editor(form, None, source)
 
 
 @bp.get("/events/<int:event_id>")
@@ -86,13 +97,13 @@ def edit_event(event_id: int):
     """Edit an event."""
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
     if request.method == "GET":
-        return render_editor(event_form(data=event_form_data(event)), event)
-    form = event_form()
+        return render_editor(event_form(event, data=event_form_data(event)), event)
+    form = event_form(event)
     if form.preview.data:
         return render_editor(form, event)
     form.validate()
     try:
-        promoted = talks.update_talk(event, talk_data(form))
+        promoted = talks.update_talk(event, talk_data(form), current_user)
     except TalkInvalid as invalid:
         show_errors(form, invalid)
         return render_editor(form, event)
