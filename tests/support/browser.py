@@ -292,7 +292,7 @@ def site_tour(
         # An administrator, so that the Organisers page can be visited too.
         db.session.get(Organiser, organiser.id).is_admin = True
         db.session.commit()
-    tour_followers(app)
+    followed_series = tour_followers(app)
     cancelled = make_event(title="A talk that was called off", status="cancelled")
     ada = make_registration(upcoming, first_name="Ada", email="ada@example.org")
     token = ada.token
@@ -381,6 +381,7 @@ def site_tour(
         Stop("organisers", "/organiser/organisers", signed_in=True),
         Stop("invitation form with errors", "/organiser/organisers", True,
              submit="Send the invitation"),
+        Stop("followers of a series", f"/organiser/series/{followed_series}/followers", True),
         Stop("talk team", f"{organiser_pages}/team", signed_in=True),
         Stop("team with errors", f"{organiser_pages}/team", True, submit="Add to the team"),
         Stop("transfer a talk", f"{organiser_pages}/transfer", signed_in=True),

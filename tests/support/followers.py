@@ -21,9 +21,9 @@ FOLLOW_FORM = {"email": "ada@example.org", "name": "Ada Lovelace", "consent_priv
 
 
 @pytest.fixture
-def a_series(app) -> Series:
+def a_series(make_series) -> Series:
     """A series of talks, stored and detached."""
-    return stored(app, Series(name="Cluster Voices", slug="cluster-voices", language="en"))
+    return make_series(name="Cluster Voices", slug="cluster-voices", language="en")
 
 
 @pytest.fixture
@@ -99,8 +99,11 @@ TOUR_SUBSCRIPTIONS, TOUR_CONFIRM = "m" * 43, "c" * 43
 TOUR_UNSUBSCRIBE, TOUR_UNSUBSCRIBED = "u" * 43, "s" * 43
 
 
-def tour_followers(app, series_slug: str = "eu-clusters-talk") -> None:
-    """Give the demo series' followers known links: one following, one who stopped, one waiting."""
+def tour_followers(app, series_slug: str = "eu-clusters-talk") -> int:
+    """Give the demo series' followers known links: one following, one who stopped, one waiting.
+
+    Return the series' id.
+    """
     from webinar.followers import token_hash
 
     with app.app_context():
@@ -120,3 +123,4 @@ def tour_followers(app, series_slug: str = "eu-clusters-talk") -> None:
                      confirmation_sent_at=utcnow())  # fmt: skip
         )
         db.session.commit()
+        return series.id

@@ -18,11 +18,11 @@ def follow_rate_limit() -> str:
     return current_app.config["FOLLOW_RATE_LIMIT"]
 
 
-@bp.route("/series/<slug>/follow", methods=["GET", "POST"])
+@bp.route("/series/<series_slug>/follow", methods=["GET", "POST"])
 @limiter.limit(follow_rate_limit, methods=["POST"])
-def follow(slug: str):
+def follow(series_slug: str):
     """Ask to follow a series: a confirmation link goes to the address given."""
-    series = public_series(slug)
+    series = public_series(series_slug)
     form = FollowForm()
     if form.validate_on_submit():
         if not form.is_spam():
@@ -35,14 +35,14 @@ def follow(slug: str):
                 ),
             )
         # The same answer whether the address was new, waiting or following already.
-        return redirect(url_for(".follow_sent", slug=slug), code=303)
+        return redirect(url_for(".follow_sent", series_slug=series_slug), code=303)
     return render_template("following/follow.html", series=series, form=form)
 
 
-@bp.get("/series/<slug>/follow/sent")
-def follow_sent(slug: str):
+@bp.get("/series/<series_slug>/follow/sent")
+def follow_sent(series_slug: str):
     """Say that a confirmation link is on its way."""
-    series = public_series(slug)
+    series = public_series(series_slug)
     days = current_app.config["FOLLOW_CONFIRM_DAYS"]
     return render_template("following/sent.html", series=series, days=days)
 

@@ -40,7 +40,7 @@ def follower_links(follower: Follower) -> dict[str, str]:
 
 def series_page_url(series: Series) -> str:
     """Return the absolute address of a series' public page."""
-    return public_url("series.page", slug=series.slug)
+    return public_url("series.page", series_slug=series.slug)
 
 
 def follower_email(kind: str, follower: Follower, *, unsubscribe_url: str | None = None,
