@@ -76,7 +76,7 @@ def test_a_follower_erases_their_details_and_their_links_stop_working(
     page = client.get(f"{path}/delete")
     assert "Yes, delete my details" in page.text
     done = client.post(f"{path}/delete", data={"csrf_token": csrf_token(page.text)})
-    assert "Your details are deleted" in done.text
+    assert "Your details are deleted" in client.get(done.location).text
     (follower,) = stored_rows(app, Follower)
     assert (follower.email, follower.name) == ("", "")
     assert follower.unsubscribed_at is not None and follower.anonymised_at is not None

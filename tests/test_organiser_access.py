@@ -5,7 +5,16 @@ from support.organisers import token_of
 from support.site_walk import ADMIN_ONLY
 
 from webinar.extensions import db
-from webinar.models import Event, EventRole, Material, Question, Registration, Speaker
+from webinar.models import (
+    Event,
+    EventRole,
+    Material,
+    Question,
+    Registration,
+    Series,
+    SeriesRole,
+    Speaker,
+)
 
 # Pages every visitor may open: signing in (password, then the two-factor code), and
 # signing out (harmless when not signed in).
@@ -50,10 +59,13 @@ def event_with_parts(app, make_event, make_registration, make_organiser, owner):
                                 url="https://example.org/")
             editor = EventRole(event_id=event.id, organiser_id=editor_id, role="editor")
             question = Question(event_id=event.id, kind="short_text", label="Your role?")
-            db.session.add_all([speaker, material, editor, question])
+            series = Series(name=f"Series of {event.id}", slug=f"series-of-{event.id}")
+            db.session.add_all([speaker, material, editor, question, series])
+            db.session.flush()
+            db.session.add(SeriesRole(series_id=series.id, organiser_id=owner, role="owner"))
             db.session.commit()
             return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
-                    "question_id": question.id,
+                    "question_id": question.id, "series_id": series.id,
                     "registration_id": registration.id, "organiser_id": owner,
                     "invitation_id": 1, "member_id": editor_id}
 
@@ -128,6 +140,7 @@ def placeholder_arguments(rule, known: dict) -> dict:
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: a mail provider POSTs without a session or a form.
     "registration.unsubscribe",
+    "following.unsubscribe",
 }
 
 

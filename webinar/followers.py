@@ -105,7 +105,7 @@ def _follow(series: Series, request: FollowRequest) -> bool:
     token = secrets.token_urlsafe(32)
     follower.confirm_token_hash = token_hash(token)
     follower.confirmation_sent_at = now
-    enqueue_follow_confirmation(follower, public_url("following.confirm", token=token))
+    enqueue_follow_confirmation(follower, public_url("following.confirm", confirm_token=token))
     return True
 
 

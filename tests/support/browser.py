@@ -338,6 +338,7 @@ def site_tour(
         Stop("unknown follow link", f"/follow/confirm/{'x' * 43}", status=404),
         Stop("my subscriptions", f"/following/{TOUR_SUBSCRIPTIONS}"),
         Stop("confirm deleting follower details", f"/following/{TOUR_SUBSCRIPTIONS}/delete"),
+        Stop("follower details deleted", "/follow/erased"),
         Stop("confirm unfollowing", f"/follow/unsubscribe/{TOUR_UNSUBSCRIBE}"),
         Stop("unfollowed", f"/follow/unsubscribe/{TOUR_UNSUBSCRIBED}"),
         Stop("unknown unfollow link", f"/follow/unsubscribe/{'x' * 43}", status=404),

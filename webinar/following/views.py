@@ -47,16 +47,18 @@ def follow_sent(series_slug: str):
     return render_template("following/sent.html", series=series, days=days)
 
 
-@bp.route("/follow/confirm/<token>", methods=["GET", "POST"])
-def confirm(token: str):
+@bp.route("/follow/confirm/<confirm_token>", methods=["GET", "POST"])
+def confirm(confirm_token: str):
     """Ask the person to confirm (GET, which mail scanners also open); start following (POST)."""
-    follower = followers.pending_follower(token)
+    follower = followers.pending_follower(confirm_token)
     if follower is None:
         return private(render_template("following/confirm.html", follower=None), 404)
     form = ConfirmForm()
     if form.validate_on_submit():
         followers.confirm(follower)
-        return redirect(url_for(".subscriptions", token=follower.token, started=follower.id), 303)
+        return redirect(
+            url_for(".subscriptions", follower_token=follower.token, started=follower.id), 303
+        )
     return private(render_template("following/confirm.html", follower=follower, form=form))
 
 
@@ -64,16 +66,16 @@ def confirm(token: str):
 # RFC 8058) with no session and so no CSRF token. The secret in the URL is
 # what authorises it, and all it can do is stop this series' emails.
 @csrf.exempt
-@bp.route("/follow/unsubscribe/<token>", methods=["GET", "POST"])
-def unsubscribe(token: str):
+@bp.route("/follow/unsubscribe/<unfollow_token>", methods=["GET", "POST"])
+def unsubscribe(unfollow_token: str):
     """Ask before unfollowing (GET); stop the series' emails (POST)."""
-    follower = followers.follower_by(Follower.unsubscribe_token, token)
+    follower = followers.follower_by(Follower.unsubscribe_token, unfollow_token)
     if follower is None:
         return private(render_template("following/unsubscribe.html", follower=None), 404)
     if request.method == "POST":
         followers.unfollow(follower)
     return private(
-        render_template("following/unsubscribe.html", follower=follower, token=token)
+        render_template("following/unsubscribe.html", follower=follower, token=unfollow_token)
     )
 
 
@@ -85,10 +87,10 @@ def follower_of(token: str) -> Follower:
     return follower
 
 
-@bp.get("/following/<token>")
-def subscriptions(token: str):
+@bp.get("/following/<follower_token>")
+def subscriptions(follower_token: str):
     """List the series this address follows, each with a button to stop."""
-    follower = follower_of(token)
+    follower = follower_of(follower_token)
     return private(
         render_template(
             "following/subscriptions.html",
@@ -101,35 +103,42 @@ def subscriptions(token: str):
     )
 
 
-@bp.post("/following/<token>/stop/<int:follower_id>")
-def stop(token: str, follower_id: int):
+@bp.post("/following/<follower_token>/stop/<int:follower_id>")
+def stop(follower_token: str, follower_id: int):
     """Stop following one series of this address's list."""
-    follower = follower_of(token)
+    follower = follower_of(follower_token)
     chosen = next((f for f in followers.subscriptions(follower) if f.id == follower_id), None)
     if chosen is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        followers.unfollow(chosen)
-        return redirect(url_for(".subscriptions", token=token, stopped=chosen.id), 303)
-    return redirect(url_for(".subscriptions", token=token), 303)
+    # The CSRF token was checked before this view (CSRFProtect).
+    followers.unfollow(chosen)
+    return redirect(
+        url_for(".subscriptions", follower_token=follower_token, stopped=chosen.id), 303
+    )
 
 
-@bp.get("/following/<token>/data.json")
-def data(token: str):
+@bp.get("/following/<follower_token>/data.json")
+def data(follower_token: str):
     """Download everything stored about this address's follows, as JSON."""
-    follower = follower_of(token)
+    follower = follower_of(follower_token)
     body = json.dumps(follower_privacy.personal_data(follower), indent=2, ensure_ascii=False)
     response = private(current_app.response_class(body, mimetype="application/json"))
     response.headers["Content-Disposition"] = 'attachment; filename="my-follows.json"'
     return response
 
 
-@bp.route("/following/<token>/delete", methods=["GET", "POST"])
-def forget(token: str):
+@bp.route("/following/<follower_token>/delete", methods=["GET", "POST"])
+def forget(follower_token: str):
     """Ask for confirmation, then stop every follow of this address and erase its details."""
-    follower = follower_of(token)
+    follower = follower_of(follower_token)
     form = ConfirmForm()
     if form.validate_on_submit():
         follower_privacy.erase(follower)
-        return private(render_template("following/erased.html"))
+        return redirect(url_for(".erased"), 303)
     return private(render_template("following/delete.html", follower=follower, form=form))
+
+
+@bp.get("/follow/erased")
+def erased():
+    """Say that a follower's details are erased."""
+    return render_template("following/erased.html")

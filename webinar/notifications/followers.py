@@ -32,7 +32,7 @@ PREFILL_SALT = "follower-registration"
 def follower_links(follower: Follower) -> dict[str, str]:
     """Return the absolute links every email to a follower carries."""
     return {
-        "subscriptions_url": public_url("following.subscriptions", token=follower.token),
+        "subscriptions_url": public_url("following.subscriptions", follower_token=follower.token),
         "series_url": series_page_url(follower.series),
         "privacy_url": public_url("registration.privacy"),
     }
@@ -100,7 +100,7 @@ def enqueue_follow_confirmation(follower: Follower, confirm_url: str) -> OutboxE
 
 def unsubscribe_url(follower: Follower) -> str:
     """Return the absolute one-click unsubscribe link of a follower."""
-    return public_url("following.unsubscribe", token=follower.unsubscribe_token)
+    return public_url("following.unsubscribe", unfollow_token=follower.unsubscribe_token)
 
 
 def register_url(follower: Follower, event: Event) -> str:
