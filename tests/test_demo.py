@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from webinar.extensions import db
-from webinar.models import Event, Follower, Material, Series, Speaker, Topic
+from webinar.models import Event, Follower, Material, Series, SeriesRole, Speaker, Topic
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "step-strategic-technologies-for-europe-platform"
@@ -259,3 +259,31 @@ def test_demo_series_have_a_few_confirmed_followers_once(app, runner):
         ).all()
     assert len(followers) == 5
     assert all(f.is_following for f in followers)
+
+
+def test_the_reference_series_page_lists_the_reference_talk_and_the_upcoming_talks_of_the_series(
+    app, runner, client
+):
+    load(runner)
+    with app.app_context():
+        eu = db.session.scalars(db.select(Event).where(Event.series.has(slug="eu-clusters-talk"))
+                                .order_by(Event.starts_at)).all()  # fmt: skip
+        titles = [(talk.title, talk.starts_at > datetime.now(UTC)) for talk in eu]
+        owners = {talk.owner.email for talk in eu}
+        series = db.session.scalar(db.select(Series).where(Series.slug == "eu-clusters-talk"))
+        series_owners = {role.organiser.email for role in db.session.scalars(
+            db.select(SeriesRole).where(SeriesRole.series_id == series.id))}  # fmt: skip
+    assert titles[0] == ("STEP: Strategic Technologies for Europe Platform", False)
+    assert len(titles) == 3 and all(upcoming for _, upcoming in titles[1:])
+    assert series_owners == owners
+    page = client.get("/series/eu-clusters-talk")
+    assert page.status_code == 200
+    upcoming, past = page.text.split('id="past-heading"')
+    for title, is_upcoming in titles:
+        assert title.replace("'", "&#39;") in (upcoming if is_upcoming else past), title
+    assert "regular online meetings for the cluster community" in upcoming.lower()
+    assert "Watch the recording" in past
+    # Each demo series has its own page, and a second run adds no series.
+    load(runner)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Series)) == 3

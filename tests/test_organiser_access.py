@@ -43,9 +43,10 @@ def organiser_rules(app):
 
 @pytest.fixture
 def event_with_parts(app, make_event, make_registration, make_organiser, owner):
-    """Return a function making an owned event with a speaker, a link, a question and an editor.
+    """Return a function making an owned event with a speaker, a link, a question and an editor,
+    and a series the owner owns.
 
-    It gives the URL arguments of the event's pages.
+    It gives the URL arguments of the event's and the series' pages.
     """
     editor_id = make_organiser("eddie@example.org", "Eddie Editor")
 
@@ -59,15 +60,15 @@ def event_with_parts(app, make_event, make_registration, make_organiser, owner):
                                 url="https://example.org/")
             editor = EventRole(event_id=event.id, organiser_id=editor_id, role="editor")
             question = Question(event_id=event.id, kind="short_text", label="Your role?")
-            series = Series(name=f"Series of {event.id}", slug=f"series-of-{event.id}")
+            series = Series(name=f"Series {event.id}", slug=f"series-{event.id}")
             db.session.add_all([speaker, material, editor, question, series])
             db.session.flush()
             db.session.add(SeriesRole(series_id=series.id, organiser_id=owner, role="owner"))
             db.session.commit()
             return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
-                    "question_id": question.id, "series_id": series.id,
+                    "question_id": question.id,
                     "registration_id": registration.id, "organiser_id": owner,
-                    "invitation_id": 1, "member_id": editor_id}
+                    "invitation_id": 1, "member_id": editor_id, "series_id": series.id}
 
     return make
 
@@ -162,6 +163,24 @@ def test_every_post_in_the_app_refuses_a_missing_or_wrong_csrf_token(
             response = owner_client.post(url, data=data)
             assert response.status_code == 400, (rule.rule, data)
             assert "Bad request" in response.text
+
+
+def test_every_page_of_a_series_is_not_found_for_another_organiser(
+    app, make_organiser, signed_in, event_with_parts
+):
+    arguments = event_with_parts()
+    make_organiser("stranger@example.org", "Stan Stranger")
+    stranger = signed_in("stranger@example.org")
+    token = token_of(stranger, "/organiser/")
+    series_rules = [(rule, method) for rule, method in organiser_rules(app)
+                    if "series_id" in rule.arguments]  # fmt: skip
+    assert len(series_rules) >= 8
+    for rule, method in series_rules:
+        response = request(stranger, method, url_of(rule, arguments), token)
+        assert response.status_code == 404, (method, rule.rule)
+    with app.app_context():
+        series = db.session.get(Series, arguments["series_id"])
+        assert series.name == f"Series {arguments['event_id']}"
 
 
 def test_stranger_neither_lists_nor_opens_the_event(make_organiser, signed_in, owned_event):

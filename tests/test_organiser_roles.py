@@ -297,3 +297,109 @@ def test_a_talk_is_listed_on_the_dashboard_of_everyone_on_its_team(world, client
     for who in ROLES:
         assert "Talk number 1" in clients[who].get("/organiser/").text, who
     assert "Talk number 1" not in clients["stranger"].get("/organiser/").text
+
+
+# Every organiser route of a series, as TABLE for talks: the lowest role that may use it
+# and the page that offers it. member_id is the series' viewer.
+SERIES_TABLE = [
+    Route("organiser.series", "GET", "viewer", "organiser.series_index"),
+    Route("organiser.edit_series", "GET", "editor", "organiser.series"),
+    Route("organiser.edit_series", "POST", "editor", "organiser.edit_series"),
+    Route("organiser.add_series_member", "POST", "owner", "organiser.series"),
+    Route("organiser.change_series_role", "POST", "owner", "organiser.series"),
+    Route("organiser.remove_series_member", "POST", "owner", "organiser.series"),
+    Route("organiser.delete_series", "GET", "owner", "organiser.series"),
+    Route("organiser.delete_series", "POST", "owner", "organiser.delete_series"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def make_series_with_team(app, world):
+    """Return a function making a series with one talk, owned by Olga, a viewer and an editor."""
+    from webinar.models import Series, SeriesRole
+
+    ids, make_talk = world
+    numbers = iter(range(1, 1000))
+
+    def make() -> dict:
+        number = next(numbers)
+        talk = make_talk(draft=True)
+        with app.app_context():
+            series = Series(name=f"Series {number}", slug=f"series-{number}")
+            db.session.add(series)
+            db.session.flush()
+            db.session.add_all([SeriesRole(series_id=series.id, organiser_id=ids[role], role=role)
+                                for role in ("owner", "editor", "viewer")])  # fmt: skip
+            db.session.get(Event, talk["event_id"]).series_id = series.id
+            db.session.commit()
+            return {"series_id": series.id, "member_id": ids["viewer"]}
+
+    return make
+
+
+def series_rules(app) -> dict[tuple[str, str], object]:
+    """Return {(endpoint, method): rule} of every organiser route that takes a series' id."""
+    return {
+        (rule.endpoint, method): rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/organiser") and "series_id" in rule.arguments
+        for method in rule.methods & {"GET", "POST"}
+    }
+
+
+def test_the_series_table_covers_every_route_of_a_series(app):
+    assert {(route.endpoint, route.method) for route in SERIES_TABLE} == set(series_rules(app))
+
+
+def test_every_route_of_a_series_answers_each_role_as_the_table_says(
+    app, clients, make_series_with_team
+):
+    from webinar.models import Series
+
+    rules = series_rules(app)
+    tokens = {who: token_of(client, "/organiser/") for who, client in clients.items()
+              if who != "anonymous"}  # fmt: skip
+    tokens["anonymous"] = token_of(clients["anonymous"])
+    untouched = make_series_with_team()
+    for route in SERIES_TABLE:
+        rule = rules[(route.endpoint, route.method)]
+        for who, client in clients.items():
+            allowed = who in RANK and route.allows(who)
+            values = make_series_with_team() if allowed and route.method == "POST" else untouched
+            response = send(client, route.method, url(rule, route, values), tokens[who])
+            where = (route.endpoint, route.method, who, response.status_code)
+            if who == "anonymous":
+                assert response.location.startswith("/organiser/login"), where
+            elif who == "stranger":
+                assert response.status_code == 404, where
+            elif allowed:
+                assert response.status_code in (200, 302, 303), where
+            else:
+                assert response.status_code == 403, where
+                assert f"of this series, and {who}s cannot do this" in response.text, where
+    with app.app_context():
+        assert db.session.get(Series, untouched["series_id"]).name == "Series 1"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_the_series_links_and_buttons_it_may_use_and_no_other(
+    app, clients, make_series_with_team, role
+):
+    client = clients[role]
+    rules = series_rules(app)
+    values = make_series_with_team()
+    pages = {"organiser.series_index": controls_of(client, "/organiser/series")}
+    for route in SERIES_TABLE:
+        if route.method == "GET" and route.allows(role):
+            pages[route.endpoint] = controls_of(client, url(rules[(route.endpoint, "GET")],
+                                                            route, values))  # fmt: skip
+    everywhere = set().union(*pages.values())
+    for route in SERIES_TABLE:
+        target = (route.method, url(rules[(route.endpoint, route.method)], route, values))
+        if not route.allows(role):
+            assert target not in everywhere, (role, "is offered", route)
+        else:
+            assert target in pages[route.shown_on], (role, "is not offered", route)
+    new_talk = f'href="/organiser/events/new?series={values["series_id"]}"'
+    overview = client.get(f"/organiser/series/{values['series_id']}").text
+    assert (new_talk in overview) == (role != "viewer")

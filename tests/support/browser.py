@@ -265,7 +265,7 @@ def site_tour(
     """Every kind of public and organiser page, on the demo talks, in visiting order."""
     from webinar.demo import load_demo
     from webinar.extensions import db
-    from webinar.models import Event, EventRole, Organiser, utcnow
+    from webinar.models import Event, EventRole, Organiser, Series, utcnow
     from webinar.organiser.services.accounts import create_organiser
     from webinar.organiser.services.two_factor import start_set_up
 
@@ -280,6 +280,7 @@ def site_tour(
         speaker_id = upcoming.speakers[0].id
         # A question shown only for an answer: its page offers the condition's answers.
         question_id = next(q.id for q in upcoming.questions if q.shown_if_id is not None)
+        series_id = db.session.scalar(db.select(Series.id).where(Series.slug == "eu-clusters-talk"))
         db.session.expunge_all()
     with app.app_context():
         # A second person on the team, so that its page shows the forms to change a role.
@@ -314,6 +315,8 @@ def site_tour(
         Stop("talk before the event", f"/events/{talk}"),
         Stop("talk after the event", f"/events/{ended}"),
         Stop("cancelled talk", f"/events/{cancelled.slug}"),
+        Stop("series page", "/series/eu-clusters-talk"),
+        Stop("talks of one series", "/?series=eu-clusters-talk"),
         Stop("registration form", f"/events/{talk}/register"),
         Stop("form with errors", f"/events/{talk}/register", submit="Register"),
         Stop("form with every kind of question", f"/events/{questioning.slug}/register"),
@@ -388,6 +391,15 @@ def site_tour(
         Stop("transfer a talk", f"{organiser_pages}/transfer", signed_in=True),
         Stop("a talk with registrations cannot be deleted", f"{organiser_pages}/delete", True),
         Stop("confirm deleting a talk", f"/organiser/events/{past_id}/delete", signed_in=True),
+        Stop("series list", "/organiser/series", signed_in=True),
+        Stop("series overview", f"/organiser/series/{series_id}", signed_in=True),
+        Stop("series team with errors", f"/organiser/series/{series_id}", True,
+             submit="Add to the team"),
+        Stop("new series", "/organiser/series/new", signed_in=True),
+        Stop("new series with errors", "/organiser/series/new", True, submit="Save"),
+        Stop("edit series", f"/organiser/series/{series_id}/edit", signed_in=True),
+        Stop("new talk from a series", f"/organiser/events/new?series={series_id}", True),
+        Stop("confirm deleting a series", f"/organiser/series/{series_id}/delete", True),
         Stop(
             "attendee list",
             f"{organiser_pages}/attendees",

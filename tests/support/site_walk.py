@@ -18,7 +18,6 @@ from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics,
 from support.factories import in_days, registration_row, stored
 from webinar.extensions import db
 from webinar.models import (
-    Event,
     Follower,
     Material,
     Question,
@@ -73,7 +72,13 @@ def get_rules(app, prefix: str | None = None, public: bool | None = None):
 
 def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     """Create a published talk of owner_id with a speaker, slides, a link, a registration and
-    questions; and a draft talk of theirs with a question, to copy questions from."""
+    questions, in a series they own; and a draft talk of theirs with a question, to copy
+    questions from."""
+    series = stored(app, Series(name="EU Clusters Talk", slug="eu-clusters-talk",
+                                description="Monthly talks.", banner="banner.png",
+                                banner_alt="A banner"))  # fmt: skip
+    stored(app, SeriesRole(series_id=series.id, organiser_id=owner_id, role="owner"))
+    event_fields.setdefault("series_id", series.id)
     event = make_event(owner_id=owner_id, capacity=10, **event_fields)
     earlier = make_event(owner_id=owner_id, status="draft", title="An earlier talk")
     add_speakers(app, event.id, [("Sam Speaker", "Director", "Cluster Office")])
@@ -82,7 +87,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     write_upload(app, "slides.pdf", b"%PDF-1.4\n%%EOF\n")
     write_upload(app, "banner.png", PNG_BYTES)
     token = stored(app, registration_row(event.id)).token
-    followed = follow_values(app, event.id, owner_id)
+    followed = follow_values(app, series.id)
     with app.app_context():
         reset_token = reset_link_for_someone_else()
         email_token = email_link_for_someone_else()
@@ -107,33 +112,28 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "reset_token": reset_token,
             "email_token": email_token,
             "invitation_token": invitation_token,
+            "series_id": series.id,
+            "series_slug": series.slug,
             **followed,
         }
     )
 
 
-def follow_values(app, event_id: int, owner_id: int) -> dict[str, object]:
-    """Put the talk in a series owned by owner_id, followed by someone with a link of each kind
-    (their subscriptions, unsubscribe, and an unconfirmed follow's confirmation)."""
+def follow_values(app, series_id: int) -> dict[str, object]:
+    """Give the series a follower and an unconfirmed follow; return their links' arguments."""
     from webinar.followers import token_hash
 
     with app.app_context():
-        series = Series(name="Walked Series", slug="walked-series")
-        db.session.add(series)
-        db.session.flush()
-        db.session.execute(db.update(Event).where(Event.id == event_id).values(series_id=series.id))
-        db.session.add(SeriesRole(series_id=series.id, organiser_id=owner_id, role="owner"))
-        follower = Follower(series_id=series.id, email="fay@example.org", name="Fay Follower",
+        follower = Follower(series_id=series_id, email="fay@example.org", name="Fay Follower",
                             email_normalised="fay@example.org", confirmed_at=utcnow(),
                             token="f" * 43, unsubscribe_token="u" * 43)  # fmt: skip
-        waiting = Follower(series_id=series.id, email="wes@example.org", name="Wes Waiting",
+        waiting = Follower(series_id=series_id, email="wes@example.org", name="Wes Waiting",
                            email_normalised="wes@example.org", confirmation_sent_at=utcnow(),
                            confirm_token_hash=token_hash("c" * 43))  # fmt: skip
         db.session.add_all([follower, waiting])
         db.session.commit()
-        return {"series_id": series.id, "series_slug": series.slug, "follower_id": follower.id,
-                "follower_token": "f" * 43, "unfollow_token": "u" * 43,
-                "confirm_token": "c" * 43}  # fmt: skip
+        return {"follower_id": follower.id, "follower_token": "f" * 43,
+                "unfollow_token": "u" * 43, "confirm_token": "c" * 43}  # fmt: skip
 
 
 def add_questions(event_id: int) -> int:

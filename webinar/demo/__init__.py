@@ -8,13 +8,13 @@ from typing import NamedTuple
 from flask import current_app
 
 from ..extensions import db
-from ..models import Event, EventStatus, Material, Series, Speaker, Topic, utcnow
-from ..organiser.services.accounts import create_demo_organiser
+from ..models import Event, EventStatus, Material, Series, SeriesRole, Speaker, Topic, utcnow
+from ..organiser.services.accounts import create_demo_organiser, find_organiser
 from ..organiser.services.talk_data import slugify
 from .artwork import save_banner, save_slides
 from .followers import add_demo_followers
 from .questions import add_demo_questions
-from .talks import TOPICS, demo_talks
+from .talks import SERIES, TOPICS, demo_talks
 
 # Keys of a demo talk that are not Event columns.
 EXTRAS = ("series", "speakers", "topics", "colours", "slides")
@@ -58,7 +58,7 @@ def load_demo() -> DemoLoad:
         exists = db.session.scalar(db.select(Event.id).where(Event.slug == talk["slug"]))
         if exists is None:
             event = build_event(talk, topics)
-            event.series = ensure_series(talk["series"])
+            event.series = ensure_series(talk)
             db.session.add(event)
             if event.starts_at > utcnow():
                 add_demo_questions(event)
@@ -67,6 +67,7 @@ def load_demo() -> DemoLoad:
     add_demo_followers()
     db.session.commit()
     email, password = create_demo_organiser()
+    own_unowned_series(find_organiser(email))
     return DemoLoad(created, email, password)
 
 
@@ -85,15 +86,25 @@ def ensure_topics() -> dict[str, Topic]:
     return found
 
 
-def ensure_series(name: str) -> Series:
-    """Return the demo series of this name, creating it when it is missing."""
+def ensure_series(talk: dict) -> Series:
+    """Return the series of a demo talk, creating it (with the talk's settings) when missing."""
+    name = talk["series"]
     slug = slugify(name)
     series = db.session.scalar(db.select(Series).where(Series.slug == slug))
     if series is None:
-        series = Series(name=name, slug=slug)
+        defaults = {key: talk[key] for key in ("event_type", "target_audience", "organised_by")}
+        series = Series(name=name, slug=slug, description=SERIES[name], **defaults)
         db.session.add(series)
         db.session.flush()
     return series
+
+
+def own_unowned_series(organiser) -> None:
+    """Make the demo organiser the owner of every series that has no owner."""
+    owned = db.select(SeriesRole.series_id).where(SeriesRole.role == "owner")
+    for series_id in db.session.scalars(db.select(Series.id).where(Series.id.not_in(owned))):
+        db.session.add(SeriesRole(series_id=series_id, organiser_id=organiser.id, role="owner"))
+    db.session.commit()
 
 
 def build_event(talk: dict, topics: dict[str, Topic]) -> Event:

@@ -24,6 +24,23 @@ TOPICS = [
     ("skills", "Skills and training"),
 ]
 
+# The demo series: their short descriptions, by name.
+SERIES = {
+    "EU Clusters Talk": (
+        "Regular online meetings for the cluster community: each talk brings people from "
+        "the European Commission and cluster organisations together on one EU policy or "
+        "programme, with time for questions."
+    ),
+    "Cluster Academy": (
+        "Practical workshops for cluster managers and project officers: hands-on sessions "
+        "with exercises, in small groups."
+    ),
+    "Cluster Matchmaking": (
+        "Short pitches and one-to-one meetings between companies looking for partners "
+        "across borders."
+    ),
+}
+
 NAVY_TEAL = ((20, 48, 110), (18, 120, 140), (250, 190, 60))
 GREEN = ((16, 78, 64), (60, 140, 90), (230, 220, 120))
 PLUM = ((70, 30, 90), (170, 70, 110), (255, 180, 120))
