@@ -66,7 +66,9 @@ def test_a_follower_gets_one_announcement_that_opens_a_filled_in_form(
     register = re.search(r"(http\S+/events/\S+/register\?\S+)", text).group(1)
     assert "grace" not in register
     assert parse_qs(urlsplit(register).query)["utm_source"] == ["follower-email"]
-    page = client.get(path_of(register)).text
+    response = client.get(path_of(register))
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.text
     assert 'value="grace@example.org"' in page
     assert 'value="Grace"' in page and 'value="Brewster Hopper"' in page
     # Nothing is registered until the person sends the form.
@@ -177,3 +179,16 @@ def test_two_thousand_followers_get_one_email_each_without_holding_the_request(
     assert len(received) == 2000
     assert len({m["To"] for m in received}) == 2000
     assert stored_one(app, SeriesMailing).written == 2000
+
+
+def test_odd_unsubscribe_requests_never_fail(app, client, make_follower):
+    make_follower(unsubscribe_token="u" * 43)
+    bodies = [b"", b"List-Unsubscribe=One-Click" * 1000, b"\xff\xfe\x00", b'{"json": true}',
+              b"List-Unsubscribe=%00%0d%0a"]  # fmt: skip
+    for body in bodies:
+        for path in (f"/follow/unsubscribe/{'u' * 43}", "/follow/unsubscribe/%0d%0a",
+                     f"/follow/unsubscribe/{'u' * 5000}"):  # fmt: skip
+            response = client.post(path, data=body,
+                                   content_type="application/x-www-form-urlencoded")  # fmt: skip
+            assert response.status_code < 500, (path, body[:20])
+    assert stored_rows(app, Follower)[0].unsubscribed_at is not None

@@ -142,7 +142,9 @@ def register(slug: str):
         session["registered"] = {"slug": slug, "email": form.email.data}
         return redirect(url_for(".received", slug=slug), code=303)
 
-    return render_template("registration/form.html", event=event, form=form, state=state)
+    page = render_template("registration/form.html", event=event, form=form, state=state)
+    # Filled in with a follower's address: a page for that person only.
+    return private(page) if request.args.get("follower") else page
 
 
 def prefill_from_follow(form, signed: str) -> None:
