@@ -159,6 +159,8 @@ def test_the_team_of_a_series_keeps_at_least_one_owner(
     added = post(owner_client, f"{url}/team", email="Cora@example.org", role="owner")
     shown = owner_client.get(added.location).text
     assert "Cora Colleague is now an owner of this series." in shown
+    assert 'Olga Owner</strong> <span class="meta">olga@example.org</span><br>' in shown
+    assert shown.count('<span class="meta">(you)</span>') == 1
     assert series_roles(app, owned_series.id) == {owner: "owner", cora: "owner"}
     post(owner_client, f"{url}/team/{cora}/role", role="editor")
     assert series_roles(app, owned_series.id) == {owner: "owner", cora: "editor"}

@@ -11,6 +11,7 @@ get_series_or_404(): this is the one place the rule lives.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 from flask import abort, g, has_request_context, url_for
 from sqlalchemy import ColumnElement, Select, true
@@ -172,13 +173,7 @@ def managed_series(organiser: Organiser, permission: Permission = Permission.SEE
 
 def get_series_or_404(organiser: Organiser, series_id: int, permission: Permission) -> Series:
     """Return the series if the organiser may do this to it (404 without a role, 403 too low)."""
-    series = db.get_or_404(Series, series_id)
-    role = role_of(organiser, series)
-    if role is None:
-        abort(404)
-    if permission not in ALLOWED[role]:
-        raise RoleTooLow(role, series)
-    return series
+    return _allowed(organiser, db.get_or_404(Series, series_id), permission)
 
 
 def get_event_or_404(organiser: Organiser, event_id: int, permission: Permission) -> Event:
@@ -187,13 +182,19 @@ def get_event_or_404(organiser: Organiser, event_id: int, permission: Permission
     Without any role on it the talk does not exist for them (404); with a
     role too low they are told so (403).
     """
-    event = db.get_or_404(Event, event_id)
-    role = role_of(organiser, event)
+    return _allowed(organiser, db.get_or_404(Event, event_id), permission)
+
+
+Thing = TypeVar("Thing", Event, Series)
+
+
+def _allowed(organiser: Organiser, thing: Thing, permission: Permission) -> Thing:
+    role = role_of(organiser, thing)
     if role is None:
         abort(404)
     if permission not in ALLOWED[role]:
-        raise RoleTooLow(role, event)
-    return event
+        raise RoleTooLow(role, thing)
+    return thing
 
 
 def get_registration_or_404(event: Event, registration_id: int) -> Registration:

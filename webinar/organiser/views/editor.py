@@ -1,10 +1,12 @@
 """Pages for creating and editing talks, and moving them between draft, published and cancelled."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ...forms import MAX_INTEGER
 from ...markup import render_markdown
 from ...models import Event, Series
+from ...paging import bounded_number
 from ...text import is_or_are, plural
 from .. import bp
 from ..forms import EventForm, copied_form_data, event_form_data, talk_data
@@ -61,9 +63,11 @@ def new_event():
     """Create a talk; ?series=<id> starts it from that series' defaults."""
     if request.method == "POST":
         return save_new_event(event_form())
-    series_id = request.args.get("series", type=int)
-    if series_id is None:
+    if "series" not in request.args:
         return render_editor(event_form(), None)
+    series_id = bounded_number(request.args["series"], 1, MAX_INTEGER)
+    if series_id is None:
+        abort(404)
     series = get_series_or_404(current_user, series_id, Permission.EDIT)
     return render_editor(event_form(data=defaults_of(series)), None, series=series)
 
