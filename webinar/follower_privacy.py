@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .extensions import db
-from .models import Follower, OutboxEmail, OutboxStatus, utcnow
+from .models import Follower, OutboxEmail, utcnow
 from .notifications.followers import series_page_url
+from .privacy import email_records, forget_emails
 
 
 def anonymise(ids: list[int], now: datetime | None = None) -> None:
@@ -41,19 +42,7 @@ def anonymise(ids: list[int], now: datetime | None = None) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    # Unsent emails would reach a person who is to be forgotten; sent ones
-    # keep only their kind and times.
-    db.session.execute(
-        sa.delete(OutboxEmail)
-        .where(OutboxEmail.follower_id.in_(ids), OutboxEmail.status != OutboxStatus.SENT)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        sa.update(OutboxEmail)
-        .where(OutboxEmail.follower_id.in_(ids))
-        .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
-        .execution_options(synchronize_session=False)
-    )
+    forget_emails(OutboxEmail.follower_id.in_(ids))
 
 
 def same_address(follower: Follower) -> list[Follower]:
@@ -112,17 +101,7 @@ def personal_data(follower: Follower) -> dict:
             }
             for row in follows
         ],
-        "emails": [
-            {
-                "kind": email.kind,
-                "to": email.recipient,
-                "subject": email.subject,
-                "status": email.status,
-                "created_at": _moment(email.created_at),
-                "sent_at": _moment(email.sent_at),
-            }
-            for email in emails
-        ],
+        "emails": email_records(emails),
     }
 
 

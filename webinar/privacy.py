@@ -27,7 +27,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import follower_privacy
 from .calendar import public_url
 from .extensions import db
 from .models import Answer, EmailChange, Event, OutboxEmail, OutboxStatus, Registration, utcnow
@@ -72,7 +71,8 @@ def purge(now: datetime | None = None) -> PurgeResult:
 
     Return the counts.
     """
-    # Imported here: the organiser package imports this module.
+    # Imported here: the organiser package and follower_privacy import this module.
+    from . import follower_privacy
     from .organiser.services.invitations import delete_closed_invitations
     from .organiser.services.password_reset import delete_expired_links
     from .organiser.services.sessions import end_idle_sessions
@@ -212,16 +212,20 @@ def anonymise(ids: list[int], now: datetime | None = None) -> None:
         .where(Answer.registration_id.in_(ids))
         .execution_options(synchronize_session=False)
     )
-    # Unsent emails would go out to a person who is to be forgotten; sent ones
-    # keep only their kind and times.
+    forget_emails(OutboxEmail.registration_id.in_(ids))
+
+
+def forget_emails(whose: sa.ColumnElement[bool]) -> None:
+    """Delete the unsent emails of people to be forgotten; keep only the kind and times of sent
+    ones. The caller commits."""
     db.session.execute(
         sa.delete(OutboxEmail)
-        .where(OutboxEmail.registration_id.in_(ids), OutboxEmail.status != OutboxStatus.SENT)
+        .where(whose, OutboxEmail.status != OutboxStatus.SENT)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         sa.update(OutboxEmail)
-        .where(OutboxEmail.registration_id.in_(ids))
+        .where(whose)
         .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     )
@@ -280,18 +284,23 @@ def personal_data(registration: Registration) -> dict:
             "ends_at": _moment(event.ends_at),
             "time_zone": event.timezone,
         },
-        "emails": [
-            {
-                "kind": email.kind,
-                "to": email.recipient,
-                "subject": email.subject,
-                "status": email.status,
-                "created_at": _moment(email.created_at),
-                "sent_at": _moment(email.sent_at),
-            }
-            for email in emails
-        ],
+        "emails": email_records(emails),
     }
+
+
+def email_records(emails) -> list[dict]:
+    """Return what a person's data download says of each email sent to them."""
+    return [
+        {
+            "kind": email.kind,
+            "to": email.recipient,
+            "subject": email.subject,
+            "status": email.status,
+            "created_at": _moment(email.created_at),
+            "sent_at": _moment(email.sent_at),
+        }
+        for email in emails
+    ]
 
 
 privacy_group = AppGroup("privacy", help="Retention of personal data.")

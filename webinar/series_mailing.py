@@ -21,6 +21,7 @@ from datetime import datetime
 from flask import current_app
 
 from . import queue
+from .database import inserted
 from .extensions import db
 from .models import (
     Event,
@@ -133,17 +134,8 @@ def announce(job: Job) -> int:
 
 def _insert_told(rows: list[dict]) -> set[int]:
     """Insert "told" records, skipping those another job holds; return the followers inserted."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = (
-        insert(FollowerAnnouncement)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .returning(FollowerAnnouncement.follower_id)
-    )
-    return set(db.session.scalars(statement))
+    return {row.follower_id for row in inserted(FollowerAnnouncement, rows,
+                                                FollowerAnnouncement.follower_id)}  # fmt: skip
 
 
 def announce_due(_now: datetime | None = None) -> int:
