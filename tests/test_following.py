@@ -149,3 +149,12 @@ def test_a_cached_talk_page_gives_each_visitor_a_token_of_their_own(
     for visitor, token in ((first, first_token), (second, second_token)):
         form = dict(FOLLOW_FORM, csrf_token=token)
         assert visitor.post(f"/series/{a_series.slug}/follow", data=form).status_code == 303
+
+
+def test_many_series_cannot_flood_one_mailbox(app, client, make_series):
+    app.config.update(MAILBOX_EMAILS_PER_HOUR=2)
+    for number in range(1, 4):
+        series = make_series()
+        follow_through_form(client, series.slug, email=f"victim+{number}@example.org")
+    statuses = [email.status for email in stored_rows(app, OutboxEmail, kind="follow_confirmation")]
+    assert statuses == ["pending", "pending", "held"]

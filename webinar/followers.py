@@ -82,7 +82,7 @@ def _follow(series: Series, request: FollowRequest) -> bool:
             email=request.email,
             email_normalised=email_normalised,
             name=request.name,
-            language=request.language or default_language(series),
+            language=request.language or series.language,
             privacy_consent_at=now,
             privacy_notice_version=request.privacy_notice_version,
             created_at=now,
@@ -109,11 +109,6 @@ def _follow(series: Series, request: FollowRequest) -> bool:
     return True
 
 
-def default_language(series: Series) -> str:
-    """Return the language a new follower of this series is written to in."""
-    return getattr(series, "language", "") or current_app.config.get("DEFAULT_LANGUAGE", "en")
-
-
 def pending_follower(token: str) -> Follower | None:
     """Return the follower a confirmation link was sent to, while it works; otherwise None."""
     if not token or len(token) > 100:
@@ -134,9 +129,11 @@ def pending_follower(token: str) -> Follower | None:
 def confirm(follower: Follower) -> None:
     """Start (or start again) following: announcements from now on; commit.
 
-    The link works once: its secret is forgotten.
+    The link works once: its secret is forgotten. Someone who follows already
+    keeps the time they started.
     """
-    follower.confirmed_at = utcnow()
+    if not follower.is_following:
+        follower.confirmed_at = utcnow()
     follower.unsubscribed_at = None
     follower.confirm_token_hash = None
     db.session.commit()
