@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...models import Series
 from ...text import plural
 from .. import bp
-from ..queries.access import Permission, get_series_or_404
+from ..queries.access import Permission, get_series_or_404, roles_on
 from ..queries.followers import follower_counts
 from ..queries.series import series_list, series_team, talks_of
 from ..series_forms import (
@@ -35,8 +35,11 @@ def series(series_id: int):
 
 def render_series(series: Series, form: SeriesMemberForm | None = None):
     """Show a series' overview, with the form to add someone to its team."""
+    talks = talks_of(series)
+    # Read the organiser's roles on all the talks at once: the page links those they may see.
+    roles_on(current_user, talks)
     return render_template(
-        "organiser/series.html", series=series, talks=talks_of(series),
+        "organiser/series.html", series=series, talks=talks,
         members=series_team(series), form=form or SeriesMemberForm(), role_form=SeriesRoleForm(),
         follower_count=follower_counts(series).following,
     )  # fmt: skip
