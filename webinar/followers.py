@@ -54,18 +54,16 @@ def follow(series: Series, request: FollowRequest) -> bool:
 
     Return whether an email was written (the visitor is told the same either way).
     """
-    for attempt in range(2):
-        try:
-            sent = _follow(series, request)
-            db.session.commit()
-            return sent
-        except IntegrityError:
-            # The same address asked at the same moment from elsewhere: the
-            # second try finds that row and is treated as a repeat.
-            db.session.rollback()
-            if attempt:
-                raise
-    return False
+    try:
+        sent = _follow(series, request)
+        db.session.commit()
+    except IntegrityError:
+        # The same address asked at the same moment from elsewhere: the
+        # second try finds that row and is treated as a repeat.
+        db.session.rollback()
+        sent = _follow(series, request)
+        db.session.commit()
+    return sent
 
 
 def _follow(series: Series, request: FollowRequest) -> bool:
