@@ -146,6 +146,7 @@ def test_home_page_filters_by_series_with_a_plain_form(client, series_with_talks
     filtered = client.get("/?series=eu-clusters-talk").text
     assert titles_in(filtered, talks) == ["Sooner talk", "Later talk"]
     assert '<option value="eu-clusters-talk" selected>' in filtered
+    assert "<a href=\"/series/eu-clusters-talk\">See the series' page" in filtered
     past = client.get("/events/past?series=eu-clusters-talk").text
     assert titles_in(past, talks) == ["Recent talk", "Older talk"]
     assert "No upcoming talks match" in client.get("/?series=no-such-series").text
