@@ -7,5 +7,6 @@ pytest_plugins = [
     "support.clock",
     "support.mail",
     "support.organisers",
+    "support.followers",
     "support.browser",
 ]

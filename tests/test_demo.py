@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from webinar.extensions import db
-from webinar.models import Event, Material, Speaker, Topic
+from webinar.models import Event, Follower, Material, Series, SeriesRole, Speaker, Topic
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "step-strategic-technologies-for-europe-platform"
@@ -247,6 +247,20 @@ def test_demo_prints_the_organiser_sign_in_once_and_it_owns_the_talks(app, runne
     assert "STEP: Strategic Technologies for Europe Platform" in dashboard
 
 
+def test_demo_series_have_a_few_confirmed_followers_once(app, runner):
+    load(runner)
+    load(runner)
+    with app.app_context():
+        series = db.session.execute(
+            db.select(Series).where(Series.slug == "eu-clusters-talk")
+        ).scalar_one()
+        followers = db.session.scalars(
+            db.select(Follower).where(Follower.series_id == series.id)
+        ).all()
+    assert len(followers) == 5
+    assert all(f.is_following for f in followers)
+
+
 def test_the_reference_series_page_lists_the_reference_talk_and_the_upcoming_talks_of_the_series(
     app, runner, client
 ):
@@ -256,8 +270,6 @@ def test_the_reference_series_page_lists_the_reference_talk_and_the_upcoming_tal
                                 .order_by(Event.starts_at)).all()  # fmt: skip
         titles = [(talk.title, talk.starts_at > datetime.now(UTC)) for talk in eu]
         owners = {talk.owner.email for talk in eu}
-        from webinar.models import Series, SeriesRole
-
         series = db.session.scalar(db.select(Series).where(Series.slug == "eu-clusters-talk"))
         series_owners = {role.organiser.email for role in db.session.scalars(
             db.select(SeriesRole).where(SeriesRole.series_id == series.id))}  # fmt: skip

@@ -141,6 +141,7 @@ def placeholder_arguments(rule, known: dict) -> dict:
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: a mail provider POSTs without a session or a form.
     "registration.unsubscribe",
+    "following.unsubscribe",
 }
 
 

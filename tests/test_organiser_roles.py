@@ -310,6 +310,8 @@ SERIES_TABLE = [
     Route("organiser.remove_series_member", "POST", "owner", "organiser.series"),
     Route("organiser.delete_series", "GET", "owner", "organiser.series"),
     Route("organiser.delete_series", "POST", "owner", "organiser.delete_series"),
+    Route("organiser.series_followers", "GET", "viewer", "organiser.series"),
+    Route("organiser.export_followers", "GET", "viewer", "organiser.series_followers"),
 ]  # fmt: skip
 
 

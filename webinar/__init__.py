@@ -104,6 +104,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from .events import bp as events_bp
+    from .following import bp as following_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
     from .series import bp as series_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(series_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(following_bp)
 
 
 def register_templates_and_errors(app: Flask) -> None:

@@ -54,6 +54,10 @@ PRIVACY_NOTICE_VERSION = "1"
 # folder, are deleted after EMAIL_BODY_RETENTION_DAYS.
 RETENTION_DAYS = 180
 EMAIL_BODY_RETENTION_DAYS = 30
+# Following a series: the emailed link confirms within FOLLOW_CONFIRM_DAYS,
+# after which an unconfirmed follow is deleted; a follower who unsubscribed
+# is anonymised RETENTION_DAYS later.
+FOLLOW_CONFIRM_DAYS = 7
 
 # Reminders, enqueued by the outbox worker: 24 hours and 1 hour before the
 # start (each switchable per talk). A reminder whose moment passed more than
@@ -89,6 +93,7 @@ MAIL_DEBUG = False
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 REGISTRATION_RATE_LIMIT = "10 per minute"
+FOLLOW_RATE_LIMIT = "10 per minute"
 # Registrations for one talk from one client address (an IPv6 client: its
 # /64), a Flask-Limiter limit string. Past it the form says so and saves
 # nothing. A whole office behind one NAT address shares it: 25 an hour lets

@@ -57,20 +57,20 @@ def insert_new(model, rows: list[dict]) -> int:
     INSERT ... ON CONFLICT DO NOTHING on both SQLite and PostgreSQL: two
     processes inserting the same once-only row never fail, one of them wins.
     """
+    # Counted from RETURNING: psycopg reports no row count for this statement.
+    return len(inserted(model, rows, *model.__table__.primary_key.columns))
+
+
+def inserted(model, rows: list[dict], *returning) -> list:
+    """Insert rows as insert_new() does; return the `returning` columns of those inserted."""
     if not rows:
-        return 0
+        return []
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = (
-        insert(model)
-        .values(rows)
-        .on_conflict_do_nothing()
-        # Counted from RETURNING: psycopg reports no row count for this statement.
-        .returning(*model.__table__.primary_key.columns)
-    )
-    return len(db.session.execute(statement).all())
+    statement = insert(model).values(rows).on_conflict_do_nothing().returning(*returning)
+    return db.session.execute(statement).all()
 
 
 def close_session(_error=None) -> None:

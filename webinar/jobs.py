@@ -28,10 +28,11 @@ from werkzeug.serving import is_running_from_reloader
 from .database import insert_new
 from .extensions import db
 from .mail import delivery
-from .models import OutboxEmail, TaskRun, utcnow
+from .models import OutboxEmail, SeriesMailing, TaskRun, utcnow
 from .notifications import enqueue_due_reminders
 from .privacy import purge
 from .queue import release_stuck
+from .series_mailing import announce_due
 from .text import plural
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,10 @@ class Task:
 
 TASKS = (
     Task("release_stuck_emails", lambda now: release_stuck(OutboxEmail, "email", now)),
+    Task("release_stuck_mailings", lambda now: release_stuck(SeriesMailing, "series mailing", now)),
     Task("reminders", enqueue_due_reminders),
+    # Before the deliveries, so announcements written in a pass go out in it.
+    Task("series_mailings", announce_due),
     Task("retention_purge", purge, every=timedelta(days=1)),
 )
 # What leaves the app, delivered after the tasks on each pass; each returns how many went.

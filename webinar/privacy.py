@@ -8,7 +8,8 @@ The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed, or held) more than
 EMAIL_BODY_RETENTION_DAYS ago, deletes the .eml files of the development
 mailbox as old, and deletes organiser sessions that went idle and password
-reset links that expired. It runs from
+reset links that expired. Followers have the same
+treatment in follower_privacy.py, called from here. It runs from
 `flask privacy purge` and once a day from the periodic jobs; it logs counts,
 never who.
 """
@@ -61,6 +62,8 @@ class PurgeResult:
     reset_links: int = 0
     email_links: int = 0
     invitations: int = 0
+    unconfirmed_follows: int = 0
+    followers: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -68,7 +71,8 @@ def purge(now: datetime | None = None) -> PurgeResult:
 
     Return the counts.
     """
-    # Imported here: the organiser package imports this module.
+    # Imported here: the organiser package and follower_privacy import this module.
+    from . import follower_privacy
     from .organiser.services.invitations import delete_closed_invitations
     from .organiser.services.password_reset import delete_expired_links
     from .organiser.services.sessions import end_idle_sessions
@@ -114,6 +118,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
     reset_links = delete_expired_links(now)
     email_links = delete_expired_links(now, EmailChange)
     invitations = delete_closed_invitations(now)
+    unconfirmed_follows, followers = follower_privacy.purge(now)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
@@ -123,12 +128,15 @@ def purge(now: datetime | None = None) -> PurgeResult:
         reset_links=reset_links,
         email_links=email_links,
         invitations=invitations,
+        unconfirmed_follows=unconfirmed_follows,
+        followers=followers,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
         "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
         "%d expired password reset links, %d expired email change links and "
-        "%d closed invitations deleted",
+        "%d closed invitations deleted, %d unconfirmed follows deleted, "
+        "%d followers anonymised",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
@@ -136,6 +144,8 @@ def purge(now: datetime | None = None) -> PurgeResult:
         result.reset_links,
         result.email_links,
         result.invitations,
+        result.unconfirmed_follows,
+        result.followers,
     )
     return result
 
@@ -202,16 +212,20 @@ def anonymise(ids: list[int], now: datetime | None = None) -> None:
         .where(Answer.registration_id.in_(ids))
         .execution_options(synchronize_session=False)
     )
-    # Unsent emails would go out to a person who is to be forgotten; sent ones
-    # keep only their kind and times.
+    forget_emails(OutboxEmail.registration_id.in_(ids))
+
+
+def forget_emails(whose: sa.ColumnElement[bool]) -> None:
+    """Delete the unsent emails of people to be forgotten; keep only the kind and times of sent
+    ones. The caller commits."""
     db.session.execute(
         sa.delete(OutboxEmail)
-        .where(OutboxEmail.registration_id.in_(ids), OutboxEmail.status != OutboxStatus.SENT)
+        .where(whose, OutboxEmail.status != OutboxStatus.SENT)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         sa.update(OutboxEmail)
-        .where(OutboxEmail.registration_id.in_(ids))
+        .where(whose)
         .values(recipient="", mailbox="", subject="", text_body="", html_body="", ics=None)
         .execution_options(synchronize_session=False)
     )
@@ -270,18 +284,23 @@ def personal_data(registration: Registration) -> dict:
             "ends_at": _moment(event.ends_at),
             "time_zone": event.timezone,
         },
-        "emails": [
-            {
-                "kind": email.kind,
-                "to": email.recipient,
-                "subject": email.subject,
-                "status": email.status,
-                "created_at": _moment(email.created_at),
-                "sent_at": _moment(email.sent_at),
-            }
-            for email in emails
-        ],
+        "emails": email_records(emails),
     }
+
+
+def email_records(emails) -> list[dict]:
+    """Return what a person's data download says of each email sent to them."""
+    return [
+        {
+            "kind": email.kind,
+            "to": email.recipient,
+            "subject": email.subject,
+            "status": email.status,
+            "created_at": _moment(email.created_at),
+            "sent_at": _moment(email.sent_at),
+        }
+        for email in emails
+    ]
 
 
 privacy_group = AppGroup("privacy", help="Retention of personal data.")

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from . import calendar, dates, markup, text, uploads
+from .following.forms import FollowForm
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 from .series.feeds import xml_text
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
         local_minutes=dates.local_minutes,
         megabytes=uploads.megabytes,
         minutes=minutes,
+        long_date=dates.long_date,
         xml_text=xml_text,
     )
     app.jinja_env.globals.update(
@@ -33,6 +35,8 @@ def init_app(app: Flask) -> None:
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,
         banner_size=uploads.BANNER_SIZE,
+        # The follow form that series and talk pages draw (templates/series/_follow.html).
+        follow_form_class=FollowForm,
     )
 
 

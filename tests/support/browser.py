@@ -24,6 +24,13 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from support.database import unavailable
+from support.followers import (
+    TOUR_CONFIRM,
+    TOUR_SUBSCRIPTIONS,
+    TOUR_UNSUBSCRIBE,
+    TOUR_UNSUBSCRIBED,
+    tour_followers,
+)
 from support.question_kinds import every_kind
 
 CHROMIUM = os.environ.get("WEBINAR_CHROMIUM", "/usr/bin/chromium")
@@ -286,6 +293,7 @@ def site_tour(
         # An administrator, so that the Organisers page can be visited too.
         db.session.get(Organiser, organiser.id).is_admin = True
         db.session.commit()
+    followed_series = tour_followers(app)
     cancelled = make_event(title="A talk that was called off", status="cancelled")
     ada = make_registration(upcoming, first_name="Ada", email="ada@example.org")
     token = ada.token
@@ -326,6 +334,17 @@ def site_tour(
         Stop("confirm unsubscribing", f"/unsubscribe/{asking}"),
         Stop("unsubscribed", f"/unsubscribe/{done}"),
         Stop("unknown unsubscribe link", f"/unsubscribe/{'x' * 43}", status=404),
+        Stop("follow form with errors", "/series/eu-clusters-talk/follow",
+             submit="Follow this series"),
+        Stop("follow link on its way", "/series/eu-clusters-talk/follow/sent"),
+        Stop("confirm following", f"/follow/confirm/{TOUR_CONFIRM}"),
+        Stop("unknown follow link", f"/follow/confirm/{'x' * 43}", status=404),
+        Stop("my subscriptions", f"/following/{TOUR_SUBSCRIPTIONS}"),
+        Stop("confirm deleting follower details", f"/following/{TOUR_SUBSCRIPTIONS}/delete"),
+        Stop("follower details deleted", "/follow/erased"),
+        Stop("confirm unfollowing", f"/follow/unsubscribe/{TOUR_UNSUBSCRIBE}"),
+        Stop("unfollowed", f"/follow/unsubscribe/{TOUR_UNSUBSCRIBED}"),
+        Stop("unknown unfollow link", f"/follow/unsubscribe/{'x' * 43}", status=404),
         Stop("privacy notice", "/privacy"),
         Stop("page not found", "/events/no-such-talk", status=404),
         Stop("sign-in", "/organiser/login"),
@@ -366,6 +385,7 @@ def site_tour(
         Stop("organisers", "/organiser/organisers", signed_in=True),
         Stop("invitation form with errors", "/organiser/organisers", True,
              submit="Send the invitation"),
+        Stop("followers of a series", f"/organiser/series/{followed_series}/followers", True),
         Stop("talk team", f"{organiser_pages}/team", signed_in=True),
         Stop("team with errors", f"{organiser_pages}/team", True, submit="Add to the team"),
         Stop("transfer a talk", f"{organiser_pages}/transfer", signed_in=True),

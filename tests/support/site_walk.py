@@ -17,7 +17,16 @@ from werkzeug.exceptions import HTTPException
 from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
 from support.factories import in_days, registration_row, stored
 from webinar.extensions import db
-from webinar.models import Material, Question, QuestionOption, Series, SeriesRole, Speaker
+from webinar.models import (
+    Follower,
+    Material,
+    Question,
+    QuestionOption,
+    Series,
+    SeriesRole,
+    Speaker,
+    utcnow,
+)
 from webinar.organiser.queries.attendee_list import PER_PAGE
 
 # Routes walked by other means, or that are not pages.
@@ -78,6 +87,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
     write_upload(app, "slides.pdf", b"%PDF-1.4\n%%EOF\n")
     write_upload(app, "banner.png", PNG_BYTES)
     token = stored(app, registration_row(event.id)).token
+    followed = follow_values(app, series.id)
     with app.app_context():
         reset_token = reset_link_for_someone_else()
         email_token = email_link_for_someone_else()
@@ -104,8 +114,26 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "invitation_token": invitation_token,
             "series_id": series.id,
             "series_slug": series.slug,
+            **followed,
         }
     )
+
+
+def follow_values(app, series_id: int) -> dict[str, object]:
+    """Give the series a follower and an unconfirmed follow; return their links' arguments."""
+    from webinar.followers import token_hash
+
+    with app.app_context():
+        follower = Follower(series_id=series_id, email="fay@example.org", name="Fay Follower",
+                            email_normalised="fay@example.org", confirmed_at=utcnow(),
+                            token="f" * 43, unsubscribe_token="u" * 43)  # fmt: skip
+        waiting = Follower(series_id=series_id, email="wes@example.org", name="Wes Waiting",
+                           email_normalised="wes@example.org", confirmation_sent_at=utcnow(),
+                           confirm_token_hash=token_hash("c" * 43))  # fmt: skip
+        db.session.add_all([follower, waiting])
+        db.session.commit()
+        return {"follower_id": follower.id, "follower_token": "f" * 43,
+                "unfollow_token": "u" * 43, "confirm_token": "c" * 43}  # fmt: skip
 
 
 def add_questions(event_id: int) -> int:

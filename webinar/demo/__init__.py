@@ -12,6 +12,7 @@ from ..models import Event, EventStatus, Material, Series, SeriesRole, Speaker, 
 from ..organiser.services.accounts import create_demo_organiser, find_organiser
 from ..organiser.services.talk_data import slugify
 from .artwork import save_banner, save_slides
+from .followers import add_demo_followers
 from .questions import add_demo_questions
 from .talks import SERIES, TOPICS, demo_talks
 
@@ -62,6 +63,8 @@ def load_demo() -> DemoLoad:
             if event.starts_at > utcnow():
                 add_demo_questions(event)
             created += 1
+    db.session.flush()
+    add_demo_followers()
     db.session.commit()
     email, password = create_demo_organiser()
     own_unowned_series(find_organiser(email))

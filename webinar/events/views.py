@@ -12,6 +12,7 @@ from flask import (
     send_from_directory,
     session,
 )
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,6 +25,9 @@ from . import bp, pagecache, queries
 # Uploads shown in the page; anything else (PDF, SVG that could carry script,
 # office files) is sent as a download so a browser never renders it as ours.
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}
+# Where a talk page's follow form takes the visitor's CSRF token: the page is
+# cached for everyone, so each response puts its own token in (with_csrf_token).
+FOLLOW_CSRF = "follow-form-csrf-token"
 
 
 @bp.get("/")
@@ -105,15 +109,22 @@ def detail(slug: str):
             share_links=share_links(event.title, url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
+            follow_csrf=FOLLOW_CSRF,
         ).encode()
         if not personal:
             pagecache.cache().put(key, body)
-    response = current_app.response_class(body, mimetype="text/html")
+    response = current_app.response_class(with_csrf_token(body), mimetype="text/html")
     response.set_etag(key)
     response.last_modified = updated_at
     # Revalidate each time: seats and registration state change without notice.
     response.cache_control.no_cache = True
     return response
+
+
+def with_csrf_token(body: bytes) -> bytes:
+    """Put the visitor's own CSRF token into a cached page's follow form."""
+    marker = FOLLOW_CSRF.encode()
+    return body.replace(marker, generate_csrf().encode()) if marker in body else body
 
 
 def page_key(event, series_updated_at, register_args: dict[str, str]) -> str:

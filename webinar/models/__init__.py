@@ -3,6 +3,7 @@
 from .audit import AuditAction, AuditEntry
 from .email_change import EmailChange
 from .event import Event, EventStatus, Material, Speaker, Topic
+from .follower import Follower, FollowerAnnouncement, SeriesMailing
 from .invitation import Invitation
 from .lifecycle import ANNOUNCEMENT_AUDIENCES, Announcement, TaskRun
 from .organiser import Organiser, OrganiserSession, PasswordResetToken, RecoveryCode
@@ -42,6 +43,8 @@ __all__ = [
     "AuditEntry",
     "EmailChange",
     "Event",
+    "Follower",
+    "FollowerAnnouncement",
     "EventRole",
     "EventStatus",
     "Invitation",
@@ -56,6 +59,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Series",
+    "SeriesMailing",
     "SeriesRole",
     "Speaker",
     "TalkRole",

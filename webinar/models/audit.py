@@ -74,6 +74,7 @@ class AuditAction(StrEnum):
     SERIES_ROLE_GIVEN = "series_role_given"
     SERIES_ROLE_CHANGED = "series_role_changed"
     SERIES_ROLE_REMOVED = "series_role_removed"
+    FOLLOWERS_EXPORTED = "followers_exported"
 
     @property
     def label(self) -> str:
@@ -131,6 +132,7 @@ ACTION_LABELS = {
     AuditAction.SERIES_ROLE_GIVEN: "Gave someone a role on a series",
     AuditAction.SERIES_ROLE_CHANGED: "Changed someone's role on a series",
     AuditAction.SERIES_ROLE_REMOVED: "Removed someone from a series' team",
+    AuditAction.FOLLOWERS_EXPORTED: "Downloaded the followers of a series",
 }
 
 

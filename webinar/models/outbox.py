@@ -55,6 +55,8 @@ class OutboxEmail(Queued, db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE")
     )
+    # An email to a series' follower (confirmation, announcement) belongs to no registration.
+    follower_id: Mapped[int | None] = mapped_column(ForeignKey("follower.id", ondelete="CASCADE"))
     recipient: Mapped[str] = mapped_column(String(254))
     # The recipient's mailbox as the cap on emails per mailbox counts it
     # (webinar.notifications.caps.canonical_mailbox): victim+1@ and victim+2@ are one.
@@ -82,6 +84,7 @@ class OutboxEmail(Queued, db.Model):
         Index("ix_outbox_email_status_next_attempt", "status", "next_attempt_at"),
         Index("ix_outbox_email_registration_kind", "registration_id", "kind"),
         Index("ix_outbox_email_mailbox_created", "mailbox", "created_at"),
+        Index("ix_outbox_email_follower_kind", "follower_id", "kind"),
     )
 
     def __repr__(self) -> str:

@@ -28,7 +28,7 @@ from ..models import OutboxEmail, OutboxStatus, utcnow
 from ..text import normalise_email
 
 # Emails that a stranger's form submission can cause, counted by the cap.
-FORM_KINDS = ("confirmation", "waitlisted", "already_registered")
+FORM_KINDS = ("confirmation", "waitlisted", "already_registered", "follow_confirmation")
 WINDOW = timedelta(hours=1)
 HELD_REASON = (
     "Held, not sent: this mailbox already received {cap} emails from the registration "

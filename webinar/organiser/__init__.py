@@ -36,6 +36,7 @@ from .views import (  # noqa: E402,F401
     editor,
     email_change,
     export,
+    followers,
     invitation,
     materials,
     messages,

@@ -79,14 +79,9 @@ def text_field(
     )
 
 
-class RegistrationForm(SiteForm):
-    first_name = text_field(
-        "First name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
-    )
-    last_name = text_field(
-        "Last name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
-    )
-    email = EmailField(
+def email_field() -> EmailField:
+    """Return a required email address field."""
+    return EmailField(
         "Email address",
         validators=[
             DataRequired(message="Please enter your email address."),
@@ -99,6 +94,16 @@ class RegistrationForm(SiteForm):
         filters=[strip],
         render_kw={"maxlength": 254, "autocomplete": "email"},
     )
+
+
+class RegistrationForm(SiteForm):
+    first_name = text_field(
+        "First name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
+    )
+    last_name = text_field(
+        "Last name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
+    )
+    email = email_field()
     organisation = text_field("Organisation", 200, autocomplete="organization")
     job_title = text_field("Job title", 200, required=False, autocomplete="organization-title")
     country = SelectField(

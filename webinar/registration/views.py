@@ -23,6 +23,7 @@ from ..events.queries import public_event
 from ..extensions import db, limiter
 from ..mail.render import personal_calendar, times
 from ..models import Event, EventStatus, Registration, RegistrationStatus, utcnow
+from ..notifications.followers import follower_of_link
 from ..privacy import erase
 from . import bp
 from .forms import ConfirmForm
@@ -116,6 +117,7 @@ def register(slug: str):
         for name in ("utm_source", "utm_medium", "utm_campaign"):
             getattr(form, name).data = request.args.get(name, "")
         form.referrer.data = request.args.get("ref") or request.referrer or ""
+        prefill_from_follow(form, request.args.get("follower", ""))
 
     if submitted and not form.is_spam() and not client_may_register(event):
         page = render_template(
@@ -140,7 +142,23 @@ def register(slug: str):
         session["registered"] = {"slug": slug, "email": form.email.data}
         return redirect(url_for(".received", slug=slug), code=303)
 
-    return render_template("registration/form.html", event=event, form=form, state=state)
+    page = render_template("registration/form.html", event=event, form=form, state=state)
+    # Filled in with a follower's address: a page for that person only.
+    return private(page) if request.args.get("follower") else page
+
+
+def prefill_from_follow(form, signed: str) -> None:
+    """Fill in the form with what a follower gave, when they came from a series announcement.
+
+    The person still sends the form themselves; the link names the follower
+    by a signed id only, so it carries no address.
+    """
+    follower = follower_of_link(signed) if signed else None
+    if follower is None:
+        return
+    first, _, last = follower.name.partition(" ")
+    form.first_name.data, form.last_name.data = first, last
+    form.email.data = follower.email
 
 
 @bp.get("/events/<slug>/register/received")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from ... import audit, seats
+from ... import audit, seats, series_mailing
 from ...extensions import db
 from ...models import AuditAction, Event, EventStatus, Organiser, Registration, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
@@ -182,8 +182,18 @@ def _write(
 
 
 def publish(event: Event) -> None:
-    """Publish a draft: its page and registration form go public; commit."""
-    _move(event, (EventStatus.DRAFT,), EventStatus.PUBLISHED, AuditAction.TALK_PUBLISHED)
+    """Publish a draft: its page and registration form go public; commit.
+
+    A talk of a series also gets the job that tells the series' followers,
+    in the same commit; the worker writes their emails.
+    """
+    _move(
+        event,
+        (EventStatus.DRAFT,),
+        EventStatus.PUBLISHED,
+        AuditAction.TALK_PUBLISHED,
+        before_commit=lambda: series_mailing.schedule(event),
+    )
 
 
 def unpublish(event: Event) -> None:
@@ -239,11 +249,17 @@ def delete_talk(event: Event) -> None:
 
 
 def _move(
-    event: Event, allowed_from: tuple[str, ...], status: EventStatus, action: AuditAction
+    event: Event,
+    allowed_from: tuple[str, ...],
+    status: EventStatus,
+    action: AuditAction,
+    before_commit: Callable[[], object] | None = None,
 ) -> None:
     _refuse_unless(event, allowed_from)
     event.status = status
     audit.record(action, event=event)
+    if before_commit is not None:
+        before_commit()
     db.session.commit()
 
 

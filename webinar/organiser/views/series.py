@@ -7,6 +7,7 @@ from ...models import Series
 from ...text import plural
 from .. import bp
 from ..queries.access import Permission, get_series_or_404, roles_on
+from ..queries.followers import follower_counts
 from ..queries.series import series_list, series_team, talks_of
 from ..series_forms import (
     DeleteSeriesForm,
@@ -40,6 +41,7 @@ def render_series(series: Series, form: SeriesMemberForm | None = None):
     return render_template(
         "organiser/series.html", series=series, talks=talks,
         members=series_team(series), form=form or SeriesMemberForm(), role_form=SeriesRoleForm(),
+        follower_count=follower_counts(series).following,
     )  # fmt: skip
 
 
