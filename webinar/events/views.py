@@ -95,7 +95,6 @@ def detail(slug: str):
             "events/detail.html",
             event=event,
             state=event.registration_state(),
-            canonical_url=url,
             share_links=share_links(event.title, url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
