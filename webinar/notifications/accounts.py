@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from ..calendar import public_url
 from ..extensions import db
 from ..languages import current_language
+from ..languages import lazy_gettext as _l
 from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
 from ..text import one_line
 from .caps import canonical_mailbox
