@@ -30,4 +30,4 @@ def try_and_flash(
     except refused as error:
         flash(str(error), "warning")
     else:
-        flash(success(result) if callable(success) else success, "success")
+        flash(str(success(result) if callable(success) else success), "success")

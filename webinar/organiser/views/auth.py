@@ -39,7 +39,7 @@ def require_sign_in():
         return None
     if request.method != "GET":
         # Coming back to a button's address after sign-in would only give "not allowed".
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(url_for("organiser.login"))
     return login_manager.unauthorized()
 
