@@ -136,3 +136,16 @@ def test_the_worker_renders_in_the_default_language(app, make_event, make_regist
         assert render_email("cancelled", registration).subject.startswith("Registration cancelled")
         german = render_email("cancelled", registration, language="de")
     assert german.subject == "Anmeldung storniert: Clean hydrogen for clusters"
+
+
+def test_the_countries_of_the_form_are_named_in_the_reader_language(client, make_event):
+    event = make_event()
+    french = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "fr"}).text
+    assert '<option value="BE">Belgique</option>' in french
+    # In the order of the language's alphabet: "Émirats arabes unis" among the E.
+    order = [french.index(f">{name}<") for name in ("Égypte", "Émirats arabes unis", "Équateur")]
+    assert order == sorted(order)
+    german = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "de"}).text
+    assert '<option value="DE">Deutschland</option>' in german
+    english = client.get(f"/events/{event.slug}/register").text
+    assert '<option value="BE">Belgium</option>' in english

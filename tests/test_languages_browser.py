@@ -81,7 +81,7 @@ def test_a_french_visitor_registers_reads_french_and_cancels(inbox, new_tab, mak
     tab.get_by_label(_("Last name"), exact=True).fill("Lovelace")
     tab.get_by_label(_("Email address")).fill("ada@example.org")
     tab.get_by_label(_("Organisation")).fill("Analytical Engines")
-    tab.get_by_label(_("Country")).select_option(label="Belgium")
+    tab.get_by_label(_("Country")).select_option(label="Belgique")
     tab.get_by_label(re.compile("J'ai lu l'avis de confidentialité")).check()
     tab.get_by_role("button", name="S'inscrire").click()
     expect(tab.get_by_role("heading", name="Inscription reçue")).to_be_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from functools import cache
@@ -14,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 # SiteForm refuses control characters in every field (CR/LF in a name or an
 # address would be a header injection wherever the text reaches an email).
 from ..forms import SiteForm
+from ..languages import current_language
 from ..languages import lazy_gettext as _l
 
 # Names are echoed into the greeting of every email ("Dear Ada,"), which a
@@ -46,11 +48,23 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-@cache
 def country_choices() -> list[tuple[str, str]]:
-    """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name."""
-    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", None) or c.name)
-    return [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in countries]
+    """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name, in the reader's language."""
+    return countries_in(current_language())
+
+
+@cache
+def countries_in(language: str) -> list[tuple[str, str]]:
+    """Return the countries named in a language (pycountry's ISO 3166 translations)."""
+    names = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    ).gettext
+    pairs = [(c.alpha_2, names(getattr(c, "common_name", None) or c.name))
+             for c in pycountry.countries]  # fmt: skip
+    if language == "en":
+        return sorted(pairs, key=lambda pair: pair[1])
+    # "Émirats arabes unis" among the E, "Österreich" among the O.
+    return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]).casefold())
 
 
 @cache
