@@ -8,5 +8,6 @@ pytest_plugins = [
     "support.mail",
     "support.organisers",
     "support.followers",
+    "support.catalogs",
     "support.browser",
 ]

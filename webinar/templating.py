@@ -1,9 +1,11 @@
 """Everything templates can use besides their context: filters and globals, registered once."""
 
 from flask import Flask
+from flask_babel import ngettext
 
 from . import calendar, dates, markup, text, uploads
 from .following.forms import FollowForm
+from .languages import lazy_gettext as _l
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 from .series.feeds import xml_text
@@ -37,9 +39,38 @@ def init_app(app: Flask) -> None:
         banner_size=uploads.BANNER_SIZE,
         # The follow form that series and talk pages draw (templates/series/_follow.html).
         follow_form_class=FollowForm,
+        material_kind=material_kind,
+        status_text=status_text,
     )
+
+
+# What a talk's material is, as its list says: "(slides, download)".
+MATERIAL_KINDS = {"slides": _l("slides"), "link": _l("link")}
+
+
+# A registration's status and the state of its emails, as the attendee list shows them.
+STATUS_TEXTS = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waitlisted"),
+    "cancelled": _l("Cancelled"),
+    "none": _l("None"),
+    "sent": _l("Sent"),
+    "pending": _l("Pending"),
+    "failed": _l("Failed"),
+}
+
+
+def status_text(value: str) -> str:
+    """Return a status in the reader's language: 'confirmed' reads 'Confirmed'."""
+    return str(STATUS_TEXTS.get(value, value.capitalize()))
+
+
+def material_kind(kind: str) -> str:
+    """Return the name of a kind of material in the reader's language."""
+    return str(MATERIAL_KINDS.get(kind, kind))
 
 
 def minutes(duration) -> str:
     """Return a timedelta in whole minutes: '15 minutes'."""
-    return text.plural(int(duration.total_seconds() // 60), "minute")
+    count = int(duration.total_seconds() // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", count)

@@ -11,6 +11,7 @@ The plugins, registered in tests/conftest.py:
 - organisers: `owner`, `owner_client`, `owned_event`, `make_organiser`, `signed_in`;
 - browser: Chromium, the `live_server`, `page`, `new_tab`, the `site_tour`;
 - followers: `a_series`, `make_follower` (a series and its confirmed followers).
+- catalogs: compiles the translations before the tests (`catalog(language)` reads one).
 
 Plain helpers: forms (CSRF tokens, the registration form), stored (reading
 rows back), eventdata (the reference talk), site_walk (every page of the

@@ -115,6 +115,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "series_id": series.id,
             "series_slug": series.slug,
             **followed,
+            "code": "fr",
         }
     )
 

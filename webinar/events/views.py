@@ -12,6 +12,7 @@ from flask import (
     send_from_directory,
     session,
 )
+from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -105,7 +106,6 @@ def detail(slug: str):
             "events/detail.html",
             event=event,
             state=event.registration_state(),
-            canonical_url=url,
             share_links=share_links(event.title, url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
@@ -145,7 +145,7 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
         ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
         ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}"),
+        (gettext("Email"), f"mailto:?subject={quote(title)}&body={quote(url)}"),
     ]
 
 

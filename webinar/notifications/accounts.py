@@ -10,19 +10,22 @@ email, then added to the caller's transaction.
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 from ..calendar import public_url
 from ..extensions import db
+from ..languages import current_language
+from ..languages import lazy_gettext as _l
 from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
 from ..text import one_line
 from .caps import canonical_mailbox
 
 SUBJECTS = {
-    "password_reset": "Choose a new password for {site}",
-    "password_changed": "Your password for {site} was changed",
-    "invitation": "You are invited to organise talks on {site}",
-    "email_change": "Confirm your new email address for {site}",
-    "email_changed": "Your sign-in email for {site} was changed",
+    "password_reset": _l("Choose a new password for %(site)s"),
+    "password_changed": _l("Your password for %(site)s was changed"),
+    "invitation": _l("You are invited to organise talks on %(site)s"),
+    "email_change": _l("Confirm your new email address for %(site)s"),
+    "email_changed": _l("Your sign-in email for %(site)s was changed"),
 }
 
 
@@ -31,10 +34,18 @@ def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
     return email_to(kind, organiser.email, organiser=organiser, **context)
 
 
-def email_to(kind: str, recipient: str, **context) -> OutboxEmail:
-    """Render an account email to an address and add it to the session; the caller commits."""
+def email_to(kind: str, recipient: str, language: str | None = None, **context) -> OutboxEmail:
+    """Render an account email to an address and add it to the session; the caller commits.
+
+    The whole email is in one language: `language`, or else the request's.
+    """
+    with force_locale(language or current_language()):
+        return _email_to(kind, recipient, **context)
+
+
+def _email_to(kind: str, recipient: str, **context) -> OutboxEmail:
     config = current_app.config
-    subject = one_line(SUBJECTS[kind].format(site=config["SITE_NAME"]))
+    subject = one_line(str(SUBJECTS[kind]) % {"site": config["SITE_NAME"]})
     context = {
         "subject": subject,
         "site_name": config["SITE_NAME"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from functools import cache
@@ -14,6 +15,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 # SiteForm refuses control characters in every field (CR/LF in a name or an
 # address would be a header injection wherever the text reaches an email).
 from ..forms import SiteForm
+from ..languages import current_language
+from ..languages import lazy_gettext as _l
 
 # Names are echoed into the greeting of every email ("Dear Ada,"), which a
 # stranger can send to anyone's address: a name field must not carry a link
@@ -30,12 +33,14 @@ def looks_like_a_name(_form, field) -> None:
     value = field.data or ""
     if LINK_LIKE.search(value):
         raise ValidationError(
-            "Please enter just your name, without a web or email address. "
-            "If your name has a dot in it, put a space after the dot."
+            _l(
+                "Please enter just your name, without a web or email address. "
+                "If your name has a dot in it, put a space after the dot."
+            )
         )
     if any(unicodedata.category(c)[0] not in "LM" and c not in NAME_PUNCTUATION for c in value):
         raise ValidationError(
-            "Please use only letters, spaces, hyphens, apostrophes and dots in your name."
+            _l("Please use only letters, spaces, hyphens, apostrophes and dots in your name.")
         )
 
 
@@ -43,11 +48,23 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-@cache
 def country_choices() -> list[tuple[str, str]]:
-    """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name."""
-    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", None) or c.name)
-    return [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in countries]
+    """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name, in the reader's language."""
+    return countries_in(current_language())
+
+
+@cache
+def countries_in(language: str) -> list[tuple[str, str]]:
+    """Return the countries named in a language (pycountry's ISO 3166 translations)."""
+    names = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    ).gettext
+    pairs = [(c.alpha_2, names(getattr(c, "common_name", None) or c.name))
+             for c in pycountry.countries]  # fmt: skip
+    if language == "en":
+        return sorted(pairs, key=lambda pair: pair[1])
+    # "Émirats arabes unis" among the E, "Österreich" among the O.
+    return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]).casefold())
 
 
 @cache
@@ -55,8 +72,23 @@ def timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# The fixed text fields: their label and what the form says when one is left empty.
+TEXT_FIELDS = {
+    "first_name": (_l("First name"), _l("Please enter your first name.")),
+    "last_name": (_l("Last name"), _l("Please enter your last name.")),
+    "organisation": (_l("Organisation"), _l("Please enter your organisation.")),
+    "job_title": (_l("Job title"), _l("Please enter your job title.")),
+    "name": (_l("Name"), _l("Please enter your name.")),
+}
+
+
+def too_long(max_length: int):
+    """Return the message of a text longer than max_length."""
+    return _l("Please keep this under %(limit)d characters.", limit=max_length + 1)
+
+
 def text_field(
-    label: str,
+    name: str,
     max_length: int,
     *,
     required: bool = True,
@@ -64,14 +96,13 @@ def text_field(
     checks: tuple = (),
 ) -> StringField:
     """Return a one-line text field with a length limit (SiteForm refuses control characters)."""
-    presence = (
-        DataRequired(message=f"Please enter your {label.lower()}.") if required else Optional()
-    )
+    label, missing = TEXT_FIELDS[name]
+    presence = DataRequired(message=missing) if required else Optional()
     return StringField(
         label,
         validators=[
             presence,
-            Length(max=max_length, message=f"Please keep this under {max_length + 1} characters."),
+            Length(max=max_length, message=too_long(max_length)),
             *checks,
         ],
         filters=[strip],
@@ -82,12 +113,12 @@ def text_field(
 def email_field() -> EmailField:
     """Return a required email address field."""
     return EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[
-            DataRequired(message="Please enter your email address."),
-            Length(max=254, message="Please keep this under 255 characters."),
+            DataRequired(message=_l("Please enter your email address.")),
+            Length(max=254, message=too_long(254)),
             Email(
-                message="Please enter an email address such as name@example.org.",
+                message=_l("Please enter an email address such as name@example.org."),
                 check_deliverability=False,
             ),
         ],
@@ -98,28 +129,28 @@ def email_field() -> EmailField:
 
 class RegistrationForm(SiteForm):
     first_name = text_field(
-        "First name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
+        "first_name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
     )
     last_name = text_field(
-        "Last name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
+        "last_name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
     )
     email = email_field()
-    organisation = text_field("Organisation", 200, autocomplete="organization")
-    job_title = text_field("Job title", 200, required=False, autocomplete="organization-title")
+    organisation = text_field("organisation", 200, autocomplete="organization")
+    job_title = text_field("job_title", 200, required=False, autocomplete="organization-title")
     country = SelectField(
-        "Country",
+        _l("Country"),
         choices=[],
-        validators=[DataRequired(message="Please choose your country.")],
+        validators=[DataRequired(message=_l("Please choose your country."))],
         validate_choice=False,
     )
     consent_privacy = BooleanField(
-        "I have read the privacy notice and agree that my details are used to run this talk.",
+        _l("I have read the privacy notice and agree that my details are used to run this talk."),
         validators=[
-            DataRequired(message="Please agree to the privacy notice to register."),
+            DataRequired(message=_l("Please agree to the privacy notice to register.")),
         ],
     )
     consent_marketing = BooleanField(
-        "Send me news about future talks (optional; you can unsubscribe at any time)."
+        _l("Send me news about future talks (optional; you can unsubscribe at any time).")
     )
     # Filled in by static/js/registration.js; without JavaScript it stays empty.
     timezone = HiddenField()
@@ -130,18 +161,18 @@ class RegistrationForm(SiteForm):
     referrer = HiddenField()
     # A field people never see: software that fills every field fills this one too.
     website = StringField(
-        "Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"}
+        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A talk may leave the country out (registration_form_class()).
         if self.country is not None:
-            self.country.choices = [("", "Choose a country")] + country_choices()
+            self.country.choices = [("", _l("Choose a country"))] + country_choices()
 
     def validate_country(self, field) -> None:
         if field.data and field.data not in dict(country_choices()):
-            raise ValidationError("Please choose a country from the list.")
+            raise ValidationError(_l("Please choose a country from the list."))
 
     def is_spam(self) -> bool:
         """Say whether the hidden field was filled, which people never do."""

@@ -21,6 +21,7 @@ from .. import seats
 from ..clients import client_address
 from ..events.queries import public_event
 from ..extensions import db, limiter
+from ..languages import lazy_gettext as _l
 from ..mail.render import personal_calendar, times
 from ..models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..notifications.followers import follower_of_link
@@ -35,7 +36,7 @@ JOIN_OPENS_BEFORE = timedelta(minutes=15)
 # Registration states in which the form is shown.
 FORM_STATES = ("open", "waitlist")
 
-TOO_MANY_FROM_CLIENT = (
+TOO_MANY_FROM_CLIENT = _l(
     "Too many registrations for this talk have come from your internet connection in the "
     "last hour, so this one was not saved. Please try again later."
 )

@@ -14,10 +14,12 @@ from enum import StrEnum
 from typing import TypeVar
 
 from flask import abort, g, has_request_context, url_for
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, true
 from werkzeug.exceptions import Forbidden
 
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import (
     Event,
     EventRole,
@@ -61,9 +63,13 @@ ALLOWED: dict[TalkRole, frozenset[Permission]] = {
 }
 
 # What a role too low is told, with the way to more.
-REFUSED = (
-    "You are {role} of this {what}, and {roles} cannot do this. "
-    "The {what}'s owner or an administrator can change your role on its Team page."
+REFUSED = _l(
+    "You are {role} of this talk, and {roles} cannot do this. "
+    "The talk's owner or an administrator can change your role on its Team page."
+)
+REFUSED_ON_SERIES = _l(
+    "You are {role} of this series, and {roles} cannot do this. "
+    "The series' owner or an administrator can change your role on its Team page."
 )
 
 
@@ -72,12 +78,12 @@ class RoleTooLow(Forbidden):
 
     def __init__(self, role: TalkRole, thing: Event | Series):
         if isinstance(thing, Series):
-            what, link = "series", (url_for("organiser.series", series_id=thing.id),
-                                    "Back to the series")  # fmt: skip
+            message = REFUSED_ON_SERIES
+            link = (url_for("organiser.series", series_id=thing.id), _("Back to the series"))
         else:
-            what, link = "talk", (url_for("organiser.event", event_id=thing.id), "Back to the talk")
-        self.page_message = REFUSED.format(role=role.with_article, roles=f"{role.value}s",
-                                           what=what)  # fmt: skip
+            message = REFUSED
+            link = (url_for("organiser.event", event_id=thing.id), _("Back to the talk"))
+        self.page_message = message.format(role=role.with_article, roles=f"{role.value}s")
         self.page_link = link
         super().__init__(self.page_message)
 

@@ -22,6 +22,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
 from ...paging import page_number
 from .answers import REMOVED, REMOVED_SENSITIVE, filter_clauses, filter_name, raw_filters
@@ -37,11 +38,11 @@ ACTIVE = "active"
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 # The list's status filter, as its select offers it: every status, the active ones, or one.
 STATUS_CHOICES = (
-    ("", "All"),
-    (ACTIVE, "Confirmed and waiting list"),
-    (RegistrationStatus.CONFIRMED, "Confirmed"),
-    (RegistrationStatus.WAITLISTED, "Waiting list"),
-    (RegistrationStatus.CANCELLED, "Cancelled"),
+    ("", _l("All")),
+    (ACTIVE, _l("Confirmed and waiting list")),
+    (RegistrationStatus.CONFIRMED, _l("Confirmed")),
+    (RegistrationStatus.WAITLISTED, _l("Waiting list")),
+    (RegistrationStatus.CANCELLED, _l("Cancelled")),
 )
 
 # The summary of a person's emails is the worst state among them.

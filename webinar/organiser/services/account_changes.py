@@ -7,6 +7,8 @@ entry in the audit log, in its transaction.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ... import audit
 from ...extensions import db
 from ...models import AuditAction, Organiser
@@ -19,7 +21,7 @@ def change_name(organiser: Organiser, name: str) -> bool:
     """Give the organiser a new name; commit. False when it is the name they have."""
     name = " ".join(name.split())
     if not name:
-        raise AccountError("Enter your name.")
+        raise AccountError(_("Enter your name."))
     if name == organiser.name:
         return False
     old_name, organiser.name = organiser.name, name

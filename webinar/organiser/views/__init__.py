@@ -5,10 +5,12 @@ from typing import Any
 
 from flask import flash
 
+from ...languages import lazy_gettext as _l
+
 # The page of an emailed link that is none of ours: cut short when copied, most often.
 UNKNOWN_LINK = (
-    "This link does not work",
-    "It may be incomplete: check that you copied all of it from the email.",
+    _l("This link does not work"),
+    _l("It may be incomplete: check that you copied all of it from the email."),
     404,
 )
 
@@ -28,4 +30,4 @@ def try_and_flash(
     except refused as error:
         flash(str(error), "warning")
     else:
-        flash(success(result) if callable(success) else success, "success")
+        flash(str(success(result) if callable(success) else success), "success")

@@ -1,17 +1,19 @@
 """Signing organisers in and out."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import limiter, login_manager
+from ...languages import lazy_gettext as _l
 from .. import bp
 from ..forms import CodeForm, LoginForm
 from ..services.accounts import AccountDeactivated, authenticate
 from ..services.sessions import await_code, awaiting_code, end_session, start_session
 from ..services.two_factor import sign_in_with_code
 
-LOGIN_ERROR = "Email or password is incorrect."
-CODE_ERROR = "That code is not right, or it was used already."
+LOGIN_ERROR = _l("Email or password is incorrect.")
+CODE_ERROR = _l("That code is not right, or it was used already.")
 # Pages of the area that a visitor who is not signed in may open.
 PUBLIC_ENDPOINTS = {
     "organiser.login",
@@ -24,8 +26,10 @@ PUBLIC_ENDPOINTS = {
 }
 
 login_manager.login_view = "organiser.login"
-login_manager.login_message = "Please sign in to use the organiser area."
+login_manager.login_message = _l("Please sign in to use the organiser area.")
 login_manager.login_message_category = "info"
+# A plain string in the session, in the language of the request that is turned away.
+login_manager.localize_callback = str
 
 
 @bp.before_request
@@ -35,7 +39,7 @@ def require_sign_in():
         return None
     if request.method != "GET":
         # Coming back to a button's address after sign-in would only give "not allowed".
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(url_for("organiser.login"))
     return login_manager.unauthorized()
 
@@ -98,7 +102,7 @@ def login_code():
         return redirect(next_url or url_for("organiser.dashboard"))
     organiser_id = awaiting_code()
     if organiser_id is None:
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("organiser.login", next=next_url))
     form = CodeForm()
     error = None
@@ -115,5 +119,5 @@ def login_code():
 def logout():
     """Sign the organiser out: the session ends on the server, so a copied cookie is worthless."""
     end_session()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("organiser.login"))

@@ -1,6 +1,7 @@
 """The speakers page of an event: add, edit, remove, reorder."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import bp
@@ -16,7 +17,7 @@ def speakers(event_id: int):
     form = SpeakerForm()
     if form.validate_on_submit():
         speaker = add_speaker(event, form.name.data, form.role.data, form.organisation.data)
-        flash(f"{speaker.name} is added.", "success")
+        flash(_("%(name)s is added.", name=speaker.name), "success")
         return redirect(url_for("organiser.speakers", event_id=event.id))
     return render_template("organiser/speakers.html", event=event, form=form)
 
@@ -29,7 +30,7 @@ def edit_speaker(event_id: int, speaker_id: int):
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
         update_speaker(speaker, form.name.data, form.role.data, form.organisation.data)
-        flash("The speaker is saved.", "success")
+        flash(_("The speaker is saved."), "success")
         return redirect(url_for("organiser.speakers", event_id=event.id))
     return render_template("organiser/speaker_form.html", event=event, speaker=speaker, form=form)
 
@@ -40,7 +41,7 @@ def delete_speaker(event_id: int, speaker_id: int):
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
     speaker = get_speaker_or_404(event, speaker_id)
     remove_speaker(event, speaker)
-    flash(f"{speaker.name} is removed.", "success")
+    flash(_("%(name)s is removed.", name=speaker.name), "success")
     return redirect(url_for("organiser.speakers", event_id=event.id))
 
 
