@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, case, func
+
 from ...dates import local_minutes
 from ...extensions import db
 from ...models import Event, Question, QuestionKind, Registration, utcnow
@@ -45,23 +47,44 @@ CHUNK_CHARACTERS = 16 * 1024
 INERT_CACHE_SIZE = 10_000
 INERT_CACHE_LENGTH = 200
 
+
+
+def inert_text(column: ColumnElement) -> ColumnElement:
+    """Return a text column as the database reads it out: blank for NULL, made inert.
+
+    The check runs in the database: in Python it was eight calls a row, the
+    better part of the export's own time.
+    """
+    text = func.coalesce(column, "")
+    return case((func.substr(text, 1, 1).in_(FORMULA_STARTS), "'" + text), else_=text)
+
+
+def yes_no(column: ColumnElement) -> ColumnElement:
+    return case((column, "yes"), else_="no")
+
+
+# The registration's cells as read: text made inert; the times and the rank of
+# the worst email state are written out in Python.
 COLUMNS = (
-    Registration.first_name,
-    Registration.last_name,
-    Registration.email,
-    Registration.organisation,
-    Registration.country,
-    Registration.status,
+    inert_text(Registration.first_name),
+    inert_text(Registration.last_name),
+    inert_text(Registration.email),
+    inert_text(Registration.organisation),
+    inert_text(Registration.country),
+    inert_text(Registration.status),
     Registration.created_at,
+    case((Registration.joined_at.is_not(None), "yes"), else_="no"),
     Registration.joined_at,
-    worst_email_state().label("emails"),
-    Registration.marketing_consent,
+    worst_email_state(),
+    yes_no(Registration.marketing_consent),
     Registration.marketing_consent_at,
     Registration.unsubscribed_at,
     Registration.privacy_consent_at,
-    Registration.privacy_notice_version,
-    Registration.utm_source,
+    inert_text(Registration.privacy_notice_version),
+    inert_text(Registration.utm_source),
 )
+TIMES = (6, 8, 11, 12, 13)
+EMAILS = 9
 
 
 def inert(value: str) -> str:
@@ -82,25 +105,12 @@ def header(event: Event) -> list[str]:
 
 
 def cells(row, zone: ZoneInfo) -> list[str]:
-    """Return the CSV cells of one registration row; text a person typed is made inert."""
-    (
-        first_name, last_name, email, organisation, country, status, created_at, joined_at,
-        emails, marketing_consent, marketing_consent_at, unsubscribed_at, privacy_consent_at,
-        notice_version, utm_source,
-    ) = row
-    return [
-        inert(first_name or ""), inert(last_name or ""), inert(email or ""),
-        inert(organisation or ""), inert(country or ""), inert(status or ""),
-        local_minutes(created_at, zone),
-        "yes" if joined_at else "no",
-        local_minutes(joined_at, zone),
-        EMAIL_SUMMARIES.get(emails, ""),
-        "yes" if marketing_consent else "no",
-        local_minutes(marketing_consent_at, zone),
-        local_minutes(unsubscribed_at, zone),
-        local_minutes(privacy_consent_at, zone),
-        inert(notice_version or ""), inert(utm_source or ""),
-    ]  # fmt: skip
+    """Return the CSV cells of one registration row: its times written in the event's zone."""
+    found = list(row)
+    for place in TIMES:
+        found[place] = local_minutes(found[place], zone)
+    found[EMAILS] = EMAIL_SUMMARIES.get(found[EMAILS], "")
+    return found
 
 
 @dataclass(frozen=True)
