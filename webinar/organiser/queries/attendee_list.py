@@ -6,11 +6,11 @@ streamed), so both always show the same people.
 At 100,000 registrations an event's rows are found through indexes on
 (event_id, created_at, id) and (event_id, last_name, first_name, id), so
 sorting and paging read the index in order. A search is a case-insensitive
-substring match (LIKE), which no B-tree index can serve: it scans that one
-event's rows once, counting the matches in the same pass, which stays in the
-tens of milliseconds at 100,000 rows on SQLite and PostgreSQL. A trigram
-index (pg_trgm) would be the next step on PostgreSQL, at the price of an
-extension to install.
+substring match (LIKE), which no B-tree index can serve. PostgreSQL finds
+the matching rows in a trigram index (pg_trgm); SQLite reads the event's
+entries of an index that holds every searched column, much narrower than
+the rows (models/registration.py). Either way one pass finds the page and
+counts the matches.
 """
 
 from __future__ import annotations
