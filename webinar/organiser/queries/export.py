@@ -51,7 +51,6 @@ INERT_CACHE_SIZE = 10_000
 INERT_CACHE_LENGTH = 200
 
 
-
 def inert_text(column: ColumnElement) -> ColumnElement:
     """Return a text column as the database reads it out: blank for NULL, made inert.
 
@@ -101,8 +100,8 @@ class LocalMinutes(dict):
         return local
 
 
-def yes_no(column: ColumnElement) -> ColumnElement:
-    return case((column, "yes"), else_="no")
+def yes_no(condition: ColumnElement) -> ColumnElement:
+    return case((condition, "yes"), else_="no")
 
 
 # The registration's cells as read: text made inert, times as their minute in
@@ -116,7 +115,7 @@ COLUMNS = (
     inert_text(Registration.country),
     inert_text(Registration.status),
     utc_minute(Registration.created_at),
-    case((Registration.joined_at.is_not(None), "yes"), else_="no"),
+    yes_no(Registration.joined_at.is_not(None)),
     utc_minute(Registration.joined_at),
     worst_email_state(),
     yes_no(Registration.marketing_consent),
