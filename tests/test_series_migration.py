@@ -52,7 +52,8 @@ def test_free_text_series_become_series_with_every_talk_attached_and_labelled_as
     texts = dict(TEXTS, **{"newest-eu-talk": "EU Clusters Talk"})
     with app.app_context():
         # The version before series: the database the migration finds.
-        previous = series_migration(app).down_revision
+        script = series_migration(app)
+        previous = script.down_revision
         downgrade(revision=previous)
         for slug, text in texts.items():
             db.session.execute(sa.text("UPDATE event SET series = :text WHERE slug = :slug"),
