@@ -1,5 +1,6 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
+from .api import ApiToken, IdempotentRequest, Scope
 from .audit import AuditAction, AuditEntry
 from .email_change import EmailChange
 from .event import Event, EventStatus, Material, Speaker, Topic
@@ -35,6 +36,7 @@ __all__ = [
     "QuestionKind",
     "QuestionOption",
     "ANNOUNCEMENT_AUDIENCES",
+    "ApiToken",
     "ONCE_PER_REGISTRATION",
     "Announcement",
     "AuditAction",
@@ -43,6 +45,7 @@ __all__ = [
     "Event",
     "EventRole",
     "EventStatus",
+    "IdempotentRequest",
     "Invitation",
     "Material",
     "Organiser",
@@ -54,6 +57,7 @@ __all__ = [
     "RecoveryCode",
     "Registration",
     "RegistrationStatus",
+    "Scope",
     "Speaker",
     "TalkRole",
     "TaskRun",

@@ -68,6 +68,10 @@ class AuditAction(StrEnum):
     QUESTION_REMOVED = "question_removed"
     QUESTIONS_COPIED = "questions_copied"
     FORM_FIELDS_CHANGED = "form_fields_changed"
+    REGISTRATION_ADDED = "registration_added"
+    ATTENDANCE_RECORDED = "attendance_recorded"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
 
     @property
     def label(self) -> str:
@@ -119,6 +123,10 @@ ACTION_LABELS = {
     AuditAction.QUESTION_REMOVED: "Removed a registration question",
     AuditAction.QUESTIONS_COPIED: "Copied registration questions from another talk",
     AuditAction.FORM_FIELDS_CHANGED: "Changed which details the registration form asks",
+    AuditAction.REGISTRATION_ADDED: "Registered someone through the API",
+    AuditAction.ATTENDANCE_RECORDED: "Recorded a person's attendance",
+    AuditAction.API_TOKEN_CREATED: "Created an API token",
+    AuditAction.API_TOKEN_REVOKED: "Revoked an API token",
 }
 
 
