@@ -49,3 +49,33 @@ def api_client(app, make_token):
 def owner_api(api_client, owner) -> ApiClient:
     """A client with a read and write token of the owner."""
     return api_client(owner)
+
+
+@pytest.fixture
+def api_server(app):
+    """The test app served over real HTTP in a thread (on either database); yields its URL."""
+    from support.browser import serve
+
+    server = serve(app)
+    yield server.url
+    server.stop()
+
+
+def send(url: str, token: str, body: dict | None = None, headers: dict | None = None):
+    """Send a request (POST when there is a body) with the token; return (status, JSON)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method="POST" if data else "GET")
+    request.add_header("Authorization", f"Bearer {token}")
+    if data:
+        request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")

@@ -14,7 +14,7 @@ import hashlib
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, g, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from ..clients import client_address
 from ..extensions import csrf, db, limiter
 from ..models import ApiToken, Event, Organiser, Scope, utcnow
 from ..organiser.queries.access import ALLOWED, Permission, managed_by, role_of
+from .problems import refuse
 
 # Tokens start with this, so a leaked one is recognisable (secret scanners, logs).
 TOKEN_PREFIX = "wbn_"
@@ -74,10 +75,10 @@ def authenticate() -> None:
     """Refuse a request without a valid token (401) or with too narrow a scope (403)."""
     token = current_token()
     if token is None:
-        abort(401)
+        refuse(401)
     needed = Scope.READ if request.method in READING else Scope.WRITE
     if not token.allows(needed):
-        abort(403, FORBIDDEN_SCOPE if needed == Scope.WRITE else None)
+        refuse(403, FORBIDDEN_SCOPE if needed == Scope.WRITE else None)
     organiser = token.organiser
     # The organiser acts through the token: the audit log names them.
     g._login_user = organiser
@@ -134,12 +135,12 @@ def get_talk_or_404(talk_id: int, permission: Permission = Permission.SEE) -> Ev
     token = current_token()
     event = db.session.get(Event, talk_id)
     if event is None or (token.events and event not in token.events):
-        abort(404)
+        refuse(404)
     role = role_of(token.organiser, event)
     if role is None:
-        abort(404)
+        refuse(404)
     if permission not in ALLOWED[role]:
-        abort(403, FORBIDDEN_ROLE)
+        refuse(403, FORBIDDEN_ROLE)
     return event
 
 

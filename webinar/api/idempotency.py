@@ -13,14 +13,14 @@ import hashlib
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, request
+from flask import current_app, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..models import IdempotentRequest, utcnow
 from .auth import current_token
-from .problems import problem_response
+from .problems import problem_response, refuse
 
 HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(hours=24)
@@ -43,21 +43,21 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not key or len(key) > LONGEST_KEY:
-            abort(400, KEY_TOO_LONG)
-        stored = _claim(key)
-        if stored.status_code is not None:
-            return _replay(stored)
+            refuse(400, KEY_TOO_LONG)
+        claimed = _claim(key)
+        if isinstance(claimed, IdempotentRequest):
+            return _replay(claimed)
         try:
             response = current_app.make_response(view(*args, **kwargs))
         except HTTPException as error:
             response = problem_response(error)
         except BaseException:
-            _forget(stored.id)
+            _forget(claimed)
             raise
         if response.status_code >= 500:
-            _forget(stored.id)
+            _forget(claimed)
         else:
-            _keep(stored.id, response)
+            _keep(claimed, response)
         return response
 
     return wrapper
@@ -72,8 +72,12 @@ def request_hash() -> str:
     return digest.hexdigest()
 
 
-def _claim(key: str) -> IdempotentRequest:
-    """Store the key in its own transaction, or return what is stored for it."""
+def _claim(key: str) -> int | IdempotentRequest:
+    """Store the key in its own transaction and return its row's id, or return the answer stored.
+
+    Nothing of the row is read after the commit, so no transaction stays
+    open (on SQLite it would hold the write lock while the view runs).
+    """
     token_id, fingerprint = current_token().id, request_hash()
     # Whatever the request read so far ends here: the key commits alone.
     db.session.commit()
@@ -83,8 +87,10 @@ def _claim(key: str) -> IdempotentRequest:
         )
         db.session.add(row)
         try:
+            db.session.flush()
+            row_id = row.id
             db.session.commit()
-            return row
+            return row_id
         except IntegrityError:
             db.session.rollback()
         stored = db.session.execute(
@@ -98,11 +104,11 @@ def _claim(key: str) -> IdempotentRequest:
             _forget(stored.id)
             continue
         if stored.request_hash != fingerprint:
-            abort(422, OTHER_REQUEST)
+            refuse(422, OTHER_REQUEST)
         if stored.status_code is None:
-            abort(409, STILL_RUNNING)
+            refuse(409, STILL_RUNNING)
         return stored
-    abort(409, STILL_RUNNING)
+    refuse(409, STILL_RUNNING)
 
 
 def _replay(stored: IdempotentRequest):

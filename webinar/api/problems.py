@@ -9,9 +9,11 @@ rate limits and a fault of ours alike. The site's error pages
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import NoReturn
 
 import marshmallow as ma
 from flask import Response, current_app, json, request
+from webargs.flaskparser import abort
 from werkzeug.exceptions import HTTPException
 
 PREFIX = "/api/v1"
@@ -50,6 +52,11 @@ class ProblemSchema(ma.Schema):
 def is_api_request() -> bool:
     """Say whether the request is for the API (and so gets problem details)."""
     return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+
+
+def refuse(status: int, detail: str | None = None, *, errors: dict | None = None) -> NoReturn:
+    """Stop the request with a problem of this status, saying what is wrong."""
+    abort(status, detail=detail, errors=errors)
 
 
 def problem(status: int, detail: str | None = None, *, errors: dict | None = None,

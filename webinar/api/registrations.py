@@ -7,7 +7,7 @@ as the talk asks them, its questions and their conditions) and then
 
 from __future__ import annotations
 
-from flask import abort, current_app, url_for
+from flask import current_app, url_for
 from werkzeug.datastructures import MultiDict
 
 from .. import seats
@@ -19,6 +19,7 @@ from ..registration.questions import field_name, registration_form_class
 from .auth import get_talk_or_404, resource_blueprint, talk_checked
 from .idempotency import HEADER, LONGEST_KEY, idempotent
 from .paging import page_by_change
+from .problems import refuse
 from .schemas import (
     AttendanceSchema,
     NewRegistrationSchema,
@@ -76,13 +77,13 @@ def create_registration(body: dict, talk_id: int):
     event = get_talk_or_404(talk_id, Permission.EDIT)
     form = registration_form_class(event)(formdata=_form_data(event, body), meta={"csrf": False})
     if not form.validate():
-        abort(422, errors=_form_errors(form))
+        refuse(422, errors=_form_errors(form))
     data = form.registration_data()
     data["answers"] = form.answers()
     data["privacy_notice_version"] = current_app.config["PRIVACY_NOTICE_VERSION"]
     outcome = service.add(event, data)
     if outcome.status in REFUSED:
-        abort(409, REFUSED[outcome.status])
+        refuse(409, REFUSED[outcome.status])
     location = url_for(".get_registration", talk_id=talk_id,
                        registration_id=outcome.registration.id)
     status = 200 if outcome.status == seats.ALREADY_REGISTERED else 201
@@ -100,7 +101,7 @@ def cancel_registration(talk_id: int, registration_id: int):
     try:
         service.cancel(registration)
     except service.AttendeeError as error:
-        abort(409, str(error))
+        refuse(409, str(error))
     return registration
 
 
@@ -119,7 +120,7 @@ def record_attendance(body: dict, talk_id: int, registration_id: int):
     try:
         service.record_attendance(registration, attended_at)
     except service.AttendeeError as error:
-        abort(409, str(error))
+        refuse(409, str(error))
     return registration
 
 
@@ -152,7 +153,7 @@ def _form_data(event, body: dict) -> MultiDict:
             if one is not False:
                 data.add(field_name(int(question_id)), "y" if one is True else str(one))
     if unknown or wrong:
-        abort(422, errors={"answers": {**unknown, **wrong}})
+        refuse(422, errors={"answers": {**unknown, **wrong}})
     return data
 
 
