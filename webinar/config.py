@@ -127,18 +127,6 @@ INVITATION_RATE_LIMIT = "20 per hour"
 # The REST API (/api/v1): requests per API token (a Flask-Limiter limit
 # string); requests without a valid token count per client address.
 API_RATE_LIMIT = "300 per minute"
-# flask-smorest: the OpenAPI document it builds from the code, served at
-# /api/v1/openapi.json (the reference page is /api/v1/docs).
-API_TITLE = "Webinar API"
-API_VERSION = "1"
-OPENAPI_VERSION = "3.1.0"
-OPENAPI_URL_PREFIX = "/api/v1"
-OPENAPI_JSON_PATH = "openapi.json"
-API_SPEC_OPTIONS = {
-    "info": {"description": "Talks, their registrations and figures, for an organiser's tools."},
-    "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
-    "security": [{"token": []}],
-}
 
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process

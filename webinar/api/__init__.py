@@ -49,6 +49,21 @@ class WebinarApi(Api):
 
 api = WebinarApi()
 
+# flask-smorest's settings: fixed, so not among the settings of config.py.
+SPEC_SETTINGS = {
+    "API_TITLE": "Webinar API",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {"description": "Talks, their registrations and figures, for an organiser's "
+                                "tools."},
+        "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"token": []}],
+    },
+}  # fmt: skip
+
 
 def init_app(app: Flask) -> None:
     """Serve the API, its OpenAPI document and its reference page."""
@@ -56,6 +71,8 @@ def init_app(app: Flask) -> None:
 
     from . import reference
 
+    for name, value in SPEC_SETTINGS.items():
+        app.config.setdefault(name, value)
     api.init_app(app)
     for name in RESOURCES:
         api.register_blueprint(import_module(f".{name}", __name__).blp, url_prefix="/api/v1")
