@@ -27,7 +27,10 @@ def reference():
         for method in METHODS:
             if method not in item:
                 continue
-            operation = item[method]
+            # Parameters of the path (its ids) come first, then the operation's own.
+            operation = dict(item[method])
+            operation["parameters"] = [*item.get("parameters", []),
+                                       *operation.get("parameters", [])]  # fmt: skip
             for name in operation.get("tags", []):
                 by_tag[name]["operations"].append(
                     {"method": method.upper(), "path": path, **_readable(operation, schemas)}
