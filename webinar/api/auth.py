@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
 from sqlalchemy.orm import joinedload
 
 from ..clients import client_address
@@ -112,9 +114,20 @@ def api_rate_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
+class BodyParser(FlaskParser):
+    """webargs' parser, refusing JSON nested too deeply for Python's parser as invalid JSON."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deeply", "", 0) from error
+
+
 def resource_blueprint(name: str, description: str) -> Blueprint:
     """Return a blueprint of API resources: token required, no CSRF, rate limited per token."""
     blueprint = Blueprint(name, __name__, description=description)
+    blueprint.ARGUMENTS_PARSER = BodyParser()
     blueprint.before_request(authenticate)
     csrf.exempt(blueprint)
     limiter.limit(api_rate_limit, key_func=rate_limit_key)(blueprint)
