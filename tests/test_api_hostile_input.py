@@ -9,8 +9,14 @@ from webinar.models import Registration
 
 pytestmark = pytest.mark.slow
 
-VALID = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-         "organisation": "Analytical Engines", "country": "BE", "consent_privacy": True}  # fmt: skip
+VALID = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "ada@example.org",
+    "organisation": "Analytical Engines",
+    "country": "BE",
+    "consent_privacy": True,
+}
 FIELDS = [*VALID, "job_title", "consent_marketing", "timezone", "utm_source", "utm_medium",
           "utm_campaign", "referrer"]  # fmt: skip
 # Values of the wrong JSON type, besides the hostile texts.

@@ -17,8 +17,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
 from sqlalchemy.orm import joinedload
+from webargs.flaskparser import FlaskParser
 
 from ..clients import client_address
 from ..extensions import csrf, db, limiter
