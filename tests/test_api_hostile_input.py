@@ -1,6 +1,7 @@
 """Hostile input in every field of the API: refused with problem details, never a 5xx."""
 
 import pytest
+from support.api import NEW_REGISTRATION as VALID
 from test_hostile_input import NASTY
 from test_xss import PAYLOADS
 
@@ -9,14 +10,6 @@ from webinar.models import Registration
 
 pytestmark = pytest.mark.slow
 
-VALID = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.org",
-    "organisation": "Analytical Engines",
-    "country": "BE",
-    "consent_privacy": True,
-}
 FIELDS = [*VALID, "job_title", "consent_marketing", "timezone", "utm_source", "utm_medium",
           "utm_campaign", "referrer"]  # fmt: skip
 # Values of the wrong JSON type, besides the hostile texts.

@@ -2,13 +2,11 @@
 
 import threading
 
+from support.api import NEW_REGISTRATION as NEW
 from support.api import send
 from support.stored import registrations
 
 from webinar.api import registrations as resource
-
-NEW = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-       "organisation": "Analytical Engines", "country": "BE", "consent_privacy": True}  # fmt: skip
 
 
 def url(event) -> str:

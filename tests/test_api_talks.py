@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from support.api import NEW_REGISTRATION
 
 from webinar.api.idempotency import purge_expired
 from webinar.extensions import db
@@ -22,9 +23,7 @@ def test_talks_are_filtered_by_status_time_and_change(owner_api, make_event, own
     assert ids(owner_api.get("/api/v1/talks?status=published")) == [past.id]
     clock.advance(minutes=5)
     since = clock().isoformat()
-    owner_api.post(f"/api/v1/talks/{past.id}/registrations",
-                   json={"first_name": "Ada", "last_name": "L", "email": "a@example.org",
-                         "organisation": "X", "country": "BE", "consent_privacy": True})  # fmt: skip
+    owner_api.post(f"/api/v1/talks/{past.id}/registrations", json=NEW_REGISTRATION)
     # A registration is no change of the talk; a talk changed is.
     assert ids(owner_api.get("/api/v1/talks", query_string={"updated_since": since})) == []
 
