@@ -138,7 +138,7 @@ def visible_talks() -> sa.ColumnElement[bool]:
     """Return the SQL condition on Event of the talks this token may see."""
     token = current_token()
     condition = managed_by(token.organiser)
-    if token.events:
+    if token.limited:
         condition = condition & Event.id.in_([event.id for event in token.events])
     return condition
 
@@ -147,7 +147,7 @@ def get_talk_or_404(talk_id: int, permission: Permission = Permission.SEE) -> Ev
     """Return the talk if this token may do this to it; 404 if it may not see it at all."""
     token = current_token()
     event = db.session.get(Event, talk_id)
-    if event is None or (token.events and event not in token.events):
+    if event is None or (token.limited and event not in token.events):
         refuse(404)
     role = role_of(token.organiser, event)
     if role is None:
