@@ -10,4 +10,5 @@ pytest_plugins = [
     "support.followers",
     "support.catalogs",
     "support.browser",
+    "support.api",
 ]

@@ -76,6 +76,10 @@ class AuditAction(StrEnum):
     SERIES_ROLE_CHANGED = "series_role_changed"
     SERIES_ROLE_REMOVED = "series_role_removed"
     FOLLOWERS_EXPORTED = "followers_exported"
+    REGISTRATION_ADDED = "registration_added"
+    ATTENDANCE_RECORDED = "attendance_recorded"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
 
     @property
     def label(self) -> str:
@@ -134,6 +138,10 @@ ACTION_LABELS = {
     AuditAction.SERIES_ROLE_CHANGED: _l("Changed someone's role on a series"),
     AuditAction.SERIES_ROLE_REMOVED: _l("Removed someone from a series' team"),
     AuditAction.FOLLOWERS_EXPORTED: _l("Downloaded the followers of a series"),
+    AuditAction.REGISTRATION_ADDED: _l("Registered someone through the API"),
+    AuditAction.ATTENDANCE_RECORDED: _l("Recorded a person's attendance"),
+    AuditAction.API_TOKEN_CREATED: _l("Created an API token"),
+    AuditAction.API_TOKEN_REVOKED: _l("Revoked an API token"),
 }
 
 
