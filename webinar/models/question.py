@@ -71,6 +71,8 @@ class Question(db.Model):
         ForeignKey("question.id", ondelete="SET NULL")
     )
     shown_if_answers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The label and help text in the talk's other languages: {"fr": {"label": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     options: Mapped[list[QuestionOption]] = relationship(
         order_by="QuestionOption.position",
@@ -94,6 +96,8 @@ class QuestionOption(db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(String(300))
+    # The text in the talk's other languages: {"fr": {"text": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     def __repr__(self) -> str:
         return f"<QuestionOption {self.id}>"

@@ -1,0 +1,106 @@
+"""A talk's texts in the languages it is offered in.
+
+A talk is written in its default language (the plain columns: Event.title,
+Speaker.role, Question.label, ...) and may offer others. The other languages'
+texts live in a JSON column `translations` on the same row,
+{"fr": {"title": "...", "summary": "..."}, "de": {...}}: a page that loads a
+talk, its speakers or its questions has their translations without another
+query, and a changed translation moves the talk's updated_at (the page
+cache's key) like any other edit.
+
+A text missing in a language falls back to the talk's default language; the
+returned LocalText says which language it is in, so the page can mark that
+block with its own `lang` (WCAG 3.1.2).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+LANGUAGES = ("en", "fr", "de")
+# Each language named in itself, for choices and links.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}
+
+# The texts of each kind of row that can be written per language.
+TRANSLATED_FIELDS = {
+    "Event": ("title", "summary", "description", "post_summary", "banner_alt"),
+    "Speaker": ("role",),
+    "Material": ("title",),
+    "Question": ("label", "help_text"),
+    "QuestionOption": ("text",),
+}
+
+
+class LocalText(str):
+    """A text that knows the language it is written in."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> LocalText:
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+
+def current_language() -> str:
+    """Return the language pages and emails are being rendered in; English outside them."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (ImportError, KeyError, RuntimeError, AttributeError):
+        return "en"
+    language = locale.language if locale is not None else "en"
+    return language if language in LANGUAGES else "en"
+
+
+def text_of(row, field: str, language: str | None = None, event=None) -> LocalText:
+    """Return a row's text in a language, or in the talk's default language without one.
+
+    The row is a talk or one of its speakers, materials, questions or options;
+    `event` is its talk, needed for questions and options (speakers and
+    materials know theirs). Only the languages the talk offers are shown.
+    """
+    language = language or current_language()
+    event = event or getattr(row, "event", None) or row
+    if language != event.language and language in (event.other_languages or ()):
+        written = (row.translations or {}).get(language, {}).get(field, "")
+        if written.strip():
+            return LocalText(written, language)
+    return LocalText(getattr(row, field) or "", event.language)
+
+
+def lang_attribute(text) -> Markup:
+    """Return ` lang="xx"` for a text written in another language than the page, else nothing."""
+    lang = getattr(text, "lang", None)
+    if lang is None or lang == current_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(lang)
+
+
+def offered_languages(event) -> list[str]:
+    """Return the languages a talk is offered in, its default language first."""
+    offered = event.other_languages or ()
+    others = [code for code in LANGUAGES if code in offered and code != event.language]
+    return [event.language, *others]
+
+
+def page_language(event) -> str:
+    """Return the language the talk's page is read in: the visitor's, if the talk offers it."""
+    language = current_language()
+    return language if language in offered_languages(event) else event.language
+
+
+def translations_with(row, language: str, values: dict[str, str]) -> dict:
+    """Return a copy of a row's translations with one language's texts replaced.
+
+    A new dict, so that SQLAlchemy sees the JSON column change; empty texts
+    are left out, so that they fall back to the default language.
+    """
+    kept = {code: dict(texts) for code, texts in (row.translations or {}).items()}
+    written = {field: value.strip() for field, value in values.items() if value and value.strip()}
+    if written:
+        kept[language] = written
+    else:
+        kept.pop(language, None)
+    return kept
