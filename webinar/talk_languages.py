@@ -15,6 +15,8 @@ block with its own `lang` (WCAG 3.1.2).
 
 from __future__ import annotations
 
+from flask import g
+from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 
 LANGUAGES = ("en", "fr", "de")
@@ -42,11 +44,14 @@ class LocalText(str):
         return text
 
 
+def in_language(language: str | None):
+    """Return a context in which pages, emails and dates are written in this language."""
+    return force_locale(language if language in LANGUAGES else "en")
+
+
 def current_language() -> str:
     """Return the language pages and emails are being rendered in; English outside them."""
     try:
-        from flask_babel import get_locale
-
         locale = get_locale()
     except (ImportError, KeyError, RuntimeError, AttributeError):
         return "en"
@@ -85,10 +90,13 @@ def offered_languages(event) -> list[str]:
     return [event.language, *others]
 
 
-def page_language(event) -> str:
-    """Return the language the talk's page is read in: the visitor's, if the talk offers it."""
-    language = current_language()
-    return language if language in offered_languages(event) else event.language
+def offer_page_languages(event) -> None:
+    """Tell the locale selector which languages this request's talk is offered in.
+
+    `event` is a talk or a row with its `language` and `other_languages`; call
+    it before anything renders, as the locale is chosen once per request.
+    """
+    g.page_languages = offered_languages(event)
 
 
 def translations_with(row, language: str, values: dict[str, str]) -> dict:

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import calendar, dates, markup, text, uploads
+from . import calendar, dates, markup, talk_languages, text, uploads
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 
@@ -19,6 +19,9 @@ def init_app(app: Flask) -> None:
         local_minutes=dates.local_minutes,
         megabytes=uploads.megabytes,
         minutes=minutes,
+        # A talk's, speaker's, material's or question's text in the current language.
+        tr=talk_languages.text_of,
+        lang_attr=talk_languages.lang_attribute,
     )
     app.jinja_env.globals.update(
         site_name=app.config["SITE_NAME"],

@@ -17,6 +17,7 @@ from icalendar import vCalAddress
 from ..calendar import calendar_file, make_vevent, public_domain, public_url
 from ..dates import span
 from ..models import Registration, RegistrationStatus
+from ..talk_languages import text_of
 from ..text import one_line
 from ..unsubscribe import NEWS_KINDS, unsubscribe_url
 
@@ -91,6 +92,8 @@ def render_email(
 ) -> RenderedEmail:
     """Render the subject, text and HTML bodies (and calendar file) of one email.
 
+    In the current language: callers set the person's (talk_languages.in_language).
+
     `extra` adds to (or overrides) the templates' context; `subject` replaces
     the kind's usual one.
     """
@@ -109,7 +112,7 @@ def render_email(
         "unsubscribe_url": unsubscribe_url(registration) if kind in NEWS_KINDS else None,
         **extra,
     }
-    subject = one_line(subject or SUBJECTS[kind].format(title=event.title))
+    subject = one_line(subject or SUBJECTS[kind].format(title=text_of(event, "title")))
     context["subject"] = subject
     ics = None
     if kind in WITH_CALENDAR:
@@ -145,7 +148,8 @@ def personal_calendar(registration: Registration, method: str = "PUBLISH") -> by
     event = registration.event
     urls = links(registration)
     url = urls["join_url"] or urls["event_url"]
-    lines = [event.summary.strip()] if event.summary.strip() else []
+    summary = text_of(event, "summary").strip()
+    lines = [summary] if summary else []
     if urls["join_url"]:
         lines.append(f"Join the talk: {urls['join_url']}")
     else:
@@ -159,4 +163,4 @@ def personal_calendar(registration: Registration, method: str = "PUBLISH") -> by
         organizer = vCalAddress(f"mailto:{sender_address()}")
         organizer.params["cn"] = current_app.config["ORGANISER_NAME"]
         vevent.add("organizer", organizer)
-    return calendar_file([vevent], name=one_line(event.title), method=method)
+    return calendar_file([vevent], name=one_line(text_of(event, "title")), method=method)

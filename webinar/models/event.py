@@ -98,7 +98,10 @@ class Event(db.Model):
     )
     topics: Mapped[list[Topic]] = relationship(secondary=event_topic, order_by="Topic.name")
     questions: Mapped[list[Question]] = relationship(
-        order_by="Question.position", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="event",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     owner: Mapped[Organiser | None] = relationship(foreign_keys=[owner_id])
 

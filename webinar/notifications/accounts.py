@@ -14,6 +14,7 @@ from flask import current_app, render_template
 from ..calendar import public_url
 from ..extensions import db
 from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
+from ..talk_languages import current_language, in_language
 from ..text import one_line
 from .caps import canonical_mailbox
 
@@ -32,7 +33,17 @@ def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
 
 
 def email_to(kind: str, recipient: str, **context) -> OutboxEmail:
-    """Render an account email to an address and add it to the session; the caller commits."""
+    """Render an account email to an address and add it to the session; the caller commits.
+
+    In the organiser's own language; an invitation, to someone without an
+    account yet, in the language of the organiser who sends it.
+    """
+    organiser = context.get("organiser")
+    with in_language(organiser.language if organiser else current_language()):
+        return _email_to(kind, recipient, **context)
+
+
+def _email_to(kind: str, recipient: str, **context) -> OutboxEmail:
     config = current_app.config
     subject = one_line(SUBJECTS[kind].format(site=config["SITE_NAME"]))
     context = {

@@ -25,15 +25,28 @@ from ..database import insert_new
 from ..extensions import db
 from ..mail.render import render_email
 from ..models import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Registration, utcnow
+from ..talk_languages import in_language
 from ..unsubscribe import NEWS_KINDS, receives_news
 from .caps import FORM_KINDS, canonical_mailbox, hold, mailbox_is_full
 
 BATCH_SIZE = 200
 
 
-def outbox_row(kind: str, registration: Registration, *, template: str = "", **extra) -> dict:
-    """Render one email (from the kind's templates, or those named) and return its row's values."""
-    rendered = render_email(template or kind, registration, **extra)
+def outbox_row(
+    kind: str,
+    registration: Registration,
+    *,
+    template: str = "",
+    context: Callable[[Registration], dict] | None = None,
+) -> dict:
+    """Render one email (from the kind's templates, or those named) and return its row's values.
+
+    All of it in the language the person registered in, `context` (the extra
+    template values of this registration) included.
+    """
+    with in_language(registration.language):
+        extra = context(registration) if context else {}
+        rendered = render_email(template or kind, registration, **extra)
     now = utcnow()
     return {
         "kind": kind,
@@ -103,7 +116,7 @@ def enqueue_for(
         ).all()
         if not batch:
             return written
-        rows = [outbox_row(kind, r, **(context(r) if context else {})) for r in batch]
+        rows = [outbox_row(kind, r, context=context) for r in batch]
         if kind in ONCE_PER_REGISTRATION:
             written += insert_new(OutboxEmail, rows)
         else:

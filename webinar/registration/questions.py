@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import SiteForm
 from ..models import AGREED, NO, YES, Event, FieldUse, Question, QuestionKind
+from ..talk_languages import text_of
 from .forms import RegistrationForm, country_choices, strip, text_field
 
 # A single choice with more options than this is a select, not a row of radio buttons.
@@ -135,7 +136,8 @@ def number_range(question: Question):
 def question_field(question: Question):
     """Return the unbound WTForms field that asks one question."""
     kind = question.kind
-    label = question.label
+    # In the visitor's language where the talk has it; answers keep the default's.
+    label = text_of(question, "label")
     presence = [InputRequired(message=ANSWER_PLEASE) if question.required else Optional()]
     if kind == QuestionKind.AGREEMENT:
         return BooleanField(label, validators=[DataRequired(message="Please agree to register.")])
@@ -159,7 +161,7 @@ def question_field(question: Question):
             pairs = [("", "Choose a country"), *country_choices()]
             field_class = SelectField
         else:
-            pairs = [(str(option.id), option.text) for option in question.options]
+            pairs = [(str(option.id), text_of(option, "text")) for option in question.options]
             field_class = RadioField
             if len(pairs) > MOST_RADIO_OPTIONS:
                 pairs, field_class = [("", "Choose one"), *pairs], SelectField
@@ -172,7 +174,9 @@ def question_field(question: Question):
         required = DataRequired(message=ANSWER_PLEASE) if question.required else Optional()
         return CheckboxesField(
             label,
-            choices=[SelectChoice(str(option.id), option.text) for option in question.options],
+            choices=[
+                SelectChoice(str(option.id), text_of(option, "text")) for option in question.options
+            ],
             validators=[required, offered, tick_range(question)],
             validate_choice=False,
         )
