@@ -13,7 +13,12 @@ PYTEST_WORKERS ?= 2
 
 export FLASK_APP := app
 
-.PHONY: run test bench clean dev-config
+# The translations: each catalog's .po is compiled into the .mo the app reads.
+CATALOGS     := webinar/translations
+COMPILED     := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
+BABEL_KEYS   := -k lazy_gettext -k lazy_ngettext:1,2
+
+.PHONY: run test bench clean dev-config translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,16 +47,27 @@ dev-config: instance/config.py
 
 # Debug mode: the development settings (http://127.0.0.1 links) are allowed.
 run: export FLASK_DEBUG := 1
-run: $(VENV)/.installed dev-config
+run: $(VENV)/.installed dev-config $(COMPILED)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	FLASK_OUTBOX_THREAD=true $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(COMPILED)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+# Compiled after the environment that has pybabel (run and test list it first).
+%.mo: %.po
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing text in the code or templates: gather it into messages.pot
+# and merge it into each language's .po, then translate the new entries.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg $(BABEL_KEYS) \
+		-o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

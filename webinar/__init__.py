@@ -87,8 +87,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from . import database, security
-    from .extensions import csrf, db, limiter, login_manager, mail, migrate
+    from . import database, languages, security
+    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -99,22 +99,30 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    babel.init_app(
+        app,
+        default_locale=app.config["DEFAULT_LANGUAGE"],
+        locale_selector=languages.select_language,
+    )
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from .events import bp as events_bp
+    from .languages import bp as languages_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(languages_bp)
 
 
 def register_templates_and_errors(app: Flask) -> None:
     """Give templates their filters and globals, and errors their pages."""
-    from . import errors, templating
+    from . import errors, languages, templating
 
     templating.init_app(app)
+    languages.init_app(app)
     errors.init_app(app)

@@ -40,6 +40,14 @@ PROXY_FIX_X_PREFIX = 0
 # Strict-Transport-Security on HTTPS responses, in seconds; 0 turns it off.
 HSTS_MAX_AGE = 31536000
 SITE_NAME = "Webinar"
+
+# The languages of the interface (each has a catalog in webinar/translations/)
+# and the one a visitor sees when nothing else decides: no choice of theirs,
+# no language of their browser that the page is offered in.
+LANGUAGES = ("en", "fr", "de")
+DEFAULT_LANGUAGE = "en"
+# How long the language a visitor picks in the header is remembered.
+LANGUAGE_COOKIE_DAYS = 365
 ORGANISER_NAME = "European Cluster Collaboration Platform"
 
 # The privacy notice at /privacy. Raise the version whenever its text changes:

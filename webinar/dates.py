@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_timezone_name
 
-from .talk_languages import current_language
+from .languages import current_language
 
 # The CLDR locale of each language's dates: English as written in Europe
 # ("6 December 2023"), not the United States' "December 6, 2023".

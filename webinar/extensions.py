@@ -1,5 +1,6 @@
 """Extension objects, created unbound and bound to the app in the factory."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -31,3 +32,4 @@ mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=client_address)
+babel = Babel()

@@ -15,13 +15,11 @@ block with its own `lang` (WCAG 3.1.2).
 
 from __future__ import annotations
 
-from flask import g
-from flask_babel import force_locale, get_locale
+from flask import current_app, g
+from flask_babel import force_locale
 from markupsafe import Markup
 
-LANGUAGES = ("en", "fr", "de")
-# Each language named in itself, for choices and links.
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}
+from .languages import current_language, languages
 
 # The texts of each kind of row that can be written per language.
 TRANSLATED_FIELDS = {
@@ -45,18 +43,13 @@ class LocalText(str):
 
 
 def in_language(language: str | None):
-    """Return a context in which pages, emails and dates are written in this language."""
-    return force_locale(language if language in LANGUAGES else "en")
+    """Return a context in which emails, calendar files and dates are written in a language.
 
-
-def current_language() -> str:
-    """Return the language pages and emails are being rendered in; English outside them."""
-    try:
-        locale = get_locale()
-    except (ImportError, KeyError, RuntimeError, AttributeError):
-        return "en"
-    language = locale.language if locale is not None else "en"
-    return language if language in LANGUAGES else "en"
+    For the emails of a registrant or an organiser, rendered by a request or
+    by the worker alike; a language no longer offered gives the site's default.
+    """
+    known = language in languages()
+    return force_locale(language if known else current_app.config["DEFAULT_LANGUAGE"])
 
 
 def text_of(row, field: str, language: str | None = None, event=None) -> LocalText:
@@ -86,7 +79,7 @@ def lang_attribute(text) -> Markup:
 def offered_languages(event) -> list[str]:
     """Return the languages a talk is offered in, its default language first."""
     offered = event.other_languages or ()
-    others = [code for code in LANGUAGES if code in offered and code != event.language]
+    others = [code for code in languages() if code in offered and code != event.language]
     return [event.language, *others]
 
 
@@ -97,6 +90,7 @@ def offer_page_languages(event) -> None:
     it before anything renders, as the locale is chosen once per request.
     """
     g.page_languages = offered_languages(event)
+    g.page_default_language = event.language
 
 
 def translations_with(row, language: str, values: dict[str, str]) -> dict:

@@ -96,6 +96,7 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
             "reset_token": reset_token,
             "email_token": email_token,
             "invitation_token": invitation_token,
+            "code": "fr",
         }
     )
 

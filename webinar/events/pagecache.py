@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..languages import current_language, kept_args
+
 
 class RenderCache:
     """A small thread-safe LRU mapping of page keys to rendered HTML, encoded."""
@@ -47,12 +49,21 @@ def init_app(app: Flask) -> None:
     digest = hashlib.sha256()
     for path in sorted(Path(app.template_folder).rglob("*.html")):
         digest.update(path.read_bytes())
+    # And of the translations: a corrected French text must not match an old ETag.
+    for path in sorted(Path(app.root_path, "translations").rglob("*.mo")):
+        digest.update(path.read_bytes())
     app.extensions["templates_fingerprint"] = digest.hexdigest()[:16]
 
 
 def page_key(*parts: object) -> str:
-    """Return an ETag value for a page made from these parts and the templates."""
-    text = repr((current_app.extensions["templates_fingerprint"], *parts))
+    """Return an ETag value for a page made from these parts, the templates and the language.
+
+    The language and the query arguments the page's own links carry (the
+    language switch, the alternates) are part of every key: a French page is
+    never served to an English reader.
+    """
+    language = (current_language(), kept_args())
+    text = repr((current_app.extensions["templates_fingerprint"], language, *parts))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -98,7 +98,6 @@ def detail(slug: str):
             "events/detail.html",
             event=event,
             state=event.registration_state(),
-            canonical_url=url,
             share_links=share_links(talk_languages.text_of(event, "title"), url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
@@ -114,10 +113,9 @@ def detail(slug: str):
 
 
 def page_key(event, register_args: dict[str, str]) -> str:
-    """Return the cache key and ETag of a talk page: row, seats, state, language, campaign."""
+    """Return the cache key and ETag of a talk page: its row, seats, state and campaign."""
     return pagecache.page_key(
         event.id,
-        talk_languages.current_language(),
         event.updated_at,
         event.seats_taken,
         registration_state(event),

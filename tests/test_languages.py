@@ -1,0 +1,102 @@
+"""Which language a visitor reads: the switch, the browser's language, the page's URLs."""
+
+import re
+
+import pytest
+
+from webinar.languages import safe_next
+
+SWITCH = re.compile(
+    r'<a href="(/language/(\w+)\?next=[^"]*)" hreflang="\2" lang="\2"( aria-current="true")?>'
+)
+
+
+def html_lang(page) -> str:
+    return re.search(r'<html lang="(\w+)">', page.text).group(1)
+
+
+def test_a_visitor_without_preferences_reads_the_default_language(client):
+    page = client.get("/")
+    assert html_lang(page) == "en"
+    assert 'aria-label="Language"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("fr-FR,fr;q=0.9,en;q=0.5", "fr"), ("de-AT", "de"), ("es,de;q=0.3", "de"), ("es, it", "en")],
+)
+def test_the_browser_language_decides_among_the_offered_ones(client, accept, expected):
+    page = client.get("/", headers={"Accept-Language": accept})
+    assert html_lang(page) == expected
+    assert "Accept-Language" in page.headers["Vary"]
+
+
+def test_the_switch_is_remembered_and_wins_over_the_browser(client):
+    page = client.get("/events/past", headers={"Accept-Language": "de"})
+    links = {code: (href, bool(current)) for href, code, current in SWITCH.findall(page.text)}
+    assert set(links) == {"en", "fr", "de"}
+    assert links["de"][1] and not links["fr"][1]  # the page's own language is marked
+
+    chosen = client.get(links["fr"][0].replace("&amp;", "&"), headers={"Accept-Language": "de"})
+    assert chosen.status_code == 303
+    assert chosen.headers["Location"] == "/events/past"
+    cookie = client.get_cookie("lang")
+    assert cookie.value == "fr" and cookie.http_only
+
+    later = client.get("/", headers={"Accept-Language": "de"})
+    assert html_lang(later) == "fr"
+    assert 'aria-label="Langue"' in later.text
+
+
+def test_an_unknown_language_is_not_found_and_sets_nothing(client):
+    assert client.get("/language/xx?next=/").status_code == 404
+    assert client.get_cookie("lang") is None
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "", None,
+     "/\n/evil.example"],
+)
+def test_the_switch_only_goes_back_to_a_page_of_this_site(target):
+    assert safe_next(target) == "/"
+
+
+def test_the_switch_keeps_the_page_and_its_query(client):
+    page = client.get("/?page=1&topic=Deep+tech&lang=de")
+    (href,) = [href for href, code, _ in SWITCH.findall(page.text) if code == "fr"]
+    chosen = client.get(href.replace("&amp;", "&"))
+    assert chosen.headers["Location"] == "/?page=1&topic=Deep+tech"
+
+
+def test_each_language_of_a_public_page_has_its_own_url(client, make_event):
+    event = make_event()
+    base = f"http://webinar.test/events/{event.slug}"
+    english = client.get(f"/events/{event.slug}").text
+    assert f'<link rel="canonical" href="{base}">' in english
+    for code, url in (("en", base), ("fr", f"{base}?lang=fr"), ("de", f"{base}?lang=de"),
+                      ("x-default", base)):  # fmt: skip
+        assert f'<link rel="alternate" hreflang="{code}" href="{url}">' in english
+
+    french = client.get(f"/events/{event.slug}?lang=fr")
+    assert html_lang(french) == "fr"
+    assert f'<link rel="canonical" href="{base}?lang=fr">' in french.text
+
+
+def test_the_page_cache_and_etag_are_per_language(client, make_event):
+    event = make_event()
+    english = client.get(f"/events/{event.slug}")
+    french = client.get(f"/events/{event.slug}", headers={"Accept-Language": "fr"})
+    assert html_lang(french) == "fr" and html_lang(english) == "en"
+    assert english.headers["ETag"] != french.headers["ETag"]
+
+    # An English ETag does not make a French reader's request a 304, and the
+    # cached English page is not what they get.
+    again = client.get(f"/events/{event.slug}", headers={
+        "Accept-Language": "fr", "If-None-Match": english.headers["ETag"]})  # fmt: skip
+    assert again.status_code == 200 and html_lang(again) == "fr"
+    # Each language's own copy is still cached and revalidated.
+    same = client.get(f"/events/{event.slug}", headers={
+        "Accept-Language": "fr", "If-None-Match": french.headers["ETag"]})  # fmt: skip
+    assert same.status_code == 304
+    assert "Cookie" in english.headers["Vary"]

@@ -1,0 +1,151 @@
+"""Which language a visitor reads, the switch in the header, and each page's URL per language.
+
+The language of a request, first found wins:
+
+1. `?lang=fr` in the URL: each language of a page has its own URL, the one
+   its `hreflang` alternate and its canonical link name;
+2. the choice made with the switch in the header, remembered in the `lang`
+   cookie (a plain link to `/language/<code>`, so it works without
+   JavaScript and needs no CSRF token);
+3. `g.preferred_language`: the signed-in organiser's own setting;
+4. the browser's Accept-Language, among the languages the page is offered
+   in (`g.page_languages`; every language of the interface unless a view
+   narrows it, as a talk page does to the talk's languages);
+5. the page's own default language (`g.page_default_language`);
+6. the DEFAULT_LANGUAGE setting.
+
+Flask-Babel remembers the answer for the rest of the request: a view that
+sets `g.page_languages` sets it before anything is translated (or calls
+`flask_babel.refresh()`). Pages may be cached per language: the render cache
+and ETags include `current_language()`, and every HTML response varies on
+Accept-Language and Cookie.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request
+from flask_babel import get_locale
+
+bp = Blueprint("languages", __name__)
+
+COOKIE = "lang"
+# Each language's name in itself: a reader finds their own whatever the page's language.
+NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}
+
+
+def languages() -> tuple[str, ...]:
+    """Return the codes of the interface languages, the default first as configured."""
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_language() -> str:
+    """Return the language of this request (Flask-Babel's locale selector)."""
+    offered = languages()
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    if not request:
+        return default
+    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE),
+                   g.get("preferred_language")):  # fmt: skip
+        if chosen in offered:
+            return chosen
+    page_languages = [code for code in g.get("page_languages") or offered if code in offered]
+    best = request.accept_languages.best_match(page_languages)
+    if best:
+        return best
+    page_default = g.get("page_default_language")
+    return page_default if page_default in offered else default
+
+
+def current_language() -> str:
+    """Return the code of the language this request is answered in: 'en', 'fr' or 'de'."""
+    locale = get_locale()
+    return locale.language if locale else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def kept_args() -> list[tuple[str, str]]:
+    """Return this page's query arguments that stay in its URLs per language.
+
+    The language itself goes, and so do the campaign arguments (utm_*),
+    which the talk page carries to its form on its own.
+    """
+    return [
+        (name, value)
+        for name, value in request.args.items(multi=True)
+        if name != "lang" and not name.startswith("utm_")
+    ]
+
+
+def page_url(code: str) -> str:
+    """Return the absolute URL of this page in one language; the default has no `lang`."""
+    args = kept_args()
+    if code != current_app.config["DEFAULT_LANGUAGE"]:
+        args.append(("lang", code))
+    query = f"?{urlencode(args)}" if args else ""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + request.path + query
+
+
+def switch_url(code: str) -> str:
+    """Return the link that picks a language for the visitor and comes back to this page."""
+    args = kept_args()
+    here = request.path + (f"?{urlencode(args)}" if args else "")
+    return f"/language/{code}?{urlencode({'next': here})}"
+
+
+def language_links() -> list[dict]:
+    """Return, per language, what the header's switch and the page's alternates need."""
+    current = current_language()
+    return [
+        {
+            "code": code,
+            "name": NAMES.get(code, code),
+            "current": code == current,
+            "switch_url": switch_url(code),
+            "page_url": page_url(code),
+        }
+        for code in languages()
+    ]
+
+
+def safe_next(target: str | None) -> str:
+    """Return a path of this site to go back to; anything else (another site) gives '/'."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target):
+        return "/"
+    return target
+
+
+@bp.get("/language/<code>")
+def choose(code: str):
+    """Remember the visitor's language and take them back to the page they were on."""
+    if code not in languages():
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")), code=303)
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=current_app.config["LANGUAGE_COOKIE_DAYS"] * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def vary_on_language(response: Response) -> Response:
+    """Tell caches that a page's language depends on the browser's language and cookies."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Give templates the current language and the per-language links; mark HTML as varying."""
+    app.jinja_env.globals.update(
+        current_language=current_language, language_links=language_links, page_url=page_url
+    )
+    app.after_request(vary_on_language)
