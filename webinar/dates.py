@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_timezone_name
+from flask import has_app_context
 
 from .languages import current_language
 
@@ -24,6 +25,11 @@ RANGE_SEPARATORS = {"de": "–"}
 _SHORT_NAME = re.compile(r"[A-Za-z]{2,6}")
 
 
+def reading_language(language: str | None = None) -> str:
+    """Return the language asked for, else the current one; English outside the app."""
+    return language or (current_language() if has_app_context() else "en")
+
+
 def zone_label(moment: datetime, language: str | None = None) -> str:
     """Return the zone's short name at that moment: CET in winter, CEST in summer.
 
@@ -31,7 +37,7 @@ def zone_label(moment: datetime, language: str | None = None) -> str:
     German); otherwise the time zone database's abbreviation (CET), and for
     zones without one the plain offset ("UTC+04:00").
     """
-    language = language or current_language()
+    language = reading_language(language)
     if moment.tzinfo is not UTC and str(moment.tzinfo) != "UTC":
         named = get_timezone_name(moment, "short", locale=language)
         if _SHORT_NAME.fullmatch(named):
@@ -46,7 +52,7 @@ def zone_label(moment: datetime, language: str | None = None) -> str:
 
 def long_date(moment: datetime, language: str | None = None) -> str:
     """Return '6 December 2023', '6 décembre 2023' or '6. Dezember 2023'."""
-    locale = DATE_LOCALES.get(language or current_language(), "en_GB")
+    locale = DATE_LOCALES.get(reading_language(language), "en_GB")
     return format_date(moment, "long", locale=locale)
 
 
@@ -54,7 +60,7 @@ def span(
     starts_at: datetime, ends_at: datetime, zone: str | ZoneInfo, language: str | None = None
 ) -> str:
     """Return '6 December 2023, 08:30 – 09:45 CET' for two instants shown in a zone."""
-    language = language or current_language()
+    language = reading_language(language)
     tz = ZoneInfo(zone) if isinstance(zone, str) else zone
     start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
     dash = RANGE_SEPARATORS.get(language, " – ")
