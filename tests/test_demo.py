@@ -244,3 +244,29 @@ def test_demo_prints_the_organiser_sign_in_once_and_it_owns_the_talks(app, runne
     assert response.status_code == 302
     dashboard = client.get("/organiser/").text
     assert "STEP: Strategic Technologies for Europe Platform" in dashboard
+
+
+def test_the_reference_talk_and_an_upcoming_one_read_in_french_and_german(app, runner, client):
+    load(runner)
+    with app.app_context():
+        upcoming = db.session.execute(
+            db.select(Event.slug).where(
+                Event.other_languages.is_not(None),
+                Event.starts_at > datetime.now(UTC),
+                Event.slug == "hydrogen-valleys-regional-value-chains",
+            )
+        ).scalar_one()
+    for slug in (REFERENCE, upcoming):
+        french = client.get(f"/events/{slug}", headers={"Accept-Language": "fr"}).text
+        german = client.get(f"/events/{slug}", headers={"Accept-Language": "de"}).text
+        assert '<html lang="fr">' in french and '<html lang="de">' in german
+        # Every text of the talk is written in the page's language: none is marked as English.
+        for page in (french, german):
+            assert 'lang="en"' not in page.split("<article", 1)[1].split("</article>")[0]
+    reference_fr = client.get(f"/events/{REFERENCE}", headers={"Accept-Language": "fr"}).text
+    assert "STEP : la plateforme Technologies stratégiques pour l&#39;Europe" in reference_fr
+    assert "6 décembre 2023, 08:30 – 09:45 CET" in reference_fr
+    assert "Chef par intérim de la task force STEP" in reference_fr
+    reference_de = client.get(f"/events/{REFERENCE}", headers={"Accept-Language": "de"}).text
+    assert "6. Dezember 2023, 08:30–09:45 MEZ" in reference_de
+    assert "Kommissarischer Leiter der STEP-Taskforce" in reference_de

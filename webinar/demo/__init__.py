@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Event, EventStatus, Material, Speaker, Topic, utcnow
 from ..organiser.services.accounts import create_demo_organiser
 from .artwork import save_banner, save_slides
+from .languages import apply_languages
 from .questions import add_demo_questions
 from .talks import TOPICS, demo_talks
 
@@ -98,6 +99,7 @@ def build_event(talk: dict, topics: dict[str, Topic]) -> Event:
                 filename=slides_name(talk["slug"]),
             )
         ]
+    apply_languages(event, talk["slug"])
     return event
 
 
