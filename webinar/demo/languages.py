@@ -220,7 +220,11 @@ TALK_LANGUAGES = {
                 "Bannière vert foncé et turquoise portant les mots EU Clusters Talk et le titre "
                 "Hydrogen valleys: building regional value chains"
             ),
-            "roles": ["Directrice", "Responsable de programme", "Chargée de mission politiques publiques"],
+            "roles": [
+                "Directrice",
+                "Responsable de programme",
+                "Chargée de mission politiques publiques",
+            ],
         },
         "de": {
             "title": "Wasserstofftäler: regionale Wertschöpfungsketten aufbauen",
