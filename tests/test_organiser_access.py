@@ -55,7 +55,7 @@ def event_with_parts(app, make_event, make_registration, make_organiser, owner):
             return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
                     "question_id": question.id,
                     "registration_id": registration.id, "organiser_id": owner,
-                    "invitation_id": 1, "member_id": editor_id}
+                    "invitation_id": 1, "member_id": editor_id, "code": "fr"}
 
     return make
 

@@ -68,6 +68,9 @@ class AuditAction(StrEnum):
     QUESTION_REMOVED = "question_removed"
     QUESTIONS_COPIED = "questions_copied"
     FORM_FIELDS_CHANGED = "form_fields_changed"
+    TALK_LANGUAGES_CHANGED = "talk_languages_changed"
+    TALK_TRANSLATED = "talk_translated"
+    LANGUAGE_CHANGED = "language_changed"
 
     @property
     def label(self) -> str:
@@ -119,6 +122,9 @@ ACTION_LABELS = {
     AuditAction.QUESTION_REMOVED: "Removed a registration question",
     AuditAction.QUESTIONS_COPIED: "Copied registration questions from another talk",
     AuditAction.FORM_FIELDS_CHANGED: "Changed which details the registration form asks",
+    AuditAction.TALK_LANGUAGES_CHANGED: "Changed the talk's languages",
+    AuditAction.TALK_TRANSLATED: "Changed the talk's texts in another language",
+    AuditAction.LANGUAGE_CHANGED: "Changed their language",
 }
 
 

@@ -41,5 +41,6 @@ from .views import (  # noqa: E402,F401
     password_reset,
     questions,
     speakers,
+    talk_languages,
     team,
 )

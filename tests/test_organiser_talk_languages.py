@@ -1,0 +1,79 @@
+"""An organiser offers a talk in other languages and writes its texts in them, without script."""
+
+from support.eventdata import add_speakers
+from support.organisers import token_of
+from support.stored import load_event
+
+from webinar.extensions import db
+from webinar.models import AuditEntry
+
+
+def languages_url(event) -> str:
+    return f"/organiser/events/{event.id}/languages"
+
+
+def offer(client, event, default: str, *others: str):
+    url = languages_url(event)
+    token = token_of(client, url)
+    data = {"csrf_token": token, "language": default, "other_languages": list(others)}
+    return client.post(url, data=data)
+
+
+def test_an_organiser_offers_french_and_writes_the_french_texts(
+    app, client, owner_client, owned_event
+):
+    add_speakers(app, owned_event.id, [("Ada Cluster", "Director", "Cluster Office")])
+    response = offer(owner_client, owned_event, "en", "fr")
+    assert "The talk&#39;s languages are saved." in owner_client.get(response.location).text
+
+    url = f"{languages_url(owned_event)}/fr"
+    form = owner_client.get(url).text
+    assert "In English: Director" in form
+    speaker = load_event(app, owned_event.id).speakers[0]
+    data = {
+        "csrf_token": token_of(owner_client, url),
+        f"event_{owned_event.id}_title": "Un exposé",
+        f"event_{owned_event.id}_summary": "Un court exposé.",
+        f"speaker_{speaker.id}_role": "Directrice",
+    }
+    response = owner_client.post(url, data=data)
+    assert "The texts in Français are saved." in owner_client.get(response.location).text
+
+    page = client.get(f"/events/{owned_event.slug}", headers={"Accept-Language": "fr"}).text
+    assert '<h1 id="event-title">Un exposé</h1>' in page
+    assert '<p class="meta">Directrice, Cluster Office</p>' in page
+    english = client.get(f"/events/{owned_event.slug}").text
+    assert "Un exposé" not in english and "Director, Cluster Office" in english
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["talk_languages_changed", "talk_translated"]
+
+
+def test_a_new_default_language_keeps_every_text(app, owner_client, owned_event):
+    offer(owner_client, owned_event, "en", "de")
+    url = f"{languages_url(owned_event)}/de"
+    owner_client.post(url, data={"csrf_token": token_of(owner_client, url),
+                                 f"event_{owned_event.id}_title": "Ein Vortrag"})  # fmt: skip
+    original = load_event(app, owned_event.id).title
+
+    offer(owner_client, owned_event, "de", "en")
+    event = load_event(app, owned_event.id)
+    assert (event.language, event.other_languages, event.title) == ("de", ["en"], "Ein Vortrag")
+    assert event.translations["en"]["title"] == original
+
+
+def test_too_long_a_translation_is_refused_with_a_message(app, owner_client, owned_event):
+    offer(owner_client, owned_event, "en", "fr")
+    url = f"{languages_url(owned_event)}/fr"
+    title = f"event_{owned_event.id}_title"
+    too_long = {"csrf_token": token_of(owner_client, url), title: "x" * 201}
+    response = owner_client.post(url, data=too_long)
+    assert response.status_code == 200
+    assert "Keep it to 200 characters." in response.text
+    assert load_event(app, owned_event.id).translations == {}
+
+
+def test_an_unknown_language_is_refused(owner_client, owned_event):
+    assert owner_client.get(f"{languages_url(owned_event)}/xx").status_code == 404
+    response = offer(owner_client, owned_event, "xx")
+    assert response.status_code == 200 and "Not a valid choice" in response.text

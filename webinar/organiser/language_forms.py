@@ -1,0 +1,132 @@
+"""The forms of a talk's languages: which it is offered in, and its texts in one of them."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length
+
+from ..languages import NAMES, languages
+from ..models import Event
+from .forms import CheckboxListField, OrganiserForm
+from .services.talk_languages import fields_of, translated_rows
+
+# Each text's field: its label, whether it takes several lines, its longest length.
+TEXT_FIELDS = {
+    ("Event", "title"): ("Title", False, 200),
+    ("Event", "summary"): ("Summary", True, 2000),
+    ("Event", "description"): ("Description (Markdown)", True, 20000),
+    ("Event", "post_summary"): ("Summary after the event (Markdown)", True, 20000),
+    ("Event", "banner_alt"): ("Banner description (alt text)", False, 300),
+    ("Speaker", "role"): ("Role of {name}", False, 200),
+    ("Material", "title"): ("Title of material {position}", False, 200),
+    ("Question", "label"): ("Question {position}", False, 500),
+    ("Question", "help_text"): ("Help text of question {position}", False, 1000),
+    ("QuestionOption", "text"): ("Question {question}, option {position}", False, 300),
+}
+# The sections of the texts page, in order, by the kinds of rows they hold.
+SECTIONS = (
+    ("The talk", ("Event",)),
+    ("Speakers", ("Speaker",)),
+    ("Materials", ("Material",)),
+    ("Registration questions", ("Question", "QuestionOption")),
+)
+
+
+class TalkLanguagesForm(OrganiserForm):
+    language = SelectField("Default language")
+    other_languages = CheckboxListField("Also offered in", validate_choice=False)
+    save = SubmitField("Save the languages")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(code, NAMES.get(code, code)) for code in languages()]
+        self.language.choices = choices
+        self.other_languages.choices = choices
+
+
+class TextField(NamedTuple):
+    """One text of the texts page: the row it belongs to, its field name and the form field."""
+
+    kind: str
+    row_id: int
+    field: str
+    name: str
+    original: str
+
+
+def text_fields(event: Event) -> list[TextField]:
+    """Return the texts of a talk that can be written in another language, in page order."""
+    found = []
+    for row in translated_rows(event):
+        kind = type(row).__name__
+        for field in fields_of(row):
+            name = f"{kind.lower()}_{row.id}_{field}"
+            found.append(TextField(kind, row.id, field, name, getattr(row, field) or ""))
+    return found
+
+
+def label_of(event: Event, text: TextField) -> str:
+    """Return the label of one text's field: 'Role of Ada Lovelace', 'Question 2'."""
+    template = TEXT_FIELDS[text.kind, text.field][0]
+    values = {}
+    if text.kind == "Speaker":
+        values["name"] = next(s.name for s in event.speakers if s.id == text.row_id)
+    elif text.kind == "Material":
+        values["position"] = 1 + [m.id for m in event.materials].index(text.row_id)
+    elif text.kind == "Question":
+        values["position"] = 1 + [q.id for q in event.questions].index(text.row_id)
+    elif text.kind == "QuestionOption":
+        for number, question in enumerate(event.questions, start=1):
+            ids = [option.id for option in question.options]
+            if text.row_id in ids:
+                values = {"question": number, "position": 1 + ids.index(text.row_id)}
+    return template.format(**values)
+
+
+def texts_form_class(event: Event, language: str) -> type[OrganiserForm]:
+    """Return the form class of a talk's texts in one language: one field per text."""
+
+    class TextsForm(OrganiserForm):
+        save = SubmitField("Save the texts")
+
+    for text in text_fields(event):
+        _label, multiline, limit = TEXT_FIELDS[text.kind, text.field]
+        field_class = TextAreaField if multiline else StringField
+        field = field_class(
+            label_of(event, text),
+            validators=[Length(max=limit, message=f"Keep it to {limit} characters.")],
+            render_kw={"lang": language},
+        )
+        setattr(TextsForm, text.name, field)
+    return TextsForm
+
+
+def texts_data(event: Event, language: str) -> dict[str, str]:
+    """Return the form data of a talk's texts as written in a language."""
+    data = {}
+    rows = {(type(row).__name__, row.id): row for row in translated_rows(event)}
+    for text in text_fields(event):
+        written = rows[text.kind, text.row_id].translations or {}
+        data[text.name] = written.get(language, {}).get(text.field, "")
+    return data
+
+
+def submitted_texts(event: Event, form) -> dict[tuple[str, int], dict[str, str]]:
+    """Return the texts of a submitted form, by row, for services.talk_languages.save_texts."""
+    texts: dict[tuple[str, int], dict[str, str]] = {}
+    for text in text_fields(event):
+        texts.setdefault((text.kind, text.row_id), {})[text.field] = form[text.name].data or ""
+    return texts
+
+
+def sections(event: Event, form) -> list[tuple[str, list[tuple[object, TextField]]]]:
+    """Return the page's sections: a heading and its (bound field, text) pairs."""
+    texts = text_fields(event)
+    found = []
+    for heading, kinds in SECTIONS:
+        fields = [(form[text.name], text) for text in texts if text.kind in kinds]
+        if fields:
+            found.append((heading, fields))
+    return found
