@@ -16,7 +16,7 @@ export FLASK_APP := app
 # The translations: each catalog's .po is compiled into the .mo the app reads.
 CATALOGS     := webinar/translations
 COMPILED     := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
-BABEL_KEYS   := -k lazy_gettext -k lazy_ngettext:1,2
+BABEL_KEYS   := -k lazy_gettext -k _l -k lazy_ngettext:1,2
 
 .PHONY: run test bench clean dev-config translations
 

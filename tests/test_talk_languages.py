@@ -58,9 +58,11 @@ def test_a_french_visitor_reads_the_talk_and_gets_every_email_in_french(
         ("amelie@example.fr", "confirmation"), ("amelie@example.fr", "reminder_24h"),
         ("ann@example.org", "confirmation"), ("ann@example.org", "reminder_24h"),
     }  # fmt: skip
-    for kind in ("confirmation", "reminder_24h"):
+    subjects = {"confirmation": ("Votre place pour", "Your place at"),
+                "reminder_24h": ("Demain :", "Tomorrow:")}  # fmt: skip
+    for kind, (french_subject, english_subject) in subjects.items():
         message = sent["amelie@example.fr", kind]
-        assert FRENCH_TITLE in message["Subject"]
+        assert message["Subject"] == f"{french_subject} {FRENCH_TITLE}"
         for body in (mail_text(message), html_of(message)):
             assert "17 mars 2027, 10:00 – 11:00 CET" in body
             assert ENGLISH_TITLE not in body and "March" not in body
@@ -68,9 +70,10 @@ def test_a_french_visitor_reads_the_talk_and_gets_every_email_in_french(
         assert str(vevent["SUMMARY"]) == FRENCH_TITLE
         assert vevent["SUMMARY"].params["LANGUAGE"] == "fr"
         assert str(vevent["DESCRIPTION"]).startswith(REFERENCE_FR["summary"])
+        assert "Rejoindre la conférence : http" in str(vevent["DESCRIPTION"])
 
         message = sent["ann@example.org", kind]
-        assert ENGLISH_TITLE in message["Subject"]
+        assert message["Subject"] == f"{english_subject} {ENGLISH_TITLE}"
         assert "17 March 2027, 10:00 – 11:00 CET" in mail_text(message)
         assert FRENCH_TITLE not in mail_text(message) and "mars" not in mail_text(message)
         assert str(calendar_of(message).walk("VEVENT")[0]["SUMMARY"]) == ENGLISH_TITLE
@@ -88,7 +91,7 @@ def test_a_german_page_shows_the_german_title_and_the_english_description_marked
     page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "de"}).text
     assert '<html lang="de">' in page
     assert '<h1 id="event-title">Wasserstofftäler</h1>' in page
-    assert '<section class="event-description" aria-label="Description" lang="en">' in page
+    assert '<section class="event-description" aria-label="Beschreibung" lang="en">' in page
     assert "<strong>made and used</strong>" in page
     # The English page has no marks: everything is in its own language.
     english = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).text

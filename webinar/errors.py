@@ -1,22 +1,23 @@
 """The error pages: one page in the site's style for every HTTP error."""
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 
 ERROR_PAGES = {
-    400: ("Bad request", "The request could not be understood. If you sent a form, "
-          "reload the page and try again."),
-    403: ("Not allowed", "You do not have access to this page."),
-    404: ("Page not found", "There is no page at this address. The talk may have moved "
-          "or been removed."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    413: ("File too large", "The file you sent is larger than we accept. Please choose "
-          "a smaller file and try again."),
-    429: ("Too many requests", "You have sent too many requests in a short time. Please "
-          "wait a minute and try again."),
-    500: ("Something went wrong", "An error on our side stopped this page. Nothing you "
-          "did caused it; please try again in a moment."),
-    503: ("Please try again", "The site is busy right now. Nothing was saved; please try "
-          "again in a few seconds."),
+    400: (_l("Bad request"), _l("The request could not be understood. If you sent a form, "
+          "reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address. The talk may have moved "
+          "or been removed.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("File too large"), _l("The file you sent is larger than we accept. Please choose "
+          "a smaller file and try again.")),
+    429: (_l("Too many requests"), _l("You have sent too many requests in a short time. Please "
+          "wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An error on our side stopped this page. Nothing you "
+          "did caused it; please try again in a moment.")),
+    503: (_l("Please try again"), _l("The site is busy right now. Nothing was saved; please try "
+          "again in a few seconds.")),
 }  # fmt: skip
 
 

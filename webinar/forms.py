@@ -11,6 +11,7 @@ remembering to.
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
@@ -21,11 +22,11 @@ FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2999, 12, 31)
 # The largest value of an integer column, on SQLite and PostgreSQL alike.
 MAX_INTEGER = 2**31 - 1
 
-ONE_LINE = "Please type this on one line, without line breaks, tabs or invisible characters."
-NO_CONTROL_CHARACTERS = "Please remove the invisible control characters from this text."
-DATE_RANGE = (f"Please enter a date between {FIRST_DATE.day} {FIRST_DATE:%B %Y} "
-              f"and {LAST_DATE.day} {LAST_DATE:%B %Y}.")
-NUMBER_RANGE = f"Please enter a number between {-MAX_INTEGER:,} and {MAX_INTEGER:,}."
+ONE_LINE = _l("Please type this on one line, without line breaks, tabs or invisible characters.")
+NO_CONTROL_CHARACTERS = _l("Please remove the invisible control characters from this text.")
+DATE_RANGE = _l("Please enter a date between 1 January 1970 and 31 December 2999.")
+NUMBER_RANGE = _l("Please enter a number between %(low)s and %(high)s.",
+                  low=f"{-MAX_INTEGER:,}", high=f"{MAX_INTEGER:,}")  # fmt: skip
 
 
 class SiteForm(FlaskForm):

@@ -145,6 +145,8 @@ def vary_on_language(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Give templates the current language and the per-language links; mark HTML as varying."""
+    # {% trans %} blocks ignore the line breaks and indentation of the template.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
         current_language=current_language, language_links=language_links, page_url=page_url
     )

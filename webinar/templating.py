@@ -1,6 +1,8 @@
 """Everything templates can use besides their context: filters and globals, registered once."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from . import calendar, dates, markup, talk_languages, text, uploads
 from .registration.answers import answer_lines
@@ -34,9 +36,20 @@ def init_app(app: Flask) -> None:
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,
         banner_size=uploads.BANNER_SIZE,
+        material_kind=material_kind,
     )
+
+
+# What a talk's material is, as its list says: "(slides, download)".
+MATERIAL_KINDS = {"slides": _l("slides"), "link": _l("link")}
+
+
+def material_kind(kind: str) -> str:
+    """Return the name of a kind of material in the reader's language."""
+    return str(MATERIAL_KINDS.get(kind, kind))
 
 
 def minutes(duration) -> str:
     """Return a timedelta in whole minutes: '15 minutes'."""
-    return text.plural(int(duration.total_seconds() // 60), "minute")
+    count = int(duration.total_seconds() // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", count)

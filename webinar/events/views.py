@@ -12,6 +12,7 @@ from flask import (
     send_from_directory,
     session,
 )
+from flask_babel import gettext
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -129,7 +130,7 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
         ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
         ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("Email", f"mailto:?subject={quote(title)}&body={quote(url)}"),
+        (gettext("Email"), f"mailto:?subject={quote(title)}&body={quote(url)}"),
     ]
 
 

@@ -12,27 +12,30 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from icalendar import vCalAddress
 
 from ..calendar import calendar_file, make_vevent, public_domain, public_url
 from ..dates import span
+from ..languages import current_language
 from ..models import Registration, RegistrationStatus
 from ..talk_languages import text_of
 from ..text import one_line
 from ..unsubscribe import NEWS_KINDS, unsubscribe_url
 
 SUBJECTS = {
-    "confirmation": "Your place at {title}",
-    "waitlisted": "You are on the waiting list for {title}",
-    "promoted": "A seat is now yours: {title}",
-    "already_registered": "You are already registered for {title}",
-    "cancelled": "Registration cancelled: {title}",
-    "reminder_24h": "Tomorrow: {title}",
-    "reminder_1h": "Starting in one hour: {title}",
-    "updated": "Changed: {title}",
-    "event_cancelled": "Cancelled: {title}",
-    "follow_up": "After the talk: {title}",
-    "announcement": "{title}",
+    "confirmation": _l("Your place at %(title)s"),
+    "waitlisted": _l("You are on the waiting list for %(title)s"),
+    "promoted": _l("A seat is now yours: %(title)s"),
+    "already_registered": _l("You are already registered for %(title)s"),
+    "cancelled": _l("Registration cancelled: %(title)s"),
+    "reminder_24h": _l("Tomorrow: %(title)s"),
+    "reminder_1h": _l("Starting in one hour: %(title)s"),
+    "updated": _l("Changed: %(title)s"),
+    "event_cancelled": _l("Cancelled: %(title)s"),
+    "follow_up": _l("After the talk: %(title)s"),
+    "announcement": "%(title)s",
 }
 
 # Kinds whose email carries the personal calendar file.
@@ -88,15 +91,28 @@ def times(registration: Registration) -> tuple[str, str | None]:
 
 
 def render_email(
-    kind: str, registration: Registration, *, subject: str | None = None, **extra
+    kind: str,
+    registration: Registration,
+    *,
+    subject: str | None = None,
+    language: str | None = None,
+    **extra,
 ) -> RenderedEmail:
     """Render the subject, text and HTML bodies (and calendar file) of one email.
 
     In the current language: callers set the person's (talk_languages.in_language).
 
     `extra` adds to (or overrides) the templates' context; `subject` replaces
-    the kind's usual one.
+    the kind's usual one. All of it is in one language: `language`, or else
+    the request's (the site default in the worker).
     """
+    with force_locale(language or current_language()):
+        return _render_email(kind, registration, subject=subject, **extra)
+
+
+def _render_email(
+    kind: str, registration: Registration, *, subject: str | None, **extra
+) -> RenderedEmail:
     event = registration.event
     event_time, own_time = times(registration)
     context = {
@@ -112,7 +128,7 @@ def render_email(
         "unsubscribe_url": unsubscribe_url(registration) if kind in NEWS_KINDS else None,
         **extra,
     }
-    subject = one_line(subject or SUBJECTS[kind].format(title=text_of(event, "title")))
+    subject = one_line(subject or str(SUBJECTS[kind]) % {"title": text_of(event, "title")})
     context["subject"] = subject
     ics = None
     if kind in WITH_CALENDAR:
@@ -151,10 +167,10 @@ def personal_calendar(registration: Registration, method: str = "PUBLISH") -> by
     summary = text_of(event, "summary").strip()
     lines = [summary] if summary else []
     if urls["join_url"]:
-        lines.append(f"Join the talk: {urls['join_url']}")
+        lines.append(gettext("Join the talk: %(url)s", url=urls["join_url"]))
     else:
-        lines.append("You are on the waiting list; we will email you if a seat frees up.")
-    lines.append(f"About the talk: {urls['event_url']}")
+        lines.append(gettext("You are on the waiting list; we will email you if a seat frees up."))
+    lines.append(gettext("About the talk: %(url)s", url=urls["event_url"]))
     vevent = make_vevent(
         event, uid=registration_uid(registration), url=url, description="\n\n".join(lines)
     )

@@ -10,20 +10,22 @@ email, then added to the caller's transaction.
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 
 from ..calendar import public_url
 from ..extensions import db
+from ..languages import current_language
 from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
-from ..talk_languages import current_language, in_language
+from ..talk_languages import in_language
 from ..text import one_line
 from .caps import canonical_mailbox
 
 SUBJECTS = {
-    "password_reset": "Choose a new password for {site}",
-    "password_changed": "Your password for {site} was changed",
-    "invitation": "You are invited to organise talks on {site}",
-    "email_change": "Confirm your new email address for {site}",
-    "email_changed": "Your sign-in email for {site} was changed",
+    "password_reset": _l("Choose a new password for %(site)s"),
+    "password_changed": _l("Your password for %(site)s was changed"),
+    "invitation": _l("You are invited to organise talks on %(site)s"),
+    "email_change": _l("Confirm your new email address for %(site)s"),
+    "email_changed": _l("Your sign-in email for %(site)s was changed"),
 }
 
 
@@ -32,20 +34,22 @@ def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
     return email_to(kind, organiser.email, organiser=organiser, **context)
 
 
-def email_to(kind: str, recipient: str, **context) -> OutboxEmail:
+def email_to(kind: str, recipient: str, language: str | None = None, **context) -> OutboxEmail:
     """Render an account email to an address and add it to the session; the caller commits.
 
-    In the organiser's own language; an invitation, to someone without an
-    account yet, in the language of the organiser who sends it.
+    The whole email is in one language: `language`, or else the organiser's
+    own; an invitation, to someone without an account yet, in the language
+    of the organiser who sends it (the request's).
     """
     organiser = context.get("organiser")
-    with in_language(organiser.language if organiser else current_language()):
+    language = language or (organiser.language if organiser else current_language())
+    with in_language(language):
         return _email_to(kind, recipient, **context)
 
 
 def _email_to(kind: str, recipient: str, **context) -> OutboxEmail:
     config = current_app.config
-    subject = one_line(SUBJECTS[kind].format(site=config["SITE_NAME"]))
+    subject = one_line(str(SUBJECTS[kind]) % {"site": config["SITE_NAME"]})
     context = {
         "subject": subject,
         "site_name": config["SITE_NAME"],

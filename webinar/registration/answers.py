@@ -7,6 +7,8 @@ from itertools import groupby
 
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import Answer, QuestionKind, Registration
@@ -14,6 +16,8 @@ from . import bp
 from .forms import country_choices
 from .questions import answers_form_class, initial_data
 from .views import answers_may_change, private, registration_for
+
+YES_NO_TEXTS = {"yes": _l("Yes"), "no": _l("No")}
 
 
 def answer_lines(answers: list[Answer]) -> list[tuple[str, str]]:
@@ -33,9 +37,9 @@ def answer_lines(answers: list[Answer]) -> list[tuple[str, str]]:
         if kind == QuestionKind.COUNTRY:
             values = [countries.get(value, value) for value in values]
         elif kind == QuestionKind.YES_NO:
-            values = [value.capitalize() for value in values]
+            values = [str(YES_NO_TEXTS.get(value, value.capitalize())) for value in values]
         elif kind == QuestionKind.AGREEMENT:
-            values = ["Agreed"]
+            values = [gettext("Agreed")]
         elif kind == QuestionKind.DATE:
             values = [readable_date(value) for value in values]
         lines.append((label, ", ".join(values)))

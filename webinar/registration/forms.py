@@ -8,6 +8,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import pycountry
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -30,12 +31,14 @@ def looks_like_a_name(_form, field) -> None:
     value = field.data or ""
     if LINK_LIKE.search(value):
         raise ValidationError(
-            "Please enter just your name, without a web or email address. "
-            "If your name has a dot in it, put a space after the dot."
+            _l(
+                "Please enter just your name, without a web or email address. "
+                "If your name has a dot in it, put a space after the dot."
+            )
         )
     if any(unicodedata.category(c)[0] not in "LM" and c not in NAME_PUNCTUATION for c in value):
         raise ValidationError(
-            "Please use only letters, spaces, hyphens, apostrophes and dots in your name."
+            _l("Please use only letters, spaces, hyphens, apostrophes and dots in your name.")
         )
 
 
@@ -55,8 +58,22 @@ def timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# The fixed text fields: their label and what the form says when one is left empty.
+TEXT_FIELDS = {
+    "first_name": (_l("First name"), _l("Please enter your first name.")),
+    "last_name": (_l("Last name"), _l("Please enter your last name.")),
+    "organisation": (_l("Organisation"), _l("Please enter your organisation.")),
+    "job_title": (_l("Job title"), _l("Please enter your job title.")),
+}
+
+
+def too_long(max_length: int):
+    """Return the message of a text longer than max_length."""
+    return _l("Please keep this under %(limit)d characters.", limit=max_length + 1)
+
+
 def text_field(
-    label: str,
+    name: str,
     max_length: int,
     *,
     required: bool = True,
@@ -64,14 +81,13 @@ def text_field(
     checks: tuple = (),
 ) -> StringField:
     """Return a one-line text field with a length limit (SiteForm refuses control characters)."""
-    presence = (
-        DataRequired(message=f"Please enter your {label.lower()}.") if required else Optional()
-    )
+    label, missing = TEXT_FIELDS[name]
+    presence = DataRequired(message=missing) if required else Optional()
     return StringField(
         label,
         validators=[
             presence,
-            Length(max=max_length, message=f"Please keep this under {max_length + 1} characters."),
+            Length(max=max_length, message=too_long(max_length)),
             *checks,
         ],
         filters=[strip],
@@ -81,40 +97,40 @@ def text_field(
 
 class RegistrationForm(SiteForm):
     first_name = text_field(
-        "First name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
+        "first_name", NAME_MAX_LENGTH, autocomplete="given-name", checks=(looks_like_a_name,)
     )
     last_name = text_field(
-        "Last name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
+        "last_name", NAME_MAX_LENGTH, autocomplete="family-name", checks=(looks_like_a_name,)
     )
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[
-            DataRequired(message="Please enter your email address."),
-            Length(max=254, message="Please keep this under 255 characters."),
+            DataRequired(message=_l("Please enter your email address.")),
+            Length(max=254, message=too_long(254)),
             Email(
-                message="Please enter an email address such as name@example.org.",
+                message=_l("Please enter an email address such as name@example.org."),
                 check_deliverability=False,
             ),
         ],
         filters=[strip],
         render_kw={"maxlength": 254, "autocomplete": "email"},
     )
-    organisation = text_field("Organisation", 200, autocomplete="organization")
-    job_title = text_field("Job title", 200, required=False, autocomplete="organization-title")
+    organisation = text_field("organisation", 200, autocomplete="organization")
+    job_title = text_field("job_title", 200, required=False, autocomplete="organization-title")
     country = SelectField(
-        "Country",
+        _l("Country"),
         choices=[],
-        validators=[DataRequired(message="Please choose your country.")],
+        validators=[DataRequired(message=_l("Please choose your country."))],
         validate_choice=False,
     )
     consent_privacy = BooleanField(
-        "I have read the privacy notice and agree that my details are used to run this talk.",
+        _l("I have read the privacy notice and agree that my details are used to run this talk."),
         validators=[
-            DataRequired(message="Please agree to the privacy notice to register."),
+            DataRequired(message=_l("Please agree to the privacy notice to register.")),
         ],
     )
     consent_marketing = BooleanField(
-        "Send me news about future talks (optional; you can unsubscribe at any time)."
+        _l("Send me news about future talks (optional; you can unsubscribe at any time).")
     )
     # Filled in by static/js/registration.js; without JavaScript it stays empty.
     timezone = HiddenField()
@@ -125,18 +141,18 @@ class RegistrationForm(SiteForm):
     referrer = HiddenField()
     # A field people never see: software that fills every field fills this one too.
     website = StringField(
-        "Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"}
+        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A talk may leave the country out (registration_form_class()).
         if self.country is not None:
-            self.country.choices = [("", "Choose a country")] + country_choices()
+            self.country.choices = [("", _l("Choose a country"))] + country_choices()
 
     def validate_country(self, field) -> None:
         if field.data and field.data not in dict(country_choices()):
-            raise ValidationError("Please choose a country from the list.")
+            raise ValidationError(_l("Please choose a country from the list."))
 
     def is_spam(self) -> bool:
         """Say whether the hidden field was filled, which people never do."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,7 +34,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..forms import SiteForm
 from ..models import AGREED, NO, YES, Event, FieldUse, Question, QuestionKind
 from ..talk_languages import text_of
-from .forms import RegistrationForm, country_choices, strip, text_field
+from .forms import RegistrationForm, country_choices, strip, text_field, too_long
 
 # A single choice with more options than this is a select, not a row of radio buttons.
 MOST_RADIO_OPTIONS = 7
@@ -41,12 +43,11 @@ SHORT_TEXT_LIMIT = 300
 LONG_TEXT_LIMIT = 5000
 URL_LIMIT = 2000
 
-ANSWER_PLEASE = "Please answer this question."
-CHOOSE_OFFERED = "Please choose one of the options offered."
-NUMBER_PLEASE = "Please enter a whole number, such as 12."
-DATE_PLEASE = "Please enter a date such as 2026-09-30 (year, month, day)."
-URL_PLEASE = "Please enter a web address starting with https:// or http://."
-TOO_LONG = "Please keep this under {} characters."
+ANSWER_PLEASE = _l("Please answer this question.")
+CHOOSE_OFFERED = _l("Please choose one of the options offered.")
+NUMBER_PLEASE = _l("Please enter a whole number, such as 12.")
+DATE_PLEASE = _l("Please enter a date such as 2026-09-30 (year, month, day).")
+URL_PLEASE = _l("Please enter a web address starting with https:// or http://.")
 
 
 def one_kind_of_line_break(value):
@@ -108,10 +109,13 @@ def tick_range(question: Question):
         if count == 0:
             return
         if fewest and count < fewest:
-            raise ValidationError(f"Please tick at least {fewest} options.")
+            raise ValidationError(_l("Please tick at least %(num)d options.", num=fewest))
         if most and count > most:
-            many = "only one option" if most == 1 else f"at most {most} options"
-            raise ValidationError(f"Please tick {many}.")
+            raise ValidationError(
+                lazy_ngettext(
+                    "Please tick only one option.", "Please tick at most %(num)d options.", most
+                )
+            )
 
     return check
 
@@ -125,10 +129,12 @@ def number_range(question: Question):
             return
         if (low is not None and value < low) or (high is not None and value > high):
             if low is not None and high is not None:
-                raise ValidationError(f"Please enter a number from {low} to {high}.")
+                raise ValidationError(
+                    _l("Please enter a number from %(low)d to %(high)d.", low=low, high=high)
+                )
             if low is not None:
-                raise ValidationError(f"Please enter a number of at least {low}.")
-            raise ValidationError(f"Please enter a number of at most {high}.")
+                raise ValidationError(_l("Please enter a number of at least %(low)d.", low=low))
+            raise ValidationError(_l("Please enter a number of at most %(high)d.", high=high))
 
     return check
 
@@ -140,7 +146,8 @@ def question_field(question: Question):
     label = text_of(question, "label")
     presence = [InputRequired(message=ANSWER_PLEASE) if question.required else Optional()]
     if kind == QuestionKind.AGREEMENT:
-        return BooleanField(label, validators=[DataRequired(message="Please agree to register.")])
+        agreed = DataRequired(message=_l("Please agree to register."))
+        return BooleanField(label, validators=[agreed])
     if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
         short = kind == QuestionKind.SHORT_TEXT
         limit = question.max_length or (SHORT_TEXT_LIMIT if short else LONG_TEXT_LIMIT)
@@ -149,22 +156,22 @@ def question_field(question: Question):
             label,
             validators=[
                 required,
-                Length(max=limit, message=TOO_LONG.format(limit + 1)),
+                Length(max=limit, message=too_long(limit)),
             ],
             filters=[strip, one_kind_of_line_break],
             render_kw={"maxlength": limit},
         )
     if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO, QuestionKind.COUNTRY):
         if kind == QuestionKind.YES_NO:
-            pairs, field_class = [(YES, "Yes"), (NO, "No")], RadioField
+            pairs, field_class = [(YES, _l("Yes")), (NO, _l("No"))], RadioField
         elif kind == QuestionKind.COUNTRY:
-            pairs = [("", "Choose a country"), *country_choices()]
+            pairs = [("", _l("Choose a country")), *country_choices()]
             field_class = SelectField
         else:
             pairs = [(str(option.id), text_of(option, "text")) for option in question.options]
             field_class = RadioField
             if len(pairs) > MOST_RADIO_OPTIONS:
-                pairs, field_class = [("", "Choose one"), *pairs], SelectField
+                pairs, field_class = [("", _l("Choose one")), *pairs], SelectField
         choices = [SelectChoice(value, text) for value, text in pairs]
         required = DataRequired(message=ANSWER_PLEASE) if question.required else Optional()
         return field_class(
@@ -194,7 +201,7 @@ def question_field(question: Question):
             label,
             validators=[
                 *presence,
-                Length(max=URL_LIMIT, message=TOO_LONG.format(URL_LIMIT + 1)),
+                Length(max=URL_LIMIT, message=too_long(URL_LIMIT)),
                 web_address,
             ],
             filters=[strip],
@@ -320,22 +327,23 @@ def fixed_field(use: str, required_field, optional_field):
 
 def registration_form_class(event: Event) -> type[RegistrationForm]:
     """Return the registration form of a talk: its fixed fields as it asks them, its questions."""
-    country_required = [DataRequired(message="Please choose your country.")]
+    country_required = [DataRequired(message=_l("Please choose your country."))]
     fields: dict = {
         "organisation": fixed_field(
             event.organisation_field,
-            text_field("Organisation", 200, autocomplete="organization"),
-            text_field("Organisation", 200, required=False, autocomplete="organization"),
+            text_field("organisation", 200, autocomplete="organization"),
+            text_field("organisation", 200, required=False, autocomplete="organization"),
         ),
         "job_title": fixed_field(
             event.job_title_field,
-            text_field("Job title", 200, autocomplete="organization-title"),
-            text_field("Job title", 200, required=False, autocomplete="organization-title"),
+            text_field("job_title", 200, autocomplete="organization-title"),
+            text_field("job_title", 200, required=False, autocomplete="organization-title"),
         ),
         "country": fixed_field(
             event.country_field,
-            SelectField("Country", choices=[], validators=country_required, validate_choice=False),
-            SelectField("Country", choices=[], validators=[Optional()], validate_choice=False),
+            SelectField(_l("Country"), choices=[], validators=country_required,
+                        validate_choice=False),  # fmt: skip
+            SelectField(_l("Country"), choices=[], validators=[Optional()], validate_choice=False),
         ),
     }
     return _with_questions(RegistrationForm, event, fields)

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from limits import parse_many
 
 from .. import seats, talk_languages
@@ -34,7 +35,7 @@ JOIN_OPENS_BEFORE = timedelta(minutes=15)
 # Registration states in which the form is shown.
 FORM_STATES = ("open", "waitlist")
 
-TOO_MANY_FROM_CLIENT = (
+TOO_MANY_FROM_CLIENT = _l(
     "Too many registrations for this talk have come from your internet connection in the "
     "last hour, so this one was not saved. Please try again later."
 )
