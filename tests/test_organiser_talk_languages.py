@@ -1,8 +1,8 @@
 """An organiser offers a talk in other languages and writes its texts in them, without script."""
 
 from support.eventdata import add_speakers
-from support.organisers import token_of
-from support.stored import load_event
+from support.organisers import OWNER_EMAIL, token_of
+from support.stored import emails, load_event
 
 from webinar.extensions import db
 from webinar.models import AuditEntry
@@ -77,3 +77,21 @@ def test_an_unknown_language_is_refused(owner_client, owned_event):
     assert owner_client.get(f"{languages_url(owned_event)}/xx").status_code == 404
     response = offer(owner_client, owned_event, "xx")
     assert response.status_code == 200 and "Not a valid choice" in response.text
+
+
+def test_an_organiser_works_and_is_emailed_in_their_own_language(app, client, owner_client):
+    url = "/organiser/account"
+    response = owner_client.post(f"{url}/language", data={
+        "csrf_token": token_of(owner_client, url), "language-language": "de"})  # fmt: skip
+    assert response.status_code == 302
+    assert '<html lang="de">' in owner_client.get(url).text
+
+    # A password reset asked for without signing in, from an English browser: still German.
+    token = token_of(client, "/organiser/forgot-password")
+    client.post("/organiser/forgot-password", data={"csrf_token": token, "email": OWNER_EMAIL},
+                headers={"Accept-Language": "en"})  # fmt: skip
+    (email,) = emails(app, "password_reset")
+    assert email.subject.startswith("Wählen Sie ein neues Passwort")
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert "language_changed" in actions

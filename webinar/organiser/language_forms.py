@@ -46,6 +46,16 @@ class TalkLanguagesForm(OrganiserForm):
         self.other_languages.choices = choices
 
 
+class LanguageForm(OrganiserForm):
+    """The organiser's own language: of the organiser area and of the emails to them."""
+
+    language = SelectField("Language of the organiser area and of your emails")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [(code, NAMES.get(code, code)) for code in languages()]
+
+
 class TextField(NamedTuple):
     """One text of the texts page: the row it belongs to, its field name and the form field."""
 

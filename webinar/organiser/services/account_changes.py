@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ... import audit
 from ...extensions import db
+from ...languages import languages
 from ...models import AuditAction, Organiser
 from ...notifications.accounts import enqueue_password_changed
 from .accounts import AccountError, check_current_password, check_password_rule, set_password
@@ -24,6 +25,18 @@ def change_name(organiser: Organiser, name: str) -> bool:
         return False
     old_name, organiser.name = organiser.name, name
     audit.record(AuditAction.NAME_CHANGED, actor=organiser, details=f"{old_name} -> {name}")
+    db.session.commit()
+    return True
+
+
+def change_language(organiser: Organiser, language: str) -> bool:
+    """Set the organiser's own language; commit. False when it is the one they have."""
+    if language not in languages():
+        raise AccountError("Choose one of the site's languages.")
+    if language == organiser.language:
+        return False
+    old, organiser.language = organiser.language, language
+    audit.record(AuditAction.LANGUAGE_CHANGED, actor=organiser, details=f"{old} -> {language}")
     db.session.commit()
     return True
 
