@@ -27,6 +27,10 @@ def test_an_organiser_offers_french_and_writes_the_french_texts(
     assert "The talk&#39;s languages are saved." in owner_client.get(response.location).text
 
     url = f"{languages_url(owned_event)}/fr"
+    # The editor and the Questions page lead to each language's texts by plain links.
+    for page in ("edit", "questions"):
+        tabs = owner_client.get(f"/organiser/events/{owned_event.id}/{page}").text
+        assert f'<a href="{url}" lang="fr">Français</a>' in tabs
     form = owner_client.get(url).text
     assert "In English: Director" in form
     speaker = load_event(app, owned_event.id).speakers[0]

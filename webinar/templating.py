@@ -4,7 +4,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from . import calendar, dates, markup, talk_languages, text, uploads
+from . import calendar, dates, languages, markup, talk_languages, text, uploads
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 
@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,
         banner_size=uploads.BANNER_SIZE,
+        # Each language named in itself, for the organiser's tabs of a talk's texts.
+        language_names=languages.NAMES,
         material_kind=material_kind,
     )
 

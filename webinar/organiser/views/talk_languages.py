@@ -38,9 +38,6 @@ def talk_languages_page(event_id: int):
         "organiser/talk_languages.html",
         event=event,
         form=form,
-        names=NAMES,
-        offered=offered_languages(event),
-        others=[code for code in languages() if code != event.language],
     )
 
 
