@@ -99,3 +99,34 @@ def test_an_organiser_works_and_is_emailed_in_their_own_language(app, client, ow
     with app.app_context():
         actions = db.session.scalars(db.select(AuditEntry.action)).all()
     assert "language_changed" in actions
+
+
+def test_an_announcement_reaches_each_person_whole_in_one_language(
+    app, owner_client, owner, make_event, make_registration
+):
+    event = make_event(owner_id=owner, other_languages=["fr", "de"], title="Hydrogen valleys",
+                       translations={"fr": {"title": "Vallées de l'hydrogène"}})  # fmt: skip
+    for email, language in (("ann@example.org", "en"), ("amelie@example.fr", "fr"),
+                            ("jonas@example.de", "de")):  # fmt: skip
+        make_registration(event, email=email, language=language)
+    url = f"/organiser/events/{event.id}/announce"
+    data = {"csrf_token": token_of(owner_client, url), "audience": "confirmed",
+            "subject": "New room", "body": "We **moved** to a bigger room.",
+            "subject_fr": "Nouvelle salle", "body_fr": "Nous changeons de salle.", "send": "Send"}
+    # A subject without its message is refused by the field, and nothing is sent.
+    refused = owner_client.post(url, data=dict(data, subject_de="Neuer Raum"))
+    assert "Write both the subject and the message in this language, or neither." in refused.text
+    assert emails(app, "announcement") == []
+
+    owner_client.post(url, data=data)
+    sent = {email.recipient: email for email in emails(app, "announcement")}
+    assert sent["amelie@example.fr"].subject == "Nouvelle salle"
+    assert "Nous changeons de salle." in sent["amelie@example.fr"].text_body
+    assert "Vallées de l'hydrogène" in sent["amelie@example.fr"].text_body
+    assert "Quand : " in sent["amelie@example.fr"].text_body
+    # No German text: the German registrant gets the whole email in the talk's English.
+    for recipient in ("ann@example.org", "jonas@example.de"):
+        assert sent[recipient].subject == "New room"
+        assert "We **moved** to a bigger room." in sent[recipient].text_body
+        assert "Dear Grace," in sent[recipient].text_body
+        assert "When: " in sent[recipient].text_body and "December" in sent[recipient].text_body

@@ -56,6 +56,49 @@ class LanguageForm(OrganiserForm):
         self.language.choices = [(code, NAMES.get(code, code)) for code in languages()]
 
 
+def announcement_form_class(event: Event, base: type[OrganiserForm]) -> type[OrganiserForm]:
+    """Return the announcement form with a subject and a message per other language of the talk.
+
+    Both optional: people of a language without them get the message in the
+    talk's default language.
+    """
+
+    class AnnouncementForm(base):
+        pass
+
+    for code in event.other_languages or ():
+        name = NAMES.get(code, code)
+        setattr(AnnouncementForm, f"subject_{code}", StringField(
+            f"Subject in {name}", render_kw={"lang": code},
+            validators=[Length(max=200, message="Keep the subject under 200 characters.")],
+        ))  # fmt: skip
+        setattr(AnnouncementForm, f"body_{code}", TextAreaField(
+            f"Message in {name}", render_kw={"lang": code, "rows": 6},
+            validators=[Length(max=20_000, message="Keep the message under 20,000 characters.")],
+        ))  # fmt: skip
+    return AnnouncementForm
+
+
+def announcement_translations(event: Event, form) -> dict[str, dict[str, str]]:
+    """Return the message in each other language it was written in, both subject and text."""
+    found = {}
+    for code in event.other_languages or ():
+        subject = (form[f"subject_{code}"].data or "").strip()
+        body = form[f"body_{code}"].data or ""
+        if subject and body.strip():
+            found[code] = {"subject": subject, "body": body}
+    return found
+
+
+def half_written(event: Event, form) -> list[str]:
+    """Return the other languages given a subject without a message, or a message without one."""
+    return [
+        code for code in event.other_languages or ()
+        if bool((form[f"subject_{code}"].data or "").strip())
+        != bool((form[f"body_{code}"].data or "").strip())
+    ]  # fmt: skip
+
+
 class TextField(NamedTuple):
     """One text of the texts page: the row it belongs to, its field name and the form field."""
 

@@ -1,4 +1,4 @@
-"""talk languages: a talk's default and other languages and its texts in them; a registrant's and an organiser's language
+"""talk languages: a talk's default and other languages and its texts and announcements in them; a registrant's and an organiser's language
 
 Revision ID: 0022
 Revises: 0015
@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 # The rows whose texts can be written per language.
-TRANSLATED = ('event', 'speaker', 'material', 'question', 'question_option')
+TRANSLATED = ('event', 'speaker', 'material', 'question', 'question_option', 'announcement')
 # The rows that say which language a person or a talk uses.
 WITH_LANGUAGE = ('event', 'registration', 'organiser')
 
