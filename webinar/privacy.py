@@ -246,6 +246,7 @@ def personal_data(registration: Registration) -> dict:
             "first_joined_at": _moment(registration.joined_at),
             "last_joined_at": _moment(registration.last_joined_at),
             "time_zone": registration.attendee_timezone,
+            "language": registration.language,
             "came_from": {
                 "utm_source": registration.utm_source,
                 "utm_medium": registration.utm_medium,
