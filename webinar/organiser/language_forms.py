@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
@@ -14,30 +15,30 @@ from .services.talk_languages import fields_of, translated_rows
 
 # Each text's field: its label, whether it takes several lines, its longest length.
 TEXT_FIELDS = {
-    ("Event", "title"): ("Title", False, 200),
-    ("Event", "summary"): ("Summary", True, 2000),
-    ("Event", "description"): ("Description (Markdown)", True, 20000),
-    ("Event", "post_summary"): ("Summary after the event (Markdown)", True, 20000),
-    ("Event", "banner_alt"): ("Banner description (alt text)", False, 300),
-    ("Speaker", "role"): ("Role of {name}", False, 200),
-    ("Material", "title"): ("Title of material {position}", False, 200),
-    ("Question", "label"): ("Question {position}", False, 500),
-    ("Question", "help_text"): ("Help text of question {position}", False, 1000),
-    ("QuestionOption", "text"): ("Question {question}, option {position}", False, 300),
+    ("Event", "title"): (_l("Title"), False, 200),
+    ("Event", "summary"): (_l("Summary"), True, 2000),
+    ("Event", "description"): (_l("Description (Markdown)"), True, 20000),
+    ("Event", "post_summary"): (_l("Summary after the event (Markdown)"), True, 20000),
+    ("Event", "banner_alt"): (_l("Banner description (alt text)"), False, 300),
+    ("Speaker", "role"): (_l("Role of %(name)s"), False, 200),
+    ("Material", "title"): (_l("Title of material %(position)s"), False, 200),
+    ("Question", "label"): (_l("Question %(position)s"), False, 500),
+    ("Question", "help_text"): (_l("Help text of question %(position)s"), False, 1000),
+    ("QuestionOption", "text"): (_l("Question %(question)s, option %(position)s"), False, 300),
 }
 # The sections of the texts page, in order, by the kinds of rows they hold.
 SECTIONS = (
-    ("The talk", ("Event",)),
-    ("Speakers", ("Speaker",)),
-    ("Materials", ("Material",)),
-    ("Registration questions", ("Question", "QuestionOption")),
+    (_l("The talk"), ("Event",)),
+    (_l("Speakers"), ("Speaker",)),
+    (_l("Materials"), ("Material",)),
+    (_l("Registration questions"), ("Question", "QuestionOption")),
 )
 
 
 class TalkLanguagesForm(OrganiserForm):
-    language = SelectField("Default language")
-    other_languages = CheckboxListField("Also offered in", validate_choice=False)
-    save = SubmitField("Save the languages")
+    language = SelectField(_l("Default language"))
+    other_languages = CheckboxListField(_l("Also offered in"), validate_choice=False)
+    save = SubmitField(_l("Save the languages"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class TalkLanguagesForm(OrganiserForm):
 class LanguageForm(OrganiserForm):
     """The organiser's own language: of the organiser area and of the emails to them."""
 
-    language = SelectField("Language of the organiser area and of your emails")
+    language = SelectField(_l("Language of the organiser area and of your emails"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,12 +70,13 @@ def announcement_form_class(event: Event, base: type[OrganiserForm]) -> type[Org
     for code in event.other_languages or ():
         name = NAMES.get(code, code)
         setattr(AnnouncementForm, f"subject_{code}", StringField(
-            f"Subject in {name}", render_kw={"lang": code},
-            validators=[Length(max=200, message="Keep the subject under 200 characters.")],
+            _l("Subject in %(language)s", language=name), render_kw={"lang": code},
+            validators=[Length(max=200, message=_l("Keep the subject under 200 characters."))],
         ))  # fmt: skip
         setattr(AnnouncementForm, f"body_{code}", TextAreaField(
-            f"Message in {name}", render_kw={"lang": code, "rows": 6},
-            validators=[Length(max=20_000, message="Keep the message under 20,000 characters.")],
+            _l("Message in %(language)s", language=name), render_kw={"lang": code, "rows": 6},
+            validators=[Length(max=20_000,
+                               message=_l("Keep the message under 20,000 characters."))],
         ))  # fmt: skip
     return AnnouncementForm
 
@@ -135,21 +137,23 @@ def label_of(event: Event, text: TextField) -> str:
             ids = [option.id for option in question.options]
             if text.row_id in ids:
                 values = {"question": number, "position": 1 + ids.index(text.row_id)}
-    return template.format(**values)
+    return str(template) % values
 
 
 def texts_form_class(event: Event, language: str) -> type[OrganiserForm]:
     """Return the form class of a talk's texts in one language: one field per text."""
 
     class TextsForm(OrganiserForm):
-        save = SubmitField("Save the texts")
+        save = SubmitField(_l("Save the texts"))
 
     for text in text_fields(event):
         _label, multiline, limit = TEXT_FIELDS[text.kind, text.field]
         field_class = TextAreaField if multiline else StringField
         field = field_class(
             label_of(event, text),
-            validators=[Length(max=limit, message=f"Keep it to {limit} characters.")],
+            validators=[
+                Length(max=limit, message=_l("Keep it to %(limit)s characters.", limit=limit))
+            ],
             render_kw={"lang": language},
         )
         setattr(TextsForm, text.name, field)

@@ -7,6 +7,8 @@ entry in the audit log, in its transaction.
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from ... import audit
 from ...extensions import db
 from ...languages import languages
@@ -32,7 +34,7 @@ def change_name(organiser: Organiser, name: str) -> bool:
 def change_language(organiser: Organiser, language: str) -> bool:
     """Set the organiser's own language; commit. False when it is the one they have."""
     if language not in languages():
-        raise AccountError("Choose one of the site's languages.")
+        raise AccountError(gettext("Choose one of the site's languages."))
     if language == organiser.language:
         return False
     old, organiser.language = organiser.language, language

@@ -7,6 +7,8 @@ materials, questions and their options.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ... import audit
 from ...extensions import db
 from ...languages import languages
@@ -37,7 +39,7 @@ def set_languages(event: Event, default: str, others: list[str]) -> None:
     """
     known = languages()
     if default not in known or any(code not in known for code in others):
-        raise LanguagesInvalid("Choose among the languages of the site.")
+        raise LanguagesInvalid(_("Choose among the languages of the site."))
     if default != event.language:
         for row in translated_rows(event):
             swap_default(row, event.language, default)
@@ -71,7 +73,7 @@ def save_texts(event: Event, language: str, texts: dict[tuple[str, int], dict[st
     fields' texts; an empty text falls back to the default language.
     """
     if language not in languages() or language == event.language:
-        raise LanguagesInvalid("Choose one of the talk's other languages.")
+        raise LanguagesInvalid(_("Choose one of the talk's other languages."))
     changed = 0
     for row in translated_rows(event):
         values = texts.get((type(row).__name__, row.id))

@@ -5,6 +5,7 @@ shown again on the whole page, with the other forms as they were.
 """
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 
@@ -134,7 +135,8 @@ def change_language():
             # The message is already in the language chosen.
             g.preferred_language = current_user.language
             refresh()
-            return done("Your language is saved." if changed else "Your language stays as it was.")
+            return done(_("Your language is saved.") if changed
+                        else _("Your language stays as it was."))  # fmt: skip
     return render_account(language_form=form)
 
 

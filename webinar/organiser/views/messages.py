@@ -1,6 +1,7 @@
 """Messages from organisers to registrants: the follow-up after a talk, and announcements."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import lifecycle, notifications
@@ -48,7 +49,7 @@ def announce(event_id: int):
         half = half_written(event, form)
         for code in half:
             form[f"body_{code}"].errors.append(
-                "Write both the subject and the message in this language, or neither.")
+                _("Write both the subject and the message in this language, or neither."))
         if form.send.data and not half:
             if lifecycle.audience_count(event, audience) == 0:
                 form.audience.errors.append("Nobody is in this audience: choose another one.")

@@ -1,6 +1,7 @@
 """A talk's languages: which it is offered in, and a page of its texts per other language."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...languages import NAMES, languages
@@ -32,7 +33,7 @@ def talk_languages_page(event_id: int):
         except talk_languages.LanguagesInvalid as invalid:
             form.language.errors = [*form.language.errors, str(invalid)]
         else:
-            flash("The talk's languages are saved.", "success")
+            flash(_("The talk's languages are saved."), "success")
             return redirect(url_for("organiser.talk_languages_page", event_id=event.id))
     return render_template(
         "organiser/talk_languages.html",
@@ -48,7 +49,7 @@ def talk_texts(event_id: int, code: str):
     if code not in languages():
         abort(404)
     if code == event.language:
-        flash("This is the talk's default language: its texts are on the Edit page.", "info")
+        flash(_("This is the talk's default language: its texts are on the Edit page."), "info")
         return redirect(url_for("organiser.edit_event", event_id=event.id))
     form_class = texts_form_class(event, code)
     if request.method == "POST":
@@ -57,7 +58,7 @@ def talk_texts(event_id: int, code: str):
         form = form_class(data=texts_data(event, code))
     if form.validate_on_submit():
         talk_languages.save_texts(event, code, submitted_texts(event, form))
-        flash(f"The texts in {NAMES.get(code, code)} are saved.", "success")
+        flash(_("The texts in %(language)s are saved.", language=NAMES.get(code, code)), "success")
         return redirect(url_for("organiser.talk_texts", event_id=event.id, code=code))
     return render_template(
         "organiser/talk_texts.html",
