@@ -23,22 +23,23 @@ def change_name(organiser: Organiser, name: str) -> bool:
     name = " ".join(name.split())
     if not name:
         raise AccountError("Enter your name.")
-    if name == organiser.name:
-        return False
-    old_name, organiser.name = organiser.name, name
-    audit.record(AuditAction.NAME_CHANGED, actor=organiser, details=f"{old_name} -> {name}")
-    db.session.commit()
-    return True
+    return _set(organiser, "name", name, AuditAction.NAME_CHANGED)
 
 
 def change_language(organiser: Organiser, language: str) -> bool:
     """Set the organiser's own language; commit. False when it is the one they have."""
     if language not in languages():
         raise AccountError(gettext("Choose one of the site's languages."))
-    if language == organiser.language:
+    return _set(organiser, "language", language, AuditAction.LANGUAGE_CHANGED)
+
+
+def _set(organiser: Organiser, attribute: str, value: str, action: AuditAction) -> bool:
+    """Change one of the organiser's own settings with its audit entry; commit; False if same."""
+    old = getattr(organiser, attribute)
+    if value == old:
         return False
-    old, organiser.language = organiser.language, language
-    audit.record(AuditAction.LANGUAGE_CHANGED, actor=organiser, details=f"{old} -> {language}")
+    setattr(organiser, attribute, value)
+    audit.record(action, actor=organiser, details=f"{old} -> {value}")
     db.session.commit()
     return True
 
