@@ -1,5 +1,8 @@
 """An organiser offers a talk in other languages and writes its texts in them, without script."""
 
+from datetime import timedelta
+
+from support.clock import TALK_END
 from support.eventdata import add_speakers
 from support.organisers import OWNER_EMAIL, token_of
 from support.stored import emails, load_event
@@ -130,3 +133,23 @@ def test_an_announcement_reaches_each_person_whole_in_one_language(
         assert "We **moved** to a bigger room." in sent[recipient].text_body
         assert "Dear Grace," in sent[recipient].text_body
         assert "When: " in sent[recipient].text_body and "December" in sent[recipient].text_body
+
+
+def test_the_follow_up_is_whole_in_the_talks_language_without_a_summary_in_the_persons(
+    app, owner_client, owner, talk, clock, make_registration
+):
+    event = talk(owner_id=owner, title="Clusters and AI", other_languages=["fr", "de"],
+                 post_summary="We talked about **data spaces**.",
+                 translations={"fr": {"post_summary": "Nous avons parlé d'espaces de données."}})
+    for email, language in (("amelie@example.fr", "fr"), ("jonas@example.de", "de")):
+        make_registration(event, email=email, language=language)
+    clock.set(TALK_END + timedelta(hours=1))
+    url = f"/organiser/events/{event.id}/follow-up"
+    owner_client.post(url, data={"csrf_token": token_of(owner_client, url)})
+
+    sent = {email.recipient: email for email in emails(app, "follow_up")}
+    assert "Nous avons parlé d'espaces de données." in sent["amelie@example.fr"].text_body
+    assert "Quand : " in sent["amelie@example.fr"].text_body
+    german = sent["jonas@example.de"].text_body
+    assert "We talked about **data spaces**." in german
+    assert "When: " in german and "Wann" not in german

@@ -28,6 +28,7 @@ from ..models import (
     RegistrationStatus,
     utcnow,
 )
+from ..talk_languages import text_of
 from .accounts import (  # noqa: F401
     enqueue_invitation,
     enqueue_password_changed,
@@ -122,7 +123,16 @@ def enqueue_follow_up(event: Event) -> int:
     People who stayed on the waiting list never had a seat, so they get none.
     """
     confirmed = registrants(event, RegistrationStatus.CONFIRMED)
-    written = enqueue_for("follow_up", confirmed, context=follow_up_context)
+
+    def language(registration: Registration) -> str:
+        # The summary is the heart of the follow-up: without it in the person's
+        # language, the whole email is in the talk's, not half and half.
+        own = registration.language
+        if not event.post_summary.strip() or text_of(event, "post_summary", own).lang == own:
+            return own
+        return event.language
+
+    written = enqueue_for("follow_up", confirmed, context=follow_up_context, language=language)
     if written and event.follow_up_sent_at is None:
         event.follow_up_sent_at = utcnow()
     if written:
