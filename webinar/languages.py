@@ -68,12 +68,13 @@ def kept_args() -> list[tuple[str, str]]:
     """Return this page's query arguments that stay in its URLs per language.
 
     The language itself goes, and so do the campaign arguments (utm_*),
-    which the talk page carries to its form on its own.
+    which the talk page carries to its form on its own, and a page to go
+    back to after signing in (`next`), which only that form's check may read.
     """
     return [
         (name, value)
         for name, value in request.args.items(multi=True)
-        if name != "lang" and not name.startswith("utm_")
+        if name not in ("lang", "next") and not name.startswith("utm_")
     ]
 
 

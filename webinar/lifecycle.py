@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from .calendar import public_url
 from .extensions import db
 from .mail.render import RenderedEmail, render_email
@@ -51,9 +53,11 @@ def follow_up_missing(event: Event, now: datetime | None = None) -> str | None:
     if event.status != EventStatus.PUBLISHED:
         return f"The talk is {event.status}: there is nothing to follow up."
     if not event.has_ended(now):
-        return "The follow-up can be sent once the talk has ended."
+        return _("The follow-up can be sent once the talk has ended.")
     if not (web_link(event.recording_url) or event.post_summary.strip() or event.materials):
-        return "Add a recording, a summary or slides first: the follow-up is there to share them."
+        return _(
+            "Add a recording, a summary or slides first: the follow-up is there to share them."
+        )
     return None
 
 
@@ -61,7 +65,7 @@ def follow_up_context(registration: Registration) -> dict:
     """Return the template values of one follow-up: thanks for attendees, catch-up for no-shows."""
     event = registration.event
     attended = registration.joined_at is not None
-    opening = "Thank you for joining" if attended else "Sorry we missed you"
+    opening = _("Thank you for joining") if attended else _("Sorry we missed you")
     return {
         "attended": attended,
         "subject": f"{opening}: {text_of(event, 'title')}",

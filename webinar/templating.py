@@ -39,11 +39,29 @@ def init_app(app: Flask) -> None:
         # Each language named in itself, for the organiser's tabs of a talk's texts.
         language_names=languages.NAMES,
         material_kind=material_kind,
+        status_text=status_text,
     )
 
 
 # What a talk's material is, as its list says: "(slides, download)".
 MATERIAL_KINDS = {"slides": _l("slides"), "link": _l("link")}
+
+
+# A registration's status and the state of its emails, as the attendee list shows them.
+STATUS_TEXTS = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waitlisted"),
+    "cancelled": _l("Cancelled"),
+    "none": _l("None"),
+    "sent": _l("Sent"),
+    "pending": _l("Pending"),
+    "failed": _l("Failed"),
+}
+
+
+def status_text(value: str) -> str:
+    """Return a status in the reader's language: 'confirmed' reads 'Confirmed'."""
+    return str(STATUS_TEXTS.get(value, value.capitalize()))
 
 
 def material_kind(kind: str) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .organiser import Organiser
 
+# The roles as the pages name them.
+ROLE_LABELS = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
 
 class TalkRole(StrEnum):
     """A person's role on a talk; the owner is Event.owner_id, the others are EventRole rows."""
@@ -20,8 +23,8 @@ class TalkRole(StrEnum):
 
     @property
     def label(self) -> str:
-        """Return the role as the pages name it."""
-        return self.value.capitalize()
+        """Return the role as the pages name it, in the reader's language."""
+        return str(ROLE_LABELS[self.value])
 
     @property
     def with_article(self) -> str:

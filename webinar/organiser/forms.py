@@ -5,6 +5,8 @@ from datetime import date, datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -51,9 +53,9 @@ TALK_FIELDS = tuple(
     item.name for item in dataclasses.fields(TalkData) if item.name not in ("banner", "refused")
 )
 AUDIENCE_LABELS = {
-    "confirmed": "People with a seat",
-    "waitlisted": "People on the waiting list",
-    "active": "Everyone registered (seats and waiting list)",
+    "confirmed": _l("People with a seat"),
+    "waitlisted": _l("People on the waiting list"),
+    "active": _l("Everyone registered (seats and waiting list)"),
 }
 
 
@@ -68,7 +70,7 @@ class OrganiserForm(SiteForm):
 class HttpUrl:
     """Accept only an absolute http or https URL with a host."""
 
-    def __init__(self, message: str = "Enter an address starting with http:// or https://."):
+    def __init__(self, message: str = _("Enter an address starting with http:// or https://.")):
         self.message = message
 
     def __call__(self, form, field):
@@ -85,74 +87,82 @@ MAX_CAPACITY = 1_000_000
 def at_most_max_capacity(_form, field) -> None:
     """Stop a number too large for the database (or for NumberRange's float check)."""
     if field.data is not None and abs(field.data) > MAX_CAPACITY:
-        raise StopValidation(f"Capacity can be at most {MAX_CAPACITY:,}.")
+        raise StopValidation(_("Capacity can be at most %(most)s.", most=f"{MAX_CAPACITY:,}"))
 
 
 class LoginForm(OrganiserForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(_l("Enter your email.")), Length(max=254)]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class ForgotPasswordForm(OrganiserForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(_l("Enter your email.")), Length(max=254)]
+    )
 
 
 class NewPasswordForm(OrganiserForm):
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password.")],
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
     )
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired("Enter the new password a second time."),
-            EqualTo("password", "The two passwords are not the same."),
+            DataRequired(_l("Enter the new password a second time.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
 
 class InvitationForm(OrganiserForm):
-    email = EmailField("Email", validators=[DataRequired("Enter the email address of the person."),
-                                            Length(max=254)])
-    name = StringField("Name", validators=[Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter the email address of the person.")), Length(max=254)],
+    )
+    name = StringField(_l("Name"), validators=[Length(max=200)])
 
 
 class AcceptInvitationForm(NewPasswordForm):
-    name = StringField("Your name", validators=[DataRequired("Enter your name."),
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                 Length(max=200)])
 
 
 class CodeForm(OrganiserForm):
     """A code from an authenticator app, or a recovery code."""
 
-    code = StringField("Code", validators=[DataRequired("Enter the code."), Length(max=40)])
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")), Length(max=40)])
 
 
 class TurnOffTwoFactorForm(CodeForm):
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class CurrentPasswordForm(OrganiserForm):
     """A change to the account that needs the current password (new recovery codes)."""
 
     password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
 
 
 class NameForm(OrganiserForm):
-    name = StringField("Name", validators=[DataRequired("Enter your name."), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)]
+    )
 
 
 class EmailChangeForm(CurrentPasswordForm):
     email = EmailField(
-        "New email", validators=[DataRequired("Enter the new address."), Length(max=254)]
+        _l("New email"), validators=[DataRequired(_l("Enter the new address.")), Length(max=254)]
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
 
 
@@ -167,58 +177,62 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 class EventForm(OrganiserForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)]
+    )
     slug = StringField(
-        "Address (slug)",
+        _l("Address (slug)"),
         validators=[
             Optional(),
             Length(max=200),
-            Regexp(SLUG_PATTERN, message="Use lowercase letters a-z, digits and single hyphens."),
+            Regexp(
+                SLUG_PATTERN, message=_l("Use lowercase letters a-z, digits and single hyphens.")
+            ),
         ],
     )
-    series = StringField("Series", validators=[Length(max=120)])
-    event_type = StringField("Event type", validators=[Length(max=80)])
-    target_audience = StringField("Target audience", validators=[Length(max=300)])
-    organised_by = StringField("Organised by", validators=[Length(max=300)])
-    summary = TextAreaField("Summary", validators=[Length(max=2000)])
-    description = TextAreaField("Description (Markdown)")
-    timezone = SelectField("Time zone", default="Europe/Brussels")
-    starts_on = DateField("Date", validators=[DataRequired("Enter the date.")])
-    starts_time = TimeField("Starts at", validators=[DataRequired("Enter the start time.")])
-    ends_on = DateField("End date", validators=[DataRequired("Enter the end date.")])
-    ends_time = TimeField("Ends at", validators=[DataRequired("Enter the end time.")])
-    location = StringField("Location", default="Virtual Event", validators=[Length(max=120)])
+    series = StringField(_l("Series"), validators=[Length(max=120)])
+    event_type = StringField(_l("Event type"), validators=[Length(max=80)])
+    target_audience = StringField(_l("Target audience"), validators=[Length(max=300)])
+    organised_by = StringField(_l("Organised by"), validators=[Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    description = TextAreaField(_l("Description (Markdown)"))
+    timezone = SelectField(_l("Time zone"), default="Europe/Brussels")
+    starts_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
+    starts_time = TimeField(_l("Starts at"), validators=[DataRequired(_l("Enter the start time."))])
+    ends_on = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date."))])
+    ends_time = TimeField(_l("Ends at"), validators=[DataRequired(_l("Enter the end time."))])
+    location = StringField(_l("Location"), default="Virtual Event", validators=[Length(max=120)])
     join_url = StringField(
-        "Join link (private)", validators=[Optional(), Length(max=500), HttpUrl(
-            "Enter the join link starting with http:// or https://.")]
+        _l("Join link (private)"), validators=[Optional(), Length(max=500), HttpUrl(
+            _l("Enter the join link starting with http:// or https://."))]
     )
     capacity = IntegerField(
-        "Capacity",
+        _l("Capacity"),
         validators=[
             Optional(),
             at_most_max_capacity,
-            NumberRange(min=1, message="Capacity must be at least 1."),
+            NumberRange(min=1, message=_l("Capacity must be at least 1.")),
         ],
     )
-    waitlist_enabled = BooleanField("Waiting list when full")
-    registration_opens_on = DateField("Registration opens (date)", validators=[Optional()])
-    registration_opens_time = TimeField("Registration opens (time)", validators=[Optional()])
-    registration_closes_on = DateField("Registration closes (date)", validators=[Optional()])
-    registration_closes_time = TimeField("Registration closes (time)", validators=[Optional()])
+    waitlist_enabled = BooleanField(_l("Waiting list when full"))
+    registration_opens_on = DateField(_l("Registration opens (date)"), validators=[Optional()])
+    registration_opens_time = TimeField(_l("Registration opens (time)"), validators=[Optional()])
+    registration_closes_on = DateField(_l("Registration closes (date)"), validators=[Optional()])
+    registration_closes_time = TimeField(_l("Registration closes (time)"), validators=[Optional()])
     recording_url = StringField(
-        "Recording link", validators=[Optional(), Length(max=500), HttpUrl(
-            "Enter the recording link starting with http:// or https://.")]
+        _l("Recording link"), validators=[Optional(), Length(max=500), HttpUrl(
+            _l("Enter the recording link starting with http:// or https://."))]
     )
-    post_summary = TextAreaField("Summary after the event (Markdown)")
-    topics = CheckboxListField("Topics", coerce=int, validate_choice=False)
-    new_topics = StringField("New topics", validators=[Length(max=500)])
-    reminder_24h = BooleanField("Reminder email 24 hours before", default=True)
-    reminder_1h = BooleanField("Reminder email 1 hour before", default=True)
-    banner = FileField("Banner image")
-    remove_banner = BooleanField("Remove the current banner")
-    banner_alt = StringField("Banner description (alt text)", validators=[Length(max=300)])
-    save = SubmitField("Save")
-    preview = SubmitField("Preview description")
+    post_summary = TextAreaField(_l("Summary after the event (Markdown)"))
+    topics = CheckboxListField(_l("Topics"), coerce=int, validate_choice=False)
+    new_topics = StringField(_l("New topics"), validators=[Length(max=500)])
+    reminder_24h = BooleanField(_l("Reminder email 24 hours before"), default=True)
+    reminder_1h = BooleanField(_l("Reminder email 1 hour before"), default=True)
+    banner = FileField(_l("Banner image"))
+    remove_banner = BooleanField(_l("Remove the current banner"))
+    banner_alt = StringField(_l("Banner description (alt text)"), validators=[Length(max=300)])
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview description"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,65 +240,65 @@ class EventForm(OrganiserForm):
 
 
 class SpeakerForm(OrganiserForm):
-    name = StringField("Name", validators=[DataRequired("Enter the speaker's name."),
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the speaker's name.")),
                                            Length(max=200)])
-    role = StringField("Role", validators=[Length(max=200)])
-    organisation = StringField("Organisation", validators=[Length(max=200)])
+    role = StringField(_l("Role"), validators=[Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[Length(max=200)])
 
 
 class SlidesForm(OrganiserForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the slides."),
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title for the slides.")),
                                              Length(max=200)])
-    file = FileField("PDF file")
+    file = FileField(_l("PDF file"))
 
 
 class LinkForm(OrganiserForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the link."),
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title for the link.")),
                                              Length(max=200)])
-    url = StringField("Address", validators=[DataRequired("Enter the link's address."),
+    url = StringField(_l("Address"), validators=[DataRequired(_l("Enter the link's address.")),
                                              Length(max=500), HttpUrl(
-        "Enter an address starting with http:// or https://.")])
+        _l("Enter an address starting with http:// or https://."))])
 
 
 class AnnouncementForm(OrganiserForm):
     audience = RadioField(
-        "Send to", default="confirmed",
+        _l("Send to"), default="confirmed",
         choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()],
-        validators=[DataRequired(message="Choose who receives the message.")],
+        validators=[DataRequired(message=_l("Choose who receives the message."))],
     )  # fmt: skip
     subject = StringField(
-        "Subject",
+        _l("Subject"),
         validators=[
-            DataRequired(message="Write a subject."),
-            Length(max=200, message="Keep the subject under 200 characters."),
+            DataRequired(message=_l("Write a subject.")),
+            Length(max=200, message=_l("Keep the subject under 200 characters.")),
         ],
     )
     body = TextAreaField(
-        "Message",
+        _l("Message"),
         validators=[
-            DataRequired(message="Write the message."),
-            Length(max=20_000, message="Keep the message under 20,000 characters."),
+            DataRequired(message=_l("Write the message.")),
+            Length(max=20_000, message=_l("Keep the message under 20,000 characters.")),
         ],
     )
-    preview = SubmitField("Preview")
-    send = SubmitField("Send")
+    preview = SubmitField(_l("Preview"))
+    send = SubmitField(_l("Send"))
 
 
-TEAM_ROLE_CHOICES = [SelectChoice("editor", "Editor"), SelectChoice("viewer", "Viewer")]
+TEAM_ROLE_CHOICES = [SelectChoice("editor", _l("Editor")), SelectChoice("viewer", _l("Viewer"))]
 
 
 class TeamRoleForm(OrganiserForm):
-    role = SelectField("Role", choices=TEAM_ROLE_CHOICES, default="editor")
+    role = SelectField(_l("Role"), choices=TEAM_ROLE_CHOICES, default="editor")
 
 
 class AddMemberForm(TeamRoleForm):
-    email = EmailField("Email of their organiser account",
-                       validators=[DataRequired("Enter their email."), Length(max=254)])
+    email = EmailField(_l("Email of their organiser account"),
+                       validators=[DataRequired(_l("Enter their email.")), Length(max=254)])
 
 
 class TransferForm(OrganiserForm):
-    email = EmailField("Email of the new owner's organiser account",
-                       validators=[DataRequired("Enter their email."), Length(max=254)])
+    email = EmailField(_l("Email of the new owner's organiser account"),
+                       validators=[DataRequired(_l("Enter their email.")), Length(max=254)])
 
 
 def _local_parts(moment: datetime | None, zone: ZoneInfo) -> tuple[date | None, time | None]:

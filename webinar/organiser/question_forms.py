@@ -1,5 +1,7 @@
 """Forms of a talk's Questions page: a question, the fixed fields, and copying from another talk."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -13,41 +15,41 @@ from .services.question_data import (
     earlier_questions,
 )
 
-FIELD_USE_CHOICES = [SelectChoice(FieldUse.REQUIRED.value, "Required"),
-                     SelectChoice(FieldUse.OPTIONAL.value, "Optional"),
-                     SelectChoice(FieldUse.OFF.value, "Not asked")]  # fmt: skip
+FIELD_USE_CHOICES = [SelectChoice(FieldUse.REQUIRED.value, _l("Required")),
+                     SelectChoice(FieldUse.OPTIONAL.value, _l("Optional")),
+                     SelectChoice(FieldUse.OFF.value, _l("Not asked"))]  # fmt: skip
 KIND_CHOICES = [SelectChoice(kind.value, text) for kind, text in KIND_LABELS.items()]
 
 
 class QuestionForm(OrganiserForm):
-    kind = SelectField("Type", choices=KIND_CHOICES, default=QuestionKind.SHORT_TEXT.value)
-    label = StringField("Question", validators=[DataRequired("Enter the question."),
+    kind = SelectField(_l("Type"), choices=KIND_CHOICES, default=QuestionKind.SHORT_TEXT.value)
+    label = StringField(_l("Question"), validators=[DataRequired(_l("Enter the question.")),
                                                 Length(max=500)])  # fmt: skip
-    help_text = StringField("Help text", validators=[Length(max=1000)])
-    required = BooleanField("People must answer it")
-    sensitive = BooleanField("Sensitive: hide the answers in the attendee list and the export "
-                             "unless asked for")  # fmt: skip
-    max_length = IntegerField("Longest answer, in characters (text)",
+    help_text = StringField(_l("Help text"), validators=[Length(max=1000)])
+    required = BooleanField(_l("People must answer it"))
+    sensitive = BooleanField(_l("Sensitive: hide the answers in the attendee list and the export "
+                             "unless asked for"))  # fmt: skip
+    max_length = IntegerField(_l("Longest answer, in characters (text)"),
                               validators=[Optional()])  # fmt: skip
-    min_value = IntegerField("Smallest number, or fewest ticks (multiple choice)",
+    min_value = IntegerField(_l("Smallest number, or fewest ticks (multiple choice)"),
                              validators=[Optional()])  # fmt: skip
-    max_value = IntegerField("Largest number, or most ticks (multiple choice)",
+    max_value = IntegerField(_l("Largest number, or most ticks (multiple choice)"),
                              validators=[Optional()])  # fmt: skip
-    options = TextAreaField("Options, one per line (single and multiple choice)",
+    options = TextAreaField(_l("Options, one per line (single and multiple choice)"),
                             validators=[Length(max=40_000)])  # fmt: skip
-    shown_if_id = SelectField("Show this question", default="")
-    shown_if_answers = CheckboxListField("Only when the answer is one of")
+    shown_if_id = SelectField(_l("Show this question"), default="")
+    shown_if_answers = CheckboxListField(_l("Only when the answer is one of"))
 
 
 class FixedFieldsForm(OrganiserForm):
-    organisation_field = SelectField("Organisation", choices=FIELD_USE_CHOICES)
-    job_title_field = SelectField("Job title", choices=FIELD_USE_CHOICES)
-    country_field = SelectField("Country", choices=FIELD_USE_CHOICES)
+    organisation_field = SelectField(_l("Organisation"), choices=FIELD_USE_CHOICES)
+    job_title_field = SelectField(_l("Job title"), choices=FIELD_USE_CHOICES)
+    country_field = SelectField(_l("Country"), choices=FIELD_USE_CHOICES)
 
 
 class CopyQuestionsForm(OrganiserForm):
-    source = SelectField("Copy the questions of", coerce=int,
-                         validators=[DataRequired("Choose a talk.")])  # fmt: skip
+    source = SelectField(_l("Copy the questions of"), coerce=int,
+                         validators=[DataRequired(_l("Choose a talk."))])  # fmt: skip
 
 
 def question_form(event: Event, question: Question | None = None, **kwargs) -> QuestionForm:
@@ -55,8 +57,9 @@ def question_form(event: Event, question: Question | None = None, **kwargs) -> Q
     form = QuestionForm(**kwargs)
     sources = [other for other in earlier_questions(event, question)
                if other.kind in CONDITION_KINDS]  # fmt: skip
-    form.shown_if_id.choices = [SelectChoice("", "Always")] + [
-        SelectChoice(str(other.id), f"When “{other.label}” is answered") for other in sources
+    form.shown_if_id.choices = [SelectChoice("", _("Always"))] + [
+        SelectChoice(str(other.id), _("When “%(label)s” is answered", label=other.label))
+        for other in sources
     ]
     form.shown_if_answers.choices = [
         SelectChoice(f"{other.id}:{value}", text)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask import abort, g, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, true
 from werkzeug.exceptions import Forbidden
 
@@ -46,8 +48,8 @@ ALLOWED: dict[TalkRole, frozenset[Permission]] = {
 
 # What a role too low is told, with the way to more.
 REFUSED = (
-    "You are {role} of this talk, and {roles} cannot do this. "
-    "The talk's owner or an administrator can change your role on its Team page."
+    _l("You are {role} of this talk, and {roles} cannot do this. "
+    "The talk's owner or an administrator can change your role on its Team page.")
 )
 
 
@@ -56,7 +58,7 @@ class RoleTooLow(Forbidden):
 
     def __init__(self, role: TalkRole, event: Event):
         self.page_message = REFUSED.format(role=role.with_article, roles=f"{role.value}s")
-        self.page_link = (url_for("organiser.event", event_id=event.id), "Back to the talk")
+        self.page_link = (url_for("organiser.event", event_id=event.id), _("Back to the talk"))
         super().__init__(self.page_message)
 
 

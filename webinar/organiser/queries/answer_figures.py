@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, literal
 
 from ...extensions import db
@@ -109,7 +110,7 @@ def chart_of(question: Question, counts: dict, people: int) -> AnswerChart:
                          key=lambda item: (-item[1], item[0]))  # fmt: skip
         rows += [(f"{text} (removed option)", n, None) for text, n in removed]
     else:
-        rows = [("Yes", counts.get(YES, 0), link(YES)), ("No", counts.get(NO, 0), link(NO))]
+        rows = [(_("Yes"), counts.get(YES, 0), link(YES)), ("No", counts.get(NO, 0), link(NO))]
     peak = max((n for _, n, _ in rows), default=0)
     room = WIDTH - COUNT_ROOM
     bars = [

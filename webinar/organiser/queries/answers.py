@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import selectinload
 
@@ -60,8 +61,8 @@ def filter_choices(question: Question) -> list[tuple[str, str]]:
     if question.is_choice:
         return [(str(option.id), option.text) for option in question.options]
     if question.kind == QuestionKind.YES_NO:
-        return [(YES, "Yes"), (NO, "No")]
-    return [(ANSWERED, "Answered"), (UNANSWERED, "Not answered")]
+        return [(YES, _("Yes")), (NO, "No")]
+    return [(ANSWERED, _("Answered")), (UNANSWERED, _("Not answered"))]
 
 
 def raw_filters(args) -> tuple[tuple[int, tuple[str, ...]], ...]:
@@ -190,7 +191,7 @@ def answers_of(registration_ids: list[int], *,
 def by_question(answers: list[tuple]) -> dict[int | tuple[int, str], list[str]]:
     """Group one person's answers by question (id, or (position, label) once removed)."""
     grouped: dict[int | tuple[int, str], list[str]] = {}
-    for key, _, _, text in answers:
+    for key, _position, _label, text in answers:
         if key in grouped:
             grouped[key].append(text)
         else:

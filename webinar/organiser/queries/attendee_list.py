@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
@@ -37,11 +38,11 @@ ACTIVE = "active"
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 # The list's status filter, as its select offers it: every status, the active ones, or one.
 STATUS_CHOICES = (
-    ("", "All"),
-    (ACTIVE, "Confirmed and waiting list"),
-    (RegistrationStatus.CONFIRMED, "Confirmed"),
-    (RegistrationStatus.WAITLISTED, "Waiting list"),
-    (RegistrationStatus.CANCELLED, "Cancelled"),
+    ("", _l("All")),
+    (ACTIVE, _l("Confirmed and waiting list")),
+    (RegistrationStatus.CONFIRMED, _l("Confirmed")),
+    (RegistrationStatus.WAITLISTED, _l("Waiting list")),
+    (RegistrationStatus.CANCELLED, _l("Cancelled")),
 )
 
 # The summary of a person's emails is the worst state among them.

@@ -7,7 +7,7 @@ entry in the audit log, in its transaction.
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext as _
 
 from ... import audit
 from ...extensions import db
@@ -22,14 +22,14 @@ def change_name(organiser: Organiser, name: str) -> bool:
     """Give the organiser a new name; commit. False when it is the name they have."""
     name = " ".join(name.split())
     if not name:
-        raise AccountError("Enter your name.")
+        raise AccountError(_("Enter your name."))
     return _set(organiser, "name", name, AuditAction.NAME_CHANGED)
 
 
 def change_language(organiser: Organiser, language: str) -> bool:
     """Set the organiser's own language; commit. False when it is the one they have."""
     if language not in languages():
-        raise AccountError(gettext("Choose one of the site's languages."))
+        raise AccountError(_("Choose one of the site's languages."))
     return _set(organiser, "language", language, AuditAction.LANGUAGE_CHANGED)
 
 

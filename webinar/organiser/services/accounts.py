@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ... import audit
@@ -98,21 +99,27 @@ def check_password_rule(password: str, email: str = "", name: str = "") -> None:
     """
     if len(password) < PASSWORD_MIN_LENGTH:
         raise AccountError(
-            f"The password must be at least {PASSWORD_MIN_LENGTH} characters long."
+            _(
+                "The password must be at least %(password_min_length)s characters long.",
+                password_min_length=PASSWORD_MIN_LENGTH
+            )
         )
     if len(password) > PASSWORD_MAX_LENGTH:
         raise AccountError(
-            f"The password can be at most {PASSWORD_MAX_LENGTH} characters long."
+            _(
+                "The password can be at most %(password_max_length)s characters long.",
+                password_max_length=PASSWORD_MAX_LENGTH
+            )
         )
     folded = password.casefold()
     if any(word in folded for word in personal_words(email, name)):
         raise AccountError(
-            "The password must not contain your name or the first part of your email address."
+            _("The password must not contain your name or the first part of your email address.")
         )
     if is_guessable(password):
         raise AccountError(
-            "This password is among the first ones people try when guessing: "
-            "choose a less common one, for example a few unrelated words."
+            _("This password is among the first ones people try when guessing: "
+            "choose a less common one, for example a few unrelated words.")
         )
 
 
@@ -135,10 +142,13 @@ def create_organiser(email: str, name: str, password: str, is_admin: bool = Fals
     except EmailNotValidError as error:
         raise AccountError(f"{email!r} is not a valid email address: {error}") from error
     if not name.strip():
-        raise AccountError("The name must not be empty.")
+        raise AccountError(_("The name must not be empty."))
     check_password_rule(password, email, name)
     if find_organiser(email) is not None:
-        raise AccountError(f"An organiser with the email {normalise_email(email)} already exists.")
+        raise AccountError(_(
+            "An organiser with the email %(normalise_email)s already exists.",
+            normalise_email=normalise_email(email)
+        ))
     organiser = Organiser(
         email=normalise_email(email),
         name=name.strip(),
@@ -171,12 +181,12 @@ def check_current_password(organiser: Organiser, password: str | None) -> None:
     commits), so a browser left signed in cannot be used to guess it.
     """
     if not is_unlocked(organiser.id):
-        raise PasswordNotAccepted("Too many failed attempts. Please try again later.")
+        raise PasswordNotAccepted(_("Too many failed attempts. Please try again later."))
     if not check_password_hash(organiser.password_hash, password or ""):
         organiser_id = organiser.id
         db.session.rollback()
         count_failure(organiser_id)
-        raise PasswordNotAccepted("Your current password is not right.")
+        raise PasswordNotAccepted(_("Your current password is not right."))
 
 
 @cache
@@ -219,7 +229,7 @@ def authenticate(email: str, password: str) -> Organiser | None:
         audit.record(AuditAction.SIGN_IN_FAILED, actor=organiser, details="account deactivated")
         db.session.commit()
         raise AccountDeactivated(
-            "This account is deactivated. Ask an administrator if you need it again."
+            _("This account is deactivated. Ask an administrator if you need it again.")
         )
     if organiser.has_two_factor:
         # Only the code clears the failures: were the right password alone to

@@ -11,6 +11,7 @@ succeed.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ... import audit
 from ...extensions import db
@@ -53,7 +54,7 @@ def _refuse_if_last_administrator(administrators: list[int], target: Organiser, 
 def deactivate(target: Organiser, actor: Organiser) -> None:
     """Stop an account from signing in and end its sessions on every browser; commit."""
     if target.id == actor.id:
-        raise AdministrationError("You cannot deactivate your own account.")
+        raise AdministrationError(_("You cannot deactivate your own account."))
     administrators = _lock(target)
     if not target.is_active:
         raise AdministrationError(f"{target.name}'s account is deactivated already.")

@@ -16,6 +16,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit
@@ -36,7 +38,7 @@ from .password_reset import (
 
 # Links one account may ask for within an hour: each is an email to an address of their choice.
 LINKS_PER_HOUR = 3
-TAKEN = "Another organiser account signs in with this address: choose another one."
+TAKEN = _l("Another organiser account signs in with this address: choose another one.")
 
 
 class EmailLinkError(ValueError):
@@ -82,16 +84,19 @@ def request_change(organiser: Organiser, new_email: str, password: str) -> str:
     try:
         address = normalise_email(validate_email(new_email, check_deliverability=False).normalized)
     except EmailNotValidError as error:
-        raise AccountError("Enter an email address such as name@example.org.") from error
+        raise AccountError(_("Enter an email address such as name@example.org.")) from error
     if address == organiser.email:
-        raise AccountError("This is already your sign-in email.")
+        raise AccountError(_("This is already your sign-in email."))
     if find_organiser(address) is not None:
         raise AccountError(TAKEN)
     now = utcnow()
     if links_within_the_hour(organiser.id, now, EmailChange) >= LINKS_PER_HOUR:
         raise AccountError(
-            f"You asked for {LINKS_PER_HOUR} links within the hour: please wait a while "
-            "before asking for another one."
+            _(
+                "You asked for %(links_per_hour)s links within the hour: please wait a while "
+                "before asking for another one.",
+                links_per_hour=LINKS_PER_HOUR
+            )
         )
     _end_pending(organiser.id, now)
     token = secrets.token_urlsafe(32)
@@ -116,7 +121,7 @@ def cancel_change(organiser: Organiser) -> None:
     """End the pending change of address, so its link stops working; commit."""
     if not _end_pending(organiser.id, utcnow()):
         db.session.rollback()
-        raise AccountError("No change of your email is waiting.")
+        raise AccountError(_("No change of your email is waiting."))
     audit.record(AuditAction.EMAIL_CHANGE_CANCELLED, actor=organiser)
     db.session.commit()
 
@@ -143,7 +148,7 @@ def confirm_change(token: str) -> Organiser:
     old_email, new_email = organiser.email, change.new_email
     if not organiser.is_active:
         db.session.rollback()
-        raise AccountError("This account is deactivated: an administrator can reactivate it.")
+        raise AccountError(_("This account is deactivated: an administrator can reactivate it."))
     if find_organiser(new_email) is not None:
         db.session.rollback()
         raise AccountError(TAKEN)

@@ -16,6 +16,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit
@@ -91,7 +92,10 @@ def invite(email: str, name: str, inviter: Organiser) -> Invitation:
             validate_email(email.strip(), check_deliverability=False).normalized
         )
     except EmailNotValidError as error:
-        raise InvitationError(f"This is not a valid email address: {error}") from error
+        raise InvitationError(_(
+            "This is not a valid email address: %(error)s",
+            error=error
+        )) from error
     existing = find_organiser(email)
     if existing is not None:
         # Deactivated accounts are listed too: reactivating is the way back, not a second account.
@@ -184,7 +188,7 @@ def accept(token: str, name: str, password: str) -> Organiser:
     # End the read before the slow hash: on SQLite it holds the write lock.
     db.session.commit()
     if not name:
-        raise AccountError("Enter your name.")
+        raise AccountError(_("Enter your name."))
     check_password_rule(password, email, name)
     password_hash = hash_password(password)
     now = utcnow()

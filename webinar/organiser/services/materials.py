@@ -1,5 +1,6 @@
 """The materials of a talk: uploaded slides and links, added and removed one commit each."""
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from ...extensions import db
@@ -19,7 +20,7 @@ def _append(event: Event, **fields) -> Material:
 def attach_slides(event: Event, title: str, upload: FileStorage | None) -> Material:
     """Store uploaded slides (a PDF) and add them to the talk; raise UploadError if refused."""
     if upload is None:
-        raise UploadError("Choose a PDF file.")
+        raise UploadError(_("Choose a PDF file."))
     filename = save_slides(upload)
     return _append(event, kind="slides", title=title.strip(), filename=filename)
 

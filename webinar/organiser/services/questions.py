@@ -7,6 +7,8 @@ alters what an earlier answer says. Each change leaves one entry in the log.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ... import audit
 from ...extensions import db
 from ...models import (
@@ -80,9 +82,11 @@ def _refuse_if_conditions_break(question: Question, kind: str) -> None:
     same_answers = {question.kind, kind} <= CHOICE_KINDS
     later = dependants(question)
     if later and not same_answers:
-        raise QuestionError(f"“{later[0].label}” is shown only for an answer to this "
-                            "question, so its type cannot change. Change that question's "
-                            "condition first.")  # fmt: skip
+        raise QuestionError(_(
+            "“%(later)s” is shown only for an answer to this question, so its type cannot change. "
+            "Change that question's condition first.",
+            later=later[0].label
+        ))  # fmt: skip
 
 
 def _fill(question: Question, data: QuestionData, checked: CheckedQuestion) -> None:
@@ -125,9 +129,11 @@ def _refuse_removing_used_options(question: Question, removed: set[str]) -> None
     for later in dependants(question):
         used = [ids[answer] for answer in later.shown_if_answers if answer in ids]
         if used:
-            raise QuestionError(f"“{later.label}” is shown only when “{used[0]}” is chosen, "
-                                "so that option cannot be removed. Change that question's "
-                                "condition first.")  # fmt: skip
+            raise QuestionError(_(
+                "“%(label)s” is shown only when “%(used)s” is chosen, so that option cannot be "
+                "removed. Change that question's condition first.",
+                label=later.label, used=used[0]
+            ))  # fmt: skip
 
 
 def remove_question(event: Event, question: Question) -> list[Question]:
@@ -160,9 +166,11 @@ def shift_question(event: Event, question: Question, up: bool) -> None:
     first, second = sorted((question, questions[other]), key=lambda q: q.position)
     if second.shown_if_id == first.id:
         db.session.rollback()
-        raise QuestionError(f"“{second.label}” is shown only for an answer to “{first.label}”, "
-                            "so it must come after it. Change its condition first to "
-                            "move it higher.")  # fmt: skip
+        raise QuestionError(_(
+            "“%(label)s” is shown only for an answer to “%(label2)s”, so it must come after it. "
+            "Change its condition first to move it higher.",
+            label=second.label, label2=first.label
+        ))  # fmt: skip
     questions[other].position, question.position = question.position, other
     audit.record(AuditAction.QUESTION_MOVED, event=event,
                  details=f"{question.label} to place {other + 1}")  # fmt: skip
@@ -214,7 +222,7 @@ def copy_questions_into(target: Event, source: Event) -> int:
 def copy_questions(target: Event, source: Event) -> int:
     """Copy another talk's questions to the end of this one's; commit; return how many."""
     if source.id == target.id:
-        raise QuestionError("Choose another talk to copy the questions from.")
+        raise QuestionError(_("Choose another talk to copy the questions from."))
     copied = copy_questions_into(target, source)
     audit.record(AuditAction.QUESTIONS_COPIED, event=target,
                  details=f"{copied} from talk {source.id}: {source.title}")  # fmt: skip

@@ -1,5 +1,7 @@
 """What an organiser can do to the registrations of a talk, and to their emails."""
 
+from flask_babel import gettext as _
+
 from ... import audit, notifications, privacy, seats
 from ...extensions import db
 from ...mail.delivery import retry_failed
@@ -21,7 +23,7 @@ def cancel(registration: Registration) -> None:
         _record(AuditAction.REGISTRATION_CANCELLED, registration)
     db.session.commit()
     if not cancelled:
-        name = registration.full_name or "The registration"
+        name = registration.full_name or _("The registration")
         raise AttendeeError(f"{name} was already cancelled.")
 
 
@@ -35,8 +37,11 @@ def promote(registration: Registration) -> None:
         db.session.rollback()
     if outcome == seats.FULL:
         raise AttendeeError(
-            f"No seat is free for {name}. Raise the capacity of the talk first, "
-            "or cancel someone else's registration."
+            _(
+                "No seat is free for %(name)s. Raise the capacity of the talk first, or cancel "
+                "someone else's registration.",
+                name=name
+            )
         )
     if outcome != seats.CONFIRMED:
         raise AttendeeError(f"{name} is not on the waiting list any more.")
@@ -45,7 +50,7 @@ def promote(registration: Registration) -> None:
 def resend_confirmation(registration: Registration) -> None:
     """Send a confirmed attendee their confirmation, with the join link, once more; commit."""
     if registration.status != seats.CONFIRMED or registration.anonymised_at is not None:
-        raise AttendeeError("Only a confirmed attendee has a confirmation to send again.")
+        raise AttendeeError(_("Only a confirmed attendee has a confirmation to send again."))
     notifications.enqueue_confirmation_again(registration)
     _record(AuditAction.CONFIRMATION_RESENT, registration)
     db.session.commit()
@@ -54,7 +59,7 @@ def resend_confirmation(registration: Registration) -> None:
 def check_erasable(registration: Registration) -> None:
     """Refuse to erase details that are erased already."""
     if registration.anonymised_at is not None:
-        raise AttendeeError("These details were already erased.")
+        raise AttendeeError(_("These details were already erased."))
 
 
 def erase(registration: Registration) -> None:

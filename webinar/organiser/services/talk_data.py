@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from ...extensions import db
@@ -24,7 +25,7 @@ class TalkInvalid(TalkError):
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         messages = [message for field_messages in errors.values() for message in field_messages]
-        super().__init__(" ".join(messages) or "Some fields were refused.")
+        super().__init__(" ".join(messages) or _("Some fields were refused."))
 
 
 class LocalTimeError(ValueError):
@@ -146,19 +147,19 @@ def check(data: TalkData, event: Event) -> CheckedTalk:
     starts_at = _moment(findings, "starts", zone_name, required=True)
     ends_at = _moment(findings, "ends", zone_name, required=True)
     if starts_at and ends_at and ends_at <= starts_at:
-        findings.add("ends_time", "The end must be after the start.")
+        findings.add("ends_time", _("The end must be after the start."))
     opens_at = _moment(findings, "registration_opens", zone_name, required=False)
     closes_at = _moment(findings, "registration_closes", zone_name, required=False)
     if opens_at and closes_at and closes_at <= opens_at:
-        findings.add("registration_closes_time", "Registration must close after it opens.")
+        findings.add("registration_closes_time", _("Registration must close after it opens."))
 
     slug = (data.slug or "").strip()
     if slug and findings.usable("slug") and unique_slug(slug, event.id) != slug:
-        findings.add("slug", "Another talk already uses this address. Choose another one.")
+        findings.add("slug", _("Another talk already uses this address. Choose another one."))
 
     keeps_banner = data.banner is not None or (event.banner and not data.remove_banner)
     if keeps_banner and findings.usable("banner_alt") and not (data.banner_alt or "").strip():
-        findings.add("banner_alt", "Describe the banner for people who cannot see it.")
+        findings.add("banner_alt", _("Describe the banner for people who cannot see it."))
     if findings.errors or data.refused:
         raise TalkInvalid(findings.errors)
     return CheckedTalk(starts_at, ends_at, opens_at, closes_at, slug)
@@ -172,7 +173,7 @@ def _zone_name(findings: _Findings) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        findings.add("timezone", "Choose a time zone from the list.")
+        findings.add("timezone", _("Choose a time zone from the list."))
         return "UTC"
     return name
 
@@ -187,7 +188,7 @@ def _moment(findings: _Findings, prefix: str, zone_name: str, required: bool) ->
         return None
     if day is None or clock is None:
         findings.add(day_name if day is None else clock_name,
-                     "Enter both the date and the time, or neither.")  # fmt: skip
+                     _("Enter both the date and the time, or neither."))  # fmt: skip
         return None
     try:
         return local_to_utc(day, clock, zone_name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit, seats
@@ -33,7 +34,7 @@ from .talk_data import (
 TEXT_FIELDS = ("title", "series", "event_type", "target_audience", "organised_by", "summary",
                "description", "timezone", "location", "recording_url", "post_summary",
                "banner_alt")  # fmt: skip
-SLUG_TAKEN = "Another talk took this address a moment ago. Choose another one."
+SLUG_TAKEN = _l("Another talk took this address a moment ago. Choose another one.")
 
 
 def create_talk(owner_id: int, data: TalkData, source: Event | None = None) -> Event:
@@ -193,8 +194,8 @@ def cancel_talk(event: Event) -> int:
     return told
 
 
-HAS_REGISTRATIONS = ("People registered for this talk, so it cannot be deleted: cancel it "
-                     "instead, and they are told by email.")  # fmt: skip
+HAS_REGISTRATIONS = (_l("People registered for this talk, so it cannot be deleted: cancel it "
+                     "instead, and they are told by email."))  # fmt: skip
 
 
 def has_registrations(event: Event) -> bool:

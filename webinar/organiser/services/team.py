@@ -8,6 +8,8 @@ change writes one audit entry and commits.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit
@@ -17,7 +19,7 @@ from ...models.team import TEAM_ROLES
 from ..queries.access import forget_roles
 from .accounts import find_organiser
 
-UNKNOWN_ADDRESS = "No organiser account uses this address; an administrator can invite them."
+UNKNOWN_ADDRESS = _l("No organiser account uses this address; an administrator can invite them.")
 
 
 class TeamError(ValueError):
@@ -95,7 +97,7 @@ def transfer_ownership(event: Event, email: str) -> Organiser:
 
 def _team_role(value: str) -> TalkRole:
     if value not in TEAM_ROLES:
-        raise TeamError("Choose editor or viewer.")
+        raise TeamError(_("Choose editor or viewer."))
     return TalkRole(value)
 
 
@@ -108,9 +110,9 @@ def _organiser_at(email: str) -> Organiser:
 
 def _member(event: Event, organiser_id: int) -> EventRole:
     if organiser_id == event.owner_id:
-        raise TeamError("The owner cannot be removed or given another role: "
-                        "transfer the ownership first.")  # fmt: skip
+        raise TeamError(_("The owner cannot be removed or given another role: "
+                        "transfer the ownership first."))  # fmt: skip
     member = db.session.get(EventRole, (event.id, organiser_id))
     if member is None:
-        raise TeamError("This person is not on the talk's team any more.")
+        raise TeamError(_("This person is not on the talk's team any more."))
     return member

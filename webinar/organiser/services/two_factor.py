@@ -18,6 +18,8 @@ import pyotp
 import segno
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 from ... import audit
@@ -39,7 +41,7 @@ RECOVERY_LENGTH = 10  # about 49 bits each
 TOTP_CODE = re.compile(r"[0-9]{6}")
 # Steps of 30 seconds accepted either side of now, for a phone clock a little off.
 VALID_WINDOW = 1
-WRONG_CODE = "That code is not right. Enter the code your app shows now."
+WRONG_CODE = _l("That code is not right. Enter the code your app shows now.")
 
 
 class TwoFactorError(AccountError):
@@ -72,7 +74,7 @@ def _hash_recovery_code(code: str) -> str:
 def start_set_up(organiser: Organiser) -> None:
     """Give an organiser without two-factor sign-in a new secret, to be confirmed; commit."""
     if organiser.has_two_factor:
-        raise TwoFactorError("Two-factor sign-in is already on.")
+        raise TwoFactorError(_("Two-factor sign-in is already on."))
     organiser.totp_secret = pyotp.random_base32()
     db.session.commit()
 
@@ -102,9 +104,9 @@ def confirm_set_up(organiser: Organiser, code: str) -> list[str]:
     The recovery codes are stored only as hashes: this is the one time they exist in full.
     """
     if organiser.has_two_factor:
-        raise TwoFactorError("Two-factor sign-in is already on.")
+        raise TwoFactorError(_("Two-factor sign-in is already on."))
     if not organiser.totp_secret:
-        raise TwoFactorError("Please start the set-up again.")
+        raise TwoFactorError(_("Please start the set-up again."))
     step = _matching_step(organiser.totp_secret, clean_code(code), None)
     if step is None:
         raise TwoFactorError(WRONG_CODE + " Check that your phone's clock is right.")
@@ -122,7 +124,7 @@ def replace_recovery_codes(organiser: Organiser, password: str) -> list[str]:
     The old codes stop working. A wrong password counts towards the lockout.
     """
     if not organiser.has_two_factor:
-        raise TwoFactorError("Recovery codes come with two-factor sign-in, which is off.")
+        raise TwoFactorError(_("Recovery codes come with two-factor sign-in, which is off."))
     check_current_password(organiser, password)
     codes = _replace_recovery_codes(organiser.id)
     audit.record(AuditAction.RECOVERY_CODES_REPLACED, actor=organiser)
@@ -133,8 +135,8 @@ def replace_recovery_codes(organiser: Organiser, password: str) -> list[str]:
 def _replace_recovery_codes(organiser_id: int) -> list[str]:
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.organiser_id == organiser_id))
     codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    for _code in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _char in range(RECOVERY_LENGTH))
         codes.append(f"{raw[:5]}-{raw[5:]}")
         db.session.add(RecoveryCode(organiser_id=organiser_id, code_hash=_hash_recovery_code(raw)))
     return codes
@@ -210,16 +212,16 @@ def turn_off(organiser: Organiser, password: str, code: str) -> None:
     A wrong password or code counts towards the lockout, as at sign-in.
     """
     if not organiser.has_two_factor:
-        raise TwoFactorError("Two-factor sign-in is already off.")
+        raise TwoFactorError(_("Two-factor sign-in is already off."))
     if not is_unlocked(organiser.id):
-        raise TwoFactorError("Too many failed attempts. Please try again later.")
+        raise TwoFactorError(_("Too many failed attempts. Please try again later."))
     password_matches = check_password_hash(organiser.password_hash, password or "")
     step = _matching_step(organiser.totp_secret, clean_code(code), organiser.totp_last_step)
     if not password_matches or step is None:
         organiser_id = organiser.id
         db.session.rollback()
         count_failure(organiser_id)
-        raise TwoFactorError("The password or the code is not right.")
+        raise TwoFactorError(_("The password or the code is not right."))
     organiser.totp_secret = None
     organiser.totp_confirmed_at = None
     organiser.totp_last_step = None

@@ -4,11 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 
 # The page of an emailed link that is none of ours: cut short when copied, most often.
 UNKNOWN_LINK = (
-    "This link does not work",
-    "It may be incomplete: check that you copied all of it from the email.",
+    _l("This link does not work"),
+    _l("It may be incomplete: check that you copied all of it from the email."),
     404,
 )
 

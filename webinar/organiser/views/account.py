@@ -6,11 +6,10 @@ shown again on the whole page, with the other forms as they were.
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 
 from ...extensions import limiter
-from ...text import plural
 from .. import bp
 from ..forms import (
     ChangePasswordForm,
@@ -57,7 +56,7 @@ def require_two_factor():
         return None
     if not current_user.is_authenticated or current_user.has_two_factor:
         return None
-    flash("This site requires two-factor sign-in: please set it up to go on.", "info")
+    flash(_("This site requires two-factor sign-in: please set it up to go on."), "info")
     return redirect(url_for("organiser.account"))
 
 
@@ -118,7 +117,7 @@ def change_name():
         except AccountError as error:
             form.name.errors.append(str(error))
         else:
-            return done("Your name is saved." if changed else "Your name stays as it was.")
+            return done(_("Your name is saved.") if changed else _("Your name stays as it was."))
     return render_account(name_form=form)
 
 
@@ -154,8 +153,8 @@ def request_email_change():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            return done(f"We sent a link to {address}. Your sign-in email changes when "
-                        "you open it.")  # fmt: skip
+            return done(_("We sent a link to %(address)s. Your sign-in email changes when you "
+                          "open it.", address=address))  # fmt: skip
     return render_account(email_form=form)
 
 
@@ -163,7 +162,7 @@ def request_email_change():
 def cancel_email_change():
     """Cancel the pending change of the sign-in email; its link stops working."""
     try_and_flash(email_change.cancel_change, current_user,
-                  "The change of your email is cancelled: its link no longer works.",
+                  _("The change of your email is cancelled: its link no longer works."),
                   AccountError)  # fmt: skip
     return redirect(url_for("organiser.account"))
 
@@ -182,8 +181,8 @@ def change_password():
         except AccountError as error:
             form.password.errors.append(str(error))
         else:
-            return done("Your password is changed. Every other browser signed in to your "
-                        "account was signed out; this one stays signed in.")  # fmt: skip
+            return done(_("Your password is changed. Every other browser signed in to your "
+                        "account was signed out; this one stays signed in."))  # fmt: skip
     return render_account(password_form=form)
 
 
@@ -192,7 +191,11 @@ def sign_out_everywhere():
     """Sign the organiser out on every browser, this one included."""
     ended = account_changes.sign_out_everywhere(current_user)
     end_session()
-    flash(f"You are signed out on every browser ({plural(ended, 'session')} ended).", "success")
+    flash(
+        ngettext("You are signed out on every browser (%(num)d session ended).",
+                 "You are signed out on every browser (%(num)d sessions ended).", ended),
+        "success",
+    )  # fmt: skip
     return redirect(url_for("organiser.login"))
 
 
@@ -261,4 +264,4 @@ def turn_off_two_factor():
     except two_factor.TwoFactorError as error:
         form.code.errors = [str(error)]
         return render_account(off_form=form)
-    return done("Two-factor sign-in is off.")
+    return done(_("Two-factor sign-in is off."))

@@ -1,6 +1,7 @@
 """The attendee list of an event and what an organiser can do to one registration."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Event, Registration
@@ -70,7 +71,7 @@ def act(event: Event, action, registration: Registration, success: str):
 def cancel_registration(event_id: int, registration_id: int):
     """Cancel a registration; the seat goes to the oldest person on the waiting list."""
     event, registration = target(event_id, registration_id)
-    name = registration.full_name or "The registration"
+    name = registration.full_name or _("The registration")
     return act(event, registrations.cancel, registration,
                f"{name} is cancelled and will be emailed.")  # fmt: skip
 
@@ -88,7 +89,8 @@ def resend_confirmation(event_id: int, registration_id: int):
     """Send a confirmed attendee their confirmation, with the join link, once more."""
     event, registration = target(event_id, registration_id)
     return act(event, registrations.resend_confirmation, registration,
-               f"The confirmation goes out again to {registration.email}.")  # fmt: skip
+               _("The confirmation goes out again to %(email)s.",
+                 email=registration.email))  # fmt: skip
 
 
 @bp.route("/events/<int:event_id>/attendees/<int:registration_id>/erase", methods=["GET", "POST"])
@@ -101,7 +103,7 @@ def erase_registration(event_id: int, registration_id: int):
         flash(str(error), "warning")
         return back_to_list(event)
     if request.method == "POST" and request.form.get("confirm") == "yes":
-        return act(event, registrations.erase, registration, "The person's details are erased.")
+        return act(event, registrations.erase, registration, _("The person's details are erased."))
     params = ListParams.from_args(request.values)
     return render_template(
         "organiser/attendee_erase.html", event=event, registration=registration, params=params

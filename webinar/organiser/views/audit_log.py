@@ -1,6 +1,8 @@
 """The audit log pages: a talk's log for those who manage it, the whole log for administrators."""
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -25,7 +27,7 @@ class ActionFilterForm(SiteForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", choices=choices("Every action", ACTION_LABELS.items()))
+    action = SelectField(_l("Action"), choices=choices(_l("Every action"), ACTION_LABELS.items()))
 
     def chosen(self, name: str) -> str:
         """Return a filter's value, or "" when none was chosen."""
@@ -33,8 +35,8 @@ class ActionFilterForm(SiteForm):
 
 
 class LogFilterForm(ActionFilterForm):
-    person = SelectField("Person", choices=[])
-    talk = SelectField("Talk", choices=[])
+    person = SelectField(_l("Person"), choices=[])
+    talk = SelectField(_l("Talk"), choices=[])
 
 
 def filters_from(form: ActionFilterForm, **fixed) -> LogFilter:
@@ -71,8 +73,8 @@ def whole_log():
     if not current_user.is_admin:
         abort(403)
     form = LogFilterForm(formdata=request.args)
-    form.person.choices = choices("Everyone", people_choices())
-    form.talk.choices = choices("Every talk", talk_choices())
+    form.person.choices = choices(_("Everyone"), people_choices())
+    form.talk.choices = choices(_("Every talk"), talk_choices())
     return render_log(form, filters_from(form), None)
 
 

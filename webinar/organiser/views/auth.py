@@ -1,6 +1,8 @@
 """Signing organisers in and out."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...extensions import limiter, login_manager
@@ -10,8 +12,8 @@ from ..services.accounts import AccountDeactivated, authenticate
 from ..services.sessions import await_code, awaiting_code, end_session, start_session
 from ..services.two_factor import sign_in_with_code
 
-LOGIN_ERROR = "Email or password is incorrect."
-CODE_ERROR = "That code is not right, or it was used already."
+LOGIN_ERROR = _l("Email or password is incorrect.")
+CODE_ERROR = _l("That code is not right, or it was used already.")
 # Pages of the area that a visitor who is not signed in may open.
 PUBLIC_ENDPOINTS = {
     "organiser.login",
@@ -24,7 +26,7 @@ PUBLIC_ENDPOINTS = {
 }
 
 login_manager.login_view = "organiser.login"
-login_manager.login_message = "Please sign in to use the organiser area."
+login_manager.login_message = _l("Please sign in to use the organiser area.")
 login_manager.login_message_category = "info"
 
 
@@ -98,7 +100,7 @@ def login_code():
         return redirect(next_url or url_for("organiser.dashboard"))
     organiser_id = awaiting_code()
     if organiser_id is None:
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("organiser.login", next=next_url))
     form = CodeForm()
     error = None
@@ -115,5 +117,5 @@ def login_code():
 def logout():
     """Sign the organiser out: the session ends on the server, so a copied cookie is worthless."""
     end_session()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("organiser.login"))

@@ -1,9 +1,10 @@
 """The organiser's dashboard: their events with registration and email figures."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from ...text import is_or_are, plural
 from .. import bp
 from ..queries.access import Permission, get_event_or_404, roles_on
 from ..queries.figures import figures_for
@@ -27,8 +28,9 @@ def retry_failed_emails(event_id: int):
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
     queued = registrations.retry_failed_emails(event)
     if queued:
-        flash(f"{plural(queued, 'failed email')} {is_or_are(queued)} queued again "
-              f"for “{event.title}”.", "success")  # fmt: skip
+        flash(ngettext("%(num)d failed email is queued again for “%(title)s”.",
+                       "%(num)d failed emails are queued again for “%(title)s”.",
+                       queued, title=event.title), "success")  # fmt: skip
     else:
-        flash(f"“{event.title}” has no failed emails.", "warning")
+        flash(_("“%(title)s” has no failed emails.", title=event.title), "warning")
     return redirect(url_for("organiser.dashboard"))

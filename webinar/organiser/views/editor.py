@@ -1,6 +1,7 @@
 """Pages for creating and editing talks, and moving them between draft, published and cancelled."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...markup import render_markdown
@@ -48,7 +49,7 @@ def save_new_event(form: EventForm, source: Event | None = None):
     except TalkInvalid as invalid:
         show_errors(form, invalid)
         return render_editor(form, None, source)
-    flash("The talk is saved as a draft.", "success")
+    flash(_("The talk is saved as a draft."), "success")
     return redirect(url_for("organiser.event", event_id=event.id))
 
 
@@ -99,7 +100,7 @@ def edit_event(event_id: int):
     if promoted:
         flash(f"{plural(promoted, 'person', 'people')} from the waiting list got a seat"
               " and will be emailed.", "success")  # fmt: skip
-    flash("Your changes are saved.", "success")
+    flash(_("Your changes are saved."), "success")
     return redirect(url_for("organiser.event", event_id=event.id))
 
 
@@ -113,14 +114,14 @@ def change_status(event: Event, change, message: str):
 def publish(event_id: int):
     """Publish an event: its page and registration form go public."""
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
-    return change_status(event, talks.publish, "The talk is published.")
+    return change_status(event, talks.publish, _("The talk is published."))
 
 
 @bp.post("/events/<int:event_id>/unpublish")
 def unpublish(event_id: int):
     """Take an event back to draft: its page is no longer public."""
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
-    return change_status(event, talks.unpublish, "The talk is back to draft.")
+    return change_status(event, talks.unpublish, _("The talk is back to draft."))
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -137,7 +138,7 @@ def cancel(event_id: int):
 
 def cancelled_message(told: int) -> str:
     """Say that the talk is cancelled, and how many registered people are told."""
-    message = "The talk is cancelled."
+    message = _("The talk is cancelled.")
     if told:
         registered = plural(told, "registered person", "registered people")
         message += f" {registered} {is_or_are(told)} told by email."

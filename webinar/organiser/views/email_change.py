@@ -1,6 +1,8 @@
 """The link that confirms a new sign-in email: it needs no sign-in, only the mailbox it went to."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import bp
@@ -14,13 +16,13 @@ from . import UNKNOWN_LINK
 LINK_PAGES = {
     LinkState.UNKNOWN: UNKNOWN_LINK,
     LinkState.USED: (
-        "This link was already used",
-        "Each link to confirm a new email address works once.",
+        _l("This link was already used"),
+        _l("Each link to confirm a new email address works once."),
         410,
     ),
     LinkState.EXPIRED: (
-        "This link no longer works",
-        "It expired, or the change was cancelled or replaced by a newer one.",
+        _l("This link no longer works"),
+        _l("It expired, or the change was cancelled or replaced by a newer one."),
         410,
     ),
 }
@@ -41,8 +43,8 @@ def confirm_email_page(email_token: str):
         except EmailLinkError as error:
             return link_page(*LINK_PAGES[error.state])
         except AccountError as error:
-            return link_page("Your email was not changed", str(error), 409)
-        flash(f"Your account now signs in with {organiser.email}.", "success")
+            return link_page(_("Your email was not changed"), str(error), 409)
+        flash(_("Your account now signs in with %(email)s.", email=organiser.email), "success")
         here = current_user.is_authenticated and current_user.id == organiser.id
         return redirect(url_for("organiser.account" if here else "organiser.login"))
     return render_template("organiser/confirm_email.html", form=form, change=change)

@@ -1,6 +1,8 @@
 """Accepting an invitation: the invited person chooses a name and a password, and is signed in."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import bp
@@ -12,31 +14,34 @@ from ..services.sessions import start_session
 # What a link that cannot be used says, and the status of its page.
 LINK_PAGES = {
     LinkState.UNKNOWN: (
-        "This invitation link does not work",
-        "It may be incomplete: check that you copied all of it from the email. "
-        "If it still does not work, ask an administrator for a new invitation.",
+        _l("This invitation link does not work"),
+        _l("It may be incomplete: check that you copied all of it from the email. "
+        "If it still does not work, ask an administrator for a new invitation."),
         404,
     ),
     LinkState.USED: (
-        "This invitation was already used",
-        "Each invitation link creates one account, once. If the account is yours, sign in; "
-        "otherwise ask an administrator for a new invitation.",
+        _l("This invitation was already used"),
+        _l("Each invitation link creates one account, once. If the account is yours, sign in; "
+        "otherwise ask an administrator for a new invitation."),
         410,
     ),
     LinkState.REVOKED: (
-        "This invitation was withdrawn",
-        "An administrator revoked it. Ask an administrator for a new invitation if you "
-        "still need an account.",
+        _l("This invitation was withdrawn"),
+        _l("An administrator revoked it. Ask an administrator for a new invitation if you "
+        "still need an account."),
         410,
     ),
     LinkState.EXPIRED: (
-        "This invitation has expired",
-        "An invitation link works for a limited time. Ask an administrator for a new invitation.",
+        _l("This invitation has expired"),
+        _l(
+            "An invitation link works for a limited time. Ask an administrator for a new "
+            "invitation."
+        ),
         410,
     ),
     LinkState.HAS_ACCOUNT: (
-        "There is already an account for this address",
-        "Sign in with it; if you forgot its password, choose a new one from the sign-in page.",
+        _l("There is already an account for this address"),
+        _l("Sign in with it; if you forgot its password, choose a new one from the sign-in page."),
         410,
     ),
 }
@@ -62,7 +67,8 @@ def accept_invitation(invitation_token: str):
             return link_page(error.state)
         else:
             start_session(organiser)
-            flash(f"Welcome, {organiser.name}: your organiser account is ready.", "success")
+            welcome = _("Welcome, %(name)s: your organiser account is ready.", name=organiser.name)
+            flash(welcome, "success")
             return redirect(url_for("organiser.dashboard"))
     return render_template("organiser/invitation.html", invitation=invitation, form=form)
 

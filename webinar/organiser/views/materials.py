@@ -1,6 +1,7 @@
 """The materials page of an event: uploaded slides and links."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Event
@@ -39,7 +40,7 @@ def add_slides(event_id: int):
         except UploadError as error:
             form.file.errors.append(str(error))
         else:
-            flash("The slides are added.", "success")
+            flash(_("The slides are added."), "success")
             return redirect(url_for("organiser.materials", event_id=event.id))
     return render_materials(event, slides_form=form)
 
@@ -51,7 +52,7 @@ def add_link(event_id: int):
     form = LinkForm(prefix="link")
     if form.validate_on_submit():
         attach_link(event, form.title.data, form.url.data)
-        flash("The link is added.", "success")
+        flash(_("The link is added."), "success")
         return redirect(url_for("organiser.materials", event_id=event.id))
     return render_materials(event, link_form=form)
 

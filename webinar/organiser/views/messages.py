@@ -2,11 +2,11 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ... import lifecycle, notifications
 from ...forms import SiteForm
-from ...text import plural
 from .. import bp
 from ..forms import AUDIENCE_LABELS, AnnouncementForm
 from ..language_forms import announcement_form_class, announcement_translations, half_written
@@ -22,10 +22,14 @@ def follow_up(event_id: int):
     if request.method == "POST" and missing is None and SiteForm().validate_on_submit():
         sent = notifications.enqueue_follow_up(event)
         if sent:
-            flash(f"The follow-up is on its way to {plural(sent, 'person', 'people')}.", "success")
+            flash(
+                ngettext("The follow-up is on its way to %(num)d person.",
+                         "The follow-up is on its way to %(num)d people.", sent),
+                "success",
+            )  # fmt: skip
         else:
             flash(
-                "Everyone with a seat already has the follow-up or unsubscribed: none was sent.",
+                _("Everyone with a seat already has the follow-up or unsubscribed: none was sent."),
                 "warning",
             )
         return redirect(url_for("organiser.follow_up", event_id=event.id), code=303)
@@ -52,14 +56,17 @@ def announce(event_id: int):
                 _("Write both the subject and the message in this language, or neither."))
         if form.send.data and not half:
             if lifecycle.audience_count(event, audience) == 0:
-                form.audience.errors.append("Nobody is in this audience: choose another one.")
+                form.audience.errors.append(_("Nobody is in this audience: choose another one."))
             else:
                 sent = notifications.enqueue_announcement(
                     event, audience, subject, body, current_user.id,
                     announcement_translations(event, form),
                 )  # fmt: skip
-                people = plural(sent.recipients, "person", "people")
-                flash(f"The message is on its way to {people}.", "success")
+                flash(
+                    ngettext("The message is on its way to %(num)d person.",
+                             "The message is on its way to %(num)d people.", sent.recipients),
+                    "success",
+                )  # fmt: skip
                 return redirect(url_for("organiser.announce", event_id=event.id), code=303)
         elif not form.send.data:
             preview = lifecycle.preview_announcement(event, audience, subject, body)

@@ -1,6 +1,7 @@
 """The Organisers page: administrators see every account, invite people and manage accounts."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db, limiter
@@ -61,8 +62,8 @@ def invite():
     except AccountError as error:
         form.email.errors.append(str(error))
         return render_organisers(form)
-    flash(f"The invitation to {invitation.email} is in the outbox and goes out within a few "
-          "minutes; whether it was sent shows below.", "success")  # fmt: skip
+    flash(_("The invitation to %(email)s is in the outbox and goes out within a few minutes; "
+            "whether it was sent shows below.", email=invitation.email), "success")  # fmt: skip
     return redirect(url_for("organiser.organisers"), 303)
 
 
@@ -78,8 +79,9 @@ def resend_invitation(invitation_id: int):
     invitation = invitation_or_404(invitation_id)
     try_and_flash(
         lambda target: invitations.resend(target, current_user), invitation,
-        f"A new invitation to {invitation.email} is in the outbox; the earlier link no "
-        "longer works.", AccountError,
+        _("A new invitation to %(email)s is in the outbox; the earlier link no longer works.",
+          email=invitation.email),
+        AccountError,
     )  # fmt: skip
     return redirect(url_for("organiser.organisers"), 303)
 
@@ -90,7 +92,8 @@ def revoke_invitation(invitation_id: int):
     invitation = invitation_or_404(invitation_id)
     try_and_flash(
         lambda target: invitations.revoke(target, current_user), invitation,
-        f"The invitation to {invitation.email} is revoked: its link no longer works.",
+        _("The invitation to %(email)s is revoked: its link no longer works.",
+          email=invitation.email),
         AccountError,
     )  # fmt: skip
     return redirect(url_for("organiser.organisers"), 303)

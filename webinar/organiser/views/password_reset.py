@@ -1,6 +1,8 @@
 """Forgotten passwords: ask for a link by email, then choose a new password through it."""
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ...extensions import limiter
 from .. import bp
@@ -19,13 +21,13 @@ from . import UNKNOWN_LINK
 LINK_PAGES = {
     LinkState.UNKNOWN: UNKNOWN_LINK,
     LinkState.USED: (
-        "This link was already used",
-        "Each link to choose a new password works once.",
+        _l("This link was already used"),
+        _l("Each link to choose a new password works once."),
         410,
     ),
     LinkState.EXPIRED: (
-        "This link has expired",
-        "A link to choose a new password works for a limited time.",
+        _l("This link has expired"),
+        _l("A link to choose a new password works for a limited time."),
         410,
     ),
 }
@@ -68,7 +70,7 @@ def reset_password_page(reset_token: str):
         except ResetLinkError as error:
             return link_page(error.state)
         else:
-            flash("Your password is changed. Sign in with it.", "success")
+            flash(_("Your password is changed. Sign in with it."), "success")
             return redirect(url_for("organiser.login"))
     return render_template("organiser/reset_password.html", form=form, organiser=organiser)
 

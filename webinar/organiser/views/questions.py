@@ -1,6 +1,7 @@
 """The Questions page of a talk: its registration questions, the fixed fields it asks, copying."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...text import plural
@@ -56,7 +57,7 @@ def questions(event_id: int):
             except QuestionError as error:
                 show_errors(form, error)
             else:
-                flash(f"“{question.label}” is added.", "success")
+                flash(_("“%(label)s” is added.", label=question.label), "success")
                 return redirect(url_for("organiser.questions", event_id=event.id))
     return render_questions(event, form=form)
 
@@ -77,7 +78,7 @@ def edit_question(event_id: int, question_id: int):
             except QuestionError as error:
                 show_errors(form, error)
             else:
-                flash("The question is saved.", "success")
+                flash(_("The question is saved."), "success")
                 return redirect(url_for("organiser.questions", event_id=event.id))
     answered = answer_counts(event).get(question.id, 0)
     return render_template("organiser/question_form.html", event=event, question=question,
@@ -91,9 +92,11 @@ def delete_question(event_id: int, question_id: int):
     question = get_question_or_404(event, question_id)
     label = question.label
     freed = service.remove_question(event, question)
-    flash(f"“{label}” is removed. Answers people gave to it stay readable.", "success")
+    flash(_("“%(label)s” is removed. Answers people gave to it stay readable.", label=label),
+          "success")  # fmt: skip
     for later in freed:
-        flash(f"“{later.label}” was shown only for an answer to it: it is now always shown.",
+        flash(_("“%(label)s” was shown only for an answer to it: it is now always shown.",
+                label=later.label),
               "warning")  # fmt: skip
     return redirect(url_for("organiser.questions", event_id=event.id))
 
@@ -119,7 +122,7 @@ def question_fields(event_id: int):
         return render_questions(event, fields_form=form)
     uses = {name: form[name].data for name in service.FIXED_FIELDS}
     changed = service.set_fixed_fields(event, uses)
-    flash("The form's fields are saved." if changed else "Nothing was changed.", "success")
+    flash(_("The form's fields are saved.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("organiser.questions", event_id=event.id))
 
 

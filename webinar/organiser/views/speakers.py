@@ -1,6 +1,7 @@
 """The speakers page of an event: add, edit, remove, reorder."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import bp
@@ -29,7 +30,7 @@ def edit_speaker(event_id: int, speaker_id: int):
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
         update_speaker(speaker, form.name.data, form.role.data, form.organisation.data)
-        flash("The speaker is saved.", "success")
+        flash(_("The speaker is saved."), "success")
         return redirect(url_for("organiser.speakers", event_id=event.id))
     return render_template("organiser/speaker_form.html", event=event, speaker=speaker, form=form)
 

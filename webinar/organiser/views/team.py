@@ -1,6 +1,7 @@
 """A talk's team (who has which role), transferring its ownership, and deleting it."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...forms import SiteForm
@@ -99,6 +100,6 @@ def delete_event(event_id: int):
         except TalkError as error:  # someone registered since the page was shown
             flash(str(error), "warning")
             return redirect(url_for("organiser.event", event_id=event_id))
-        flash(f"“{title}” is deleted.", "success")
+        flash(_("“%(title)s” is deleted.", title=title), "success")
         return redirect(url_for("organiser.dashboard"), 303)
     return render_template("organiser/delete.html", event=event, registered=registered)
