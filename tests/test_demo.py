@@ -267,6 +267,9 @@ def test_the_reference_talk_and_an_upcoming_one_read_in_french_and_german(app, r
     assert "STEP : la plateforme Technologies stratégiques pour l&#39;Europe" in reference_fr
     assert "6 décembre 2023, 08:30 – 09:45 CET" in reference_fr
     assert "Chef par intérim de la task force STEP" in reference_fr
+    form = client.get(f"/events/{upcoming}/register", headers={"Accept-Language": "fr"}).text
+    assert "Dans quel domaine technologique votre cluster" in form
+    assert "Technologies propres" in form and "Clean technologies" not in form
     reference_de = client.get(f"/events/{REFERENCE}", headers={"Accept-Language": "de"}).text
     assert "6. Dezember 2023, 08:30–09:45 MEZ" in reference_de
     assert "Kommissarischer Leiter der STEP-Taskforce" in reference_de

@@ -124,3 +124,16 @@ def test_each_language_of_a_talk_page_is_cached_on_its_own(client, make_event):
         french = client.get(f"/events/{event.slug}", headers={"Accept-Language": "fr"}).text
         english = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).text
         assert "Vallées de l&#39;hydrogène" in french and "Vallées" not in english
+
+
+def test_the_form_asks_in_the_visitors_language_and_marks_an_untranslated_question(
+    client, make_event, make_question
+):
+    event = make_event(other_languages=["de"])
+    make_question(event, "short_text", "Your role in the cluster?",
+                  translations={"de": {"label": "Ihre Rolle im Cluster?"}})  # fmt: skip
+    make_question(event, "single_choice", "Which area?", options=("Clean", "Digital"))
+    form = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "de"}).text
+    assert "Ihre Rolle im Cluster?" in form and "Your role in the cluster?" not in form
+    assert '<legend><span lang="en">Which area?</span>' in form
+    assert 'lang="en">Clean</label>' in form

@@ -76,6 +76,12 @@ def lang_attribute(text) -> Markup:
     return Markup(' lang="{}"').format(lang)
 
 
+def marked(text) -> str | Markup:
+    """Return a text as HTML in a `<span lang>` when it is not in the page's language."""
+    attribute = lang_attribute(text)
+    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else text
+
+
 def offered_languages(event) -> list[str]:
     """Return the languages a talk is offered in, its default language first."""
     offered = event.other_languages or ()

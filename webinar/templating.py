@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         # A talk's, speaker's, material's or question's text in the current language.
         tr=talk_languages.text_of,
         lang_attr=talk_languages.lang_attribute,
+        marked=talk_languages.marked,
     )
     app.jinja_env.globals.update(
         site_name=app.config["SITE_NAME"],

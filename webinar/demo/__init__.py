@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Event, EventStatus, Material, Speaker, Topic, utcnow
 from ..organiser.services.accounts import create_demo_organiser
 from .artwork import save_banner, save_slides
-from .languages import apply_languages
+from .languages import apply_languages, apply_question_languages
 from .questions import add_demo_questions
 from .talks import TOPICS, demo_talks
 
@@ -60,6 +60,7 @@ def load_demo() -> DemoLoad:
             db.session.add(event)
             if event.starts_at > utcnow():
                 add_demo_questions(event)
+                apply_question_languages(event)
             created += 1
     db.session.commit()
     email, password = create_demo_organiser()

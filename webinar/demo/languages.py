@@ -267,3 +267,47 @@ def apply_languages(event, slug: str) -> None:
             for code, texts in languages.items()
             if "slides" in texts
         }
+
+
+# The demo questions (webinar.demo.questions.QUESTIONS) in the same order:
+# label, help text and options.
+QUESTION_LANGUAGES = {
+    "fr": [
+        ("Dans quel domaine technologique votre cluster ou votre organisation est-il actif ?",
+         "Choisissez le domaine le plus proche des activités de la plupart de vos membres.",
+         ["Technologies numériques et de pointe", "Technologies propres", "Biotechnologies",
+          "Un autre domaine", "Je ne travaille pas avec un cluster"]),
+        ("De quel domaine s'agit-il ?", "", []),
+        ("Avez-vous déjà assisté à l'une de nos conférences en ligne ?", "", []),
+        ("Vos questions aux intervenants",
+         "Les intervenants les lisent avant la conférence et répondent à autant de questions "
+         "que le temps le permet.", []),
+        ("J'accepte que la conférence soit enregistrée et que l'enregistrement soit publié "
+         "ensuite.", "", []),
+    ],
+    "de": [
+        ("In welchem Technologiebereich ist Ihr Cluster oder Ihre Organisation tätig?",
+         "Wählen Sie den Bereich, der der Arbeit der meisten Ihrer Mitglieder am nächsten kommt.",
+         ["Deep-Tech und digitale Technologien", "Saubere Technologien", "Biotechnologien",
+          "Ein anderer Bereich", "Ich arbeite nicht mit einem Cluster"]),
+        ("Um welchen Bereich handelt es sich?", "", []),
+        ("Haben Sie schon einmal an einem unserer Online-Vorträge teilgenommen?", "", []),
+        ("Ihre Fragen an die Vortragenden",
+         "Die Vortragenden lesen sie vor dem Vortrag und beantworten so viele, wie die Zeit "
+         "erlaubt.", []),
+        ("Ich bin damit einverstanden, dass der Vortrag aufgezeichnet und die Aufzeichnung "
+         "anschließend veröffentlicht wird.", "", []),
+    ],
+}  # fmt: skip
+
+
+def apply_question_languages(event) -> None:
+    """Give a demo talk's questions their texts in the languages the talk is offered in."""
+    for code in event.other_languages or ():
+        for question, (label, help_text, options) in zip(
+            event.questions, QUESTION_LANGUAGES[code], strict=True
+        ):
+            texts = {"label": label, **({"help_text": help_text} if help_text else {})}
+            question.translations = {**(question.translations or {}), code: texts}
+            for option, text in zip(question.options, options, strict=True):
+                option.translations = {**(option.translations or {}), code: {"text": text}}

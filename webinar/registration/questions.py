@@ -33,7 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import SiteForm
 from ..models import AGREED, NO, YES, Event, FieldUse, Question, QuestionKind
-from ..talk_languages import text_of
+from ..talk_languages import marked, text_of
 from .forms import RegistrationForm, country_choices, strip, text_field, too_long
 
 # A single choice with more options than this is a select, not a row of radio buttons.
@@ -143,7 +143,7 @@ def question_field(question: Question):
     """Return the unbound WTForms field that asks one question."""
     kind = question.kind
     # In the visitor's language where the talk has it; answers keep the default's.
-    label = text_of(question, "label")
+    label = marked(text_of(question, "label"))
     presence = [InputRequired(message=ANSWER_PLEASE) if question.required else Optional()]
     if kind == QuestionKind.AGREEMENT:
         agreed = DataRequired(message=_l("Please agree to register."))

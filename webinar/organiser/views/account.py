@@ -4,7 +4,7 @@ Every form of the page posts to a view of its own here; a refused form is
 shown again on the whole page, with the other forms as they were.
 """
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user
@@ -63,7 +63,9 @@ def require_two_factor():
 @bp.before_request
 def use_own_language():
     """Answer a signed-in organiser in their own language, unless they chose another here."""
-    if current_user.is_authenticated:
+    # Only with a signed-in session: loading the user would mark every visitor's
+    # session as changed, and a sign-in page must answer everyone alike.
+    if "_user_id" in session and current_user.is_authenticated:
         g.preferred_language = current_user.language
 
 
