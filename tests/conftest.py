@@ -7,6 +7,6 @@ pytest_plugins = [
     "support.clock",
     "support.mail",
     "support.organisers",
-    "support.browser",
     "support.catalogs",
+    "support.browser",
 ]

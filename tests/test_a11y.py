@@ -41,6 +41,20 @@ def test_every_public_and_organiser_page_has_no_wcag_21_aa_violation(
     assert len(visited) >= len(site_tour) - 1
 
 
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_every_page_in_french_and_german_has_no_wcag_21_aa_violation(
+    new_tab, site_tour, organiser, language
+):
+    tab = new_tab(language=language)
+    visited = []
+    for stop in walk_tour(tab, site_tour, organiser, new_tab, language):
+        assert tab.locator("html").get_attribute("lang") == language, stop.path
+        violations = violations_on(tab)
+        assert not violations, f"{stop.name} ({stop.path}):\n{describe(violations[0])}"
+        visited.append(stop.name)
+    assert len(visited) >= len(site_tour) - 1
+
+
 def test_axe_finds_a_missing_label(page, make_event):
     """The check itself works: a field without a label is a violation."""
     event = make_event()

@@ -101,3 +101,39 @@ def test_the_page_cache_and_etag_are_per_language(client, make_event):
         "Accept-Language": "fr", "If-None-Match": french.headers["ETag"]})  # fmt: skip
     assert same.status_code == 304
     assert "Cookie" in english.headers["Vary"]
+
+
+def test_an_email_is_rendered_whole_in_the_language_asked_for(app, make_event, make_registration):
+    from webinar.extensions import db
+    from webinar.mail.render import render_email
+    from webinar.models import Registration
+
+    event = make_event(title="Clean hydrogen for clusters")
+    registration_id = make_registration(event, first_name="Ada").id
+    # A French visitor's request; the email goes out in German all the same.
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        registration = db.session.get(Registration, registration_id)
+        email = render_email("reminder_24h", registration, language="de")
+        french = render_email("reminder_24h", registration)
+    assert email.subject == "Morgen: Clean hydrogen for clusters"
+    assert email.text_body.startswith("Guten Tag Ada,")
+    assert "Zur Erinnerung" in email.text_body and "Bonjour" not in email.text_body
+    assert '<html lang="de">' in email.html_body and "Wann:" in email.html_body
+    assert "Am Vortrag teilnehmen:" in email.ics.replace("\r\n ", "")
+    # Without a language, the request's.
+    assert french.subject == "Demain : Clean hydrogen for clusters"
+    assert "Petit rappel" in french.text_body
+
+
+def test_the_worker_renders_in_the_default_language(app, make_event, make_registration):
+    from webinar.extensions import db
+    from webinar.mail.render import render_email
+    from webinar.models import Registration
+
+    event = make_event(title="Clean hydrogen for clusters")
+    registration_id = make_registration(event).id
+    with app.app_context():
+        registration = db.session.get(Registration, registration_id)
+        assert render_email("cancelled", registration).subject.startswith("Registration cancelled")
+        german = render_email("cancelled", registration, language="de")
+    assert german.subject == "Anmeldung storniert: Clean hydrogen for clusters"

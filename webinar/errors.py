@@ -1,7 +1,8 @@
 """The error pages: one page in the site's style for every HTTP error."""
 
 from flask import Flask, render_template
-from flask_babel import lazy_gettext as _l
+
+from .languages import lazy_gettext as _l
 
 ERROR_PAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. If you sent a form, "

@@ -11,10 +11,10 @@ remembering to.
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
+from .languages import lazy_gettext as _l
 from .text import CONTROL_CHARACTERS, TEXT_CONTROL_CHARACTERS
 
 # Wide enough for any talk, far enough from year 1 and 9999 for any date arithmetic.

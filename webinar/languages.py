@@ -26,13 +26,36 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
+from flask_babel.speaklater import LazyString
 
 bp = Blueprint("languages", __name__)
 
 COOKIE = "lang"
 # Each language's name in itself: a reader finds their own whatever the page's language.
 NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}
+
+
+class LazyText(LazyString):
+    """A translation made when it is read, which templates escape like any other text.
+
+    Flask-Babel's lazy strings call themselves markup, so `'` would reach a
+    page unescaped, and so would a value formatted into one. These do not.
+    """
+
+    @property
+    def __html__(self):
+        raise AttributeError("__html__")
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """Return `string` translated into the language of wherever it is read."""
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText:
+    """Return the singular or plural, translated into the language of wherever it is read."""
+    return LazyText(ngettext, singular, plural, num, **variables)
 
 
 def languages() -> tuple[str, ...]:

@@ -1,10 +1,10 @@
 """Everything templates can use besides their context: filters and globals, registered once."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from . import calendar, dates, languages, markup, talk_languages, text, uploads
+from .languages import lazy_gettext as _l
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
 

@@ -23,6 +23,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from support.catalogs import CATALOGS
 from support.database import unavailable
 from support.question_kinds import every_kind
 
@@ -150,7 +151,7 @@ class Watch:
 
 @pytest.fixture
 def new_tab(browser, live_server):
-    """Open tabs on the live server: `new_tab(width=360, javascript=False)`.
+    """Open tabs on the live server: `new_tab(width=360, javascript=False, language="fr")`.
 
     Each tab has its own context (cookies, downloads). The test fails on any
     console error or CSP violation; `new_tab.expect_error(pattern, path)` allows
@@ -164,14 +165,18 @@ def new_tab(browser, live_server):
         height: int = 800,
         javascript: bool = True,
         timezone: str = "Europe/Brussels",
+        language: str = "en",
     ):
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
             java_script_enabled=javascript,
             timezone_id=timezone,
+            locale=language,
             accept_downloads=True,
         )
+        # As a visitor who picked the language with the switch in the header.
+        context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
         watch.attach(context)
         contexts.append(context)
         return context.new_page()
@@ -218,12 +223,13 @@ class OrganiserAccount:
     password: str
     name: str
 
-    def sign_in(self, tab) -> None:
+    def sign_in(self, tab, language: str = "en") -> None:
         """Sign in through the sign-in form and land on the dashboard."""
+        _ = words(language)
         tab.goto("/organiser/login")
-        tab.get_by_label("Email").fill(self.email)
-        tab.get_by_label("Password").fill(self.password)
-        tab.get_by_role("button", name="Sign in").click()
+        tab.get_by_label(_("Email")).fill(self.email)
+        tab.get_by_label(_("Password")).fill(self.password)
+        tab.get_by_role("button", name=_("Sign in")).click()
         tab.wait_for_url("**/organiser/")
 
 
@@ -439,8 +445,18 @@ def invitation_link_of(app, invited_by_id: int) -> str:
     return f"/organiser/invitation/{token}"
 
 
-def visit(tab, stop: Stop, new_tab) -> bool:
+def words(language: str):
+    """Return the gettext of a language's catalog: what a label reads in that language."""
+    if language == "en":
+        return str
+    from babel.support import Translations
+
+    return Translations.load(str(CATALOGS), [language]).gettext
+
+
+def visit(tab, stop: Stop, new_tab, language: str = "en") -> bool:
     """Open a stop of the tour in tab; return False when an optional page is not there."""
+    _ = words(language)
     if stop.status == 404 or stop.optional:
         new_tab.expect_error("status of 404", stop.path)
     response = tab.goto(stop.path)
@@ -450,19 +466,19 @@ def visit(tab, stop: Stop, new_tab) -> bool:
     assert response.status == stop.status, f"{stop.name}: {stop.path} answered {response.status}"
     if stop.submit:
         if stop.clear:
-            tab.get_by_label(stop.clear, exact=True).fill("")
-        tab.get_by_role("button", name=stop.submit, exact=True).click()
+            tab.get_by_label(_(stop.clear), exact=True).fill("")
+        tab.get_by_role("button", name=_(stop.submit), exact=True).click()
         tab.locator(".form-errors").wait_for()
         tab.wait_for_load_state()  # the answer's styles too, not only its markup
     return True
 
 
-def walk_tour(tab, tour: list[Stop], organiser: OrganiserAccount, new_tab):
+def walk_tour(tab, tour: list[Stop], organiser: OrganiserAccount, new_tab, language: str = "en"):
     """Visit each stop of the tour in tab, signing in when the organiser pages begin."""
     signed_in = False
     for stop in tour:
         if stop.signed_in and not signed_in:
-            organiser.sign_in(tab)
+            organiser.sign_in(tab, language)
             signed_in = True
-        if visit(tab, stop, new_tab):
+        if visit(tab, stop, new_tab, language):
             yield stop

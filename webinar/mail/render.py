@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
 from icalendar import vCalAddress
 
 from ..calendar import calendar_file, make_vevent, public_domain, public_url
 from ..dates import span
 from ..languages import current_language
+from ..languages import lazy_gettext as _l
 from ..models import Registration, RegistrationStatus
 from ..talk_languages import text_of
 from ..text import one_line

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..languages import lazy_gettext as _l
 from .event import Event
 from .organiser import Organiser
 from .types import UTCDateTime, utcnow

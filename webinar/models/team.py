@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..languages import lazy_gettext as _l
 from .organiser import Organiser
 
 # The roles as the pages name them.

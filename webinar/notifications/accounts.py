@@ -10,11 +10,11 @@ email, then added to the caller's transaction.
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 
 from ..calendar import public_url
 from ..extensions import db
 from ..languages import current_language
+from ..languages import lazy_gettext as _l
 from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
 from ..talk_languages import in_language
 from ..text import one_line

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from ..languages import NAMES, languages
+from ..languages import lazy_gettext as _l
 from ..models import Event
 from .forms import CheckboxListField, OrganiserForm
 from .services.talk_languages import fields_of, translated_rows

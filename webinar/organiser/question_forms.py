@@ -1,11 +1,11 @@
 """Forms of a talk's Questions page: a question, the fixed fields, and copying from another talk."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..languages import lazy_gettext as _l
 from ..models import CONDITION_KINDS, Event, FieldUse, Question, QuestionKind
 from .forms import CheckboxListField, OrganiserForm
 from .services.question_data import (

@@ -8,9 +8,9 @@ from itertools import groupby
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..languages import lazy_gettext as _l
 from ..models import Answer, QuestionKind, Registration
 from . import bp
 from .forms import country_choices

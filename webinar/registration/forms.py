@@ -8,13 +8,13 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import pycountry
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 # SiteForm refuses control characters in every field (CR/LF in a name or an
 # address would be a header injection wherever the text reaches an email).
 from ..forms import SiteForm
+from ..languages import lazy_gettext as _l
 
 # Names are echoed into the greeting of every email ("Dear Ada,"), which a
 # stranger can send to anyone's address: a name field must not carry a link

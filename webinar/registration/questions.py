@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,6 +30,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import SiteForm
+from ..languages import lazy_gettext as _l
+from ..languages import lazy_ngettext
 from ..models import AGREED, NO, YES, Event, FieldUse, Question, QuestionKind
 from ..talk_languages import marked, text_of
 from .forms import RegistrationForm, country_choices, strip, text_field, too_long

@@ -15,13 +15,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext as _l
 from limits import parse_many
 
 from .. import seats, talk_languages
 from ..clients import client_address
 from ..events.queries import public_event
 from ..extensions import db, limiter
+from ..languages import lazy_gettext as _l
 from ..mail.render import personal_calendar, times
 from ..models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..privacy import erase

@@ -13,11 +13,11 @@ from enum import StrEnum
 
 from flask import abort, g, has_request_context, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, true
 from werkzeug.exceptions import Forbidden
 
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import Event, EventRole, Material, Organiser, Registration, Speaker, TalkRole
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, or_
 
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
 from ...paging import page_number
 from .answers import REMOVED, REMOVED_SENSITIVE, filter_clauses, filter_name, raw_filters

@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit
 from ...calendar import public_url
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import AuditAction, EmailChange, Organiser, utcnow
 from ...notifications.accounts import enqueue_email_change, enqueue_email_changed
 from ...text import normalise_email

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from ...languages import lazy_gettext as _l
 from ...models import CHOICE_KINDS, CONDITION_KINDS, NO, YES, Event, Question, QuestionKind
 
 TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})

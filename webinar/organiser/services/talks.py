@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit, seats
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import AuditAction, Event, EventStatus, Registration, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
 from ...text import plural

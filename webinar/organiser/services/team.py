@@ -9,11 +9,11 @@ change writes one audit entry and commits.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ... import audit
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import AuditAction, Event, EventRole, Organiser, TalkRole
 from ...models.team import TEAM_ROLES
 from ..queries.access import forget_roles

@@ -19,11 +19,11 @@ import segno
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 from ... import audit
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import Organiser, RecoveryCode, utcnow
 from ...models.audit import AuditAction
 from .accounts import (

@@ -4,7 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
-from flask_babel import lazy_gettext as _l
+
+from ...languages import lazy_gettext as _l
 
 # The page of an emailed link that is none of ours: cut short when copied, most often.
 UNKNOWN_LINK = (
@@ -29,4 +30,4 @@ def try_and_flash(
     except refused as error:
         flash(str(error), "warning")
     else:
-        flash(success(result) if callable(success) else success, "success")
+        flash(str(success(result) if callable(success) else success), "success")

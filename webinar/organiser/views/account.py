@@ -99,7 +99,7 @@ def render_account(**sent):
 
 
 def done(message: str):
-    flash(message, "success")
+    flash(str(message), "success")
     return redirect(url_for("organiser.account"))
 
 

@@ -2,12 +2,12 @@
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ...forms import SiteForm
+from ...languages import lazy_gettext as _l
 from ...models.audit import ACTION_LABELS
 from ...paging import page_number
 from .. import bp

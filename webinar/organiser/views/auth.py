@@ -2,10 +2,10 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...extensions import limiter, login_manager
+from ...languages import lazy_gettext as _l
 from .. import bp
 from ..forms import CodeForm, LoginForm
 from ..services.accounts import AccountDeactivated, authenticate
@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = {
 login_manager.login_view = "organiser.login"
 login_manager.login_message = _l("Please sign in to use the organiser area.")
 login_manager.login_message_category = "info"
+# A plain string in the session, in the language of the request that is turned away.
+login_manager.localize_callback = str
 
 
 @bp.before_request
@@ -37,7 +39,7 @@ def require_sign_in():
         return None
     if request.method != "GET":
         # Coming back to a button's address after sign-in would only give "not allowed".
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(url_for("organiser.login"))
     return login_manager.unauthorized()
 

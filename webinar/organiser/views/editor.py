@@ -2,11 +2,11 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...markup import render_markdown
 from ...models import Event
-from ...text import is_or_are, plural
 from .. import bp
 from ..forms import EventForm, copied_form_data, event_form_data, talk_data
 from ..queries.access import Permission, get_event_or_404
@@ -98,8 +98,9 @@ def edit_event(event_id: int):
         show_errors(form, invalid)
         return render_editor(form, event)
     if promoted:
-        flash(f"{plural(promoted, 'person', 'people')} from the waiting list got a seat"
-              " and will be emailed.", "success")  # fmt: skip
+        flash(ngettext("%(num)d person from the waiting list got a seat and will be emailed.",
+                       "%(num)d people from the waiting list got a seat and will be emailed.",
+                       promoted), "success")  # fmt: skip
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("organiser.event", event_id=event.id))
 
@@ -138,8 +139,7 @@ def cancel(event_id: int):
 
 def cancelled_message(told: int) -> str:
     """Say that the talk is cancelled, and how many registered people are told."""
-    message = _("The talk is cancelled.")
-    if told:
-        registered = plural(told, "registered person", "registered people")
-        message += f" {registered} {is_or_are(told)} told by email."
-    return message
+    if not told:
+        return _("The talk is cancelled.")
+    return ngettext("The talk is cancelled. %(num)d registered person is told by email.",
+                    "The talk is cancelled. %(num)d registered people are told by email.", told)

@@ -2,9 +2,9 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ...languages import lazy_gettext as _l
 from .. import bp
 from ..forms import AcceptInvitationForm
 from ..services.accounts import AccountError

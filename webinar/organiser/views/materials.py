@@ -63,5 +63,5 @@ def delete_material(event_id: int, material_id: int):
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
     material = get_material_or_404(event, material_id)
     remove_material(material)
-    flash(f"{material.title} is removed.", "success")
+    flash(_("%(name)s is removed.", name=material.title), "success")
     return redirect(url_for("organiser.materials", event_id=event.id))

@@ -2,9 +2,9 @@
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ...extensions import limiter
+from ...languages import lazy_gettext as _l
 from .. import bp
 from ..forms import ForgotPasswordForm, NewPasswordForm
 from ..services.accounts import AccountError

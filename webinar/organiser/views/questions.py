@@ -2,9 +2,9 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from ...text import plural
 from .. import bp
 from ..queries.access import Permission, get_event_or_404
 from ..queries.questions import answer_counts, get_question_or_404, talks_to_copy_from
@@ -136,5 +136,7 @@ def copy_questions(event_id: int):
         return render_questions(event, copying=form)
     source = next(talk for talk in sources if talk.id == form.source.data)
     copied = service.copy_questions(event, source)
-    flash(f"{plural(copied, 'question')} copied from “{source.title}”.", "success")
+    flash(ngettext("%(num)d question copied from “%(title)s”.",
+                   "%(num)d questions copied from “%(title)s”.", copied, title=source.title),
+          "success")  # fmt: skip
     return redirect(url_for("organiser.questions", event_id=event.id))

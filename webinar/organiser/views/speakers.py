@@ -17,7 +17,7 @@ def speakers(event_id: int):
     form = SpeakerForm()
     if form.validate_on_submit():
         speaker = add_speaker(event, form.name.data, form.role.data, form.organisation.data)
-        flash(f"{speaker.name} is added.", "success")
+        flash(_("%(name)s is added.", name=speaker.name), "success")
         return redirect(url_for("organiser.speakers", event_id=event.id))
     return render_template("organiser/speakers.html", event=event, form=form)
 
@@ -41,7 +41,7 @@ def delete_speaker(event_id: int, speaker_id: int):
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
     speaker = get_speaker_or_404(event, speaker_id)
     remove_speaker(event, speaker)
-    flash(f"{speaker.name} is removed.", "success")
+    flash(_("%(name)s is removed.", name=speaker.name), "success")
     return redirect(url_for("organiser.speakers", event_id=event.id))
 
 
