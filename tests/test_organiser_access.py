@@ -69,7 +69,7 @@ def event_with_parts(app, make_event, make_registration, make_organiser, owner):
                     "question_id": question.id,
                     "registration_id": registration.id, "organiser_id": owner,
                     "invitation_id": 1, "member_id": editor_id, "series_id": series.id,
-                    "token_id": 1}
+                    "token_id": 1, "code": "fr"}
 
     return make
 

@@ -261,6 +261,7 @@ def personal_data(registration: Registration) -> dict:
             "last_joined_at": _moment(registration.last_joined_at),
             "attended_at": _moment(registration.attended_at),
             "time_zone": registration.attendee_timezone,
+            "language": registration.language,
             "came_from": {
                 "utm_source": registration.utm_source,
                 "utm_medium": registration.utm_medium,

@@ -381,6 +381,8 @@ def site_tour(
         Stop("edit question", f"{organiser_pages}/questions/{question_id}/edit", signed_in=True),
         Stop("edit question with errors", f"{organiser_pages}/questions/{question_id}/edit", True,
              submit="Save", clear="Question"),
+        Stop("talk languages", f"{organiser_pages}/languages", signed_in=True),
+        Stop("talk texts in French", f"{organiser_pages}/languages/fr", signed_in=True),
         Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
         Stop("new talk", "/organiser/events/new", signed_in=True),
         Stop("your account, a new email waiting", "/organiser/account", signed_in=True),

@@ -80,6 +80,9 @@ class AuditAction(StrEnum):
     ATTENDANCE_RECORDED = "attendance_recorded"
     API_TOKEN_CREATED = "api_token_created"
     API_TOKEN_REVOKED = "api_token_revoked"
+    TALK_LANGUAGES_CHANGED = "talk_languages_changed"
+    TALK_TRANSLATED = "talk_translated"
+    LANGUAGE_CHANGED = "language_changed"
 
     @property
     def label(self) -> str:
@@ -142,6 +145,9 @@ ACTION_LABELS = {
     AuditAction.ATTENDANCE_RECORDED: _l("Recorded a person's attendance"),
     AuditAction.API_TOKEN_CREATED: _l("Created an API token"),
     AuditAction.API_TOKEN_REVOKED: _l("Revoked an API token"),
+    AuditAction.TALK_LANGUAGES_CHANGED: _l("Changed the talk's languages"),
+    AuditAction.TALK_TRANSLATED: _l("Changed the talk's texts in another language"),
+    AuditAction.LANGUAGE_CHANGED: _l("Changed their language"),
 }
 
 

@@ -49,6 +49,8 @@ class Registration(db.Model):
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendee_timezone: Mapped[str] = mapped_column(String(64), default="")
+    # The language the person registered in: every email to them is written in it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     utm_source: Mapped[str] = mapped_column(String(200), default="")
     utm_medium: Mapped[str] = mapped_column(String(200), default="")
     utm_campaign: Mapped[str] = mapped_column(String(200), default="")

@@ -46,5 +46,6 @@ from .views import (  # noqa: E402,F401
     questions,
     series,
     speakers,
+    talk_languages,
     team,
 )
