@@ -8,4 +8,5 @@ pytest_plugins = [
     "support.mail",
     "support.organisers",
     "support.browser",
+    "support.webhooks",
 ]

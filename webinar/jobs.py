@@ -28,11 +28,12 @@ from werkzeug.serving import is_running_from_reloader
 from .database import insert_new
 from .extensions import db
 from .mail import delivery
-from .models import OutboxEmail, TaskRun, utcnow
+from .models import OutboxEmail, TaskRun, WebhookDelivery, utcnow
 from .notifications import enqueue_due_reminders
 from .privacy import purge
 from .queue import release_stuck
 from .text import plural
+from .webhooks import delivery as webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,12 @@ class Task:
 
 TASKS = (
     Task("release_stuck_emails", lambda now: release_stuck(OutboxEmail, "email", now)),
+    Task("release_stuck_webhooks", lambda now: release_stuck(WebhookDelivery, "webhook", now)),
     Task("reminders", enqueue_due_reminders),
     Task("retention_purge", purge, every=timedelta(days=1)),
 )
 # What leaves the app, delivered after the tasks on each pass; each returns how many went.
-DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due,)
+DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due, webhook_delivery.deliver_due)
 
 
 def run_once() -> int:

@@ -8,7 +8,8 @@ The plugins, registered in tests/conftest.py:
 - clock: the app's `clock` and a `talk` at a fixed moment;
 - mail: a real `smtp_server`, `deliver()` (one pass of the outbox worker), `inbox`;
 - organisers: `owner`, `owner_client`, `owned_event`, `make_organiser`, `signed_in`;
-- browser: Chromium, the `live_server`, `page`, `new_tab`, the `site_tour`.
+- browser: Chromium, the `live_server`, `page`, `new_tab`, the `site_tour`;
+- webhooks: a real `receiver` that verifies each webhook, `make_endpoint`, `deliver_webhooks`.
 
 Plain helpers: forms (CSRF tokens, the registration form), stored (reading
 rows back), eventdata (the reference talk), site_walk (every page of the

@@ -22,6 +22,13 @@ from .question import (
 from .registration import Registration, RegistrationStatus
 from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
+from .webhook import (
+    TEST_EVENT,
+    WEBHOOK_EVENTS,
+    WebhookDelivery,
+    WebhookEndpoint,
+    webhook_endpoint_talk,
+)
 
 __all__ = [
     "AGREED",
@@ -59,5 +66,10 @@ __all__ = [
     "TaskRun",
     "Topic",
     "UTCDateTime",
+    "TEST_EVENT",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "webhook_endpoint_talk",
     "utcnow",
 ]

@@ -68,6 +68,12 @@ class AuditAction(StrEnum):
     QUESTION_REMOVED = "question_removed"
     QUESTIONS_COPIED = "questions_copied"
     FORM_FIELDS_CHANGED = "form_fields_changed"
+    WEBHOOK_ADDED = "webhook_added"
+    WEBHOOK_CHANGED = "webhook_changed"
+    WEBHOOK_DELETED = "webhook_deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
+    WEBHOOK_RESENT = "webhook_resent"
+    WEBHOOK_TEST_SENT = "webhook_test_sent"
 
     @property
     def label(self) -> str:
@@ -119,6 +125,12 @@ ACTION_LABELS = {
     AuditAction.QUESTION_REMOVED: "Removed a registration question",
     AuditAction.QUESTIONS_COPIED: "Copied registration questions from another talk",
     AuditAction.FORM_FIELDS_CHANGED: "Changed which details the registration form asks",
+    AuditAction.WEBHOOK_ADDED: "Added a webhook endpoint",
+    AuditAction.WEBHOOK_CHANGED: "Changed a webhook endpoint",
+    AuditAction.WEBHOOK_DELETED: "Deleted a webhook endpoint",
+    AuditAction.WEBHOOK_SECRET_ROTATED: "Made a new webhook secret",
+    AuditAction.WEBHOOK_RESENT: "Sent a webhook again",
+    AuditAction.WEBHOOK_TEST_SENT: "Sent a test webhook",
 }
 
 

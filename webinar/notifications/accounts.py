@@ -23,6 +23,7 @@ SUBJECTS = {
     "invitation": "You are invited to organise talks on {site}",
     "email_change": "Confirm your new email address for {site}",
     "email_changed": "Your sign-in email for {site} was changed",
+    "webhook_disabled": "A webhook endpoint of yours on {site} was disabled",
 }
 
 

@@ -42,4 +42,5 @@ from .views import (  # noqa: E402,F401
     questions,
     speakers,
     team,
+    webhooks,
 )

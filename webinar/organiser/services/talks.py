@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from ... import audit, seats
+from ... import audit, seats, webhooks
 from ...extensions import db
 from ...models import AuditAction, Event, EventStatus, Registration, Topic
 from ...notifications import enqueue_event_cancelled, enqueue_event_updated
@@ -67,6 +67,7 @@ def update_talk(event: Event, data: TalkData) -> int:
     if event.ics_sequence != sequence:
         enqueue_event_updated(event)
     _record_changes(event, *before)
+    webhooks.talk_event("talk.updated", event)
     _commit(banner if data.banner is not None else None)
     if old_banner != event.banner:
         delete_upload(old_banner)
@@ -169,12 +170,14 @@ def _write(
 
 def publish(event: Event) -> None:
     """Publish a draft: its page and registration form go public; commit."""
-    _move(event, (EventStatus.DRAFT,), EventStatus.PUBLISHED, AuditAction.TALK_PUBLISHED)
+    _move(event, (EventStatus.DRAFT,), EventStatus.PUBLISHED, AuditAction.TALK_PUBLISHED,
+          "talk.published")  # fmt: skip
 
 
 def unpublish(event: Event) -> None:
     """Take a published talk back to draft: its page is no longer public; commit."""
-    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT, AuditAction.TALK_UNPUBLISHED)
+    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT, AuditAction.TALK_UNPUBLISHED,
+          "talk.updated")  # fmt: skip
 
 
 def cancel_talk(event: Event) -> int:
@@ -187,6 +190,7 @@ def cancel_talk(event: Event) -> int:
     _refuse_unless(event, (EventStatus.DRAFT, EventStatus.PUBLISHED))
     event.status = EventStatus.CANCELLED
     told = enqueue_event_cancelled(event)
+    webhooks.talk_event("talk.cancelled", event)
     told_whom = f"{plural(told, 'person', 'people')} told"
     audit.record(AuditAction.TALK_CANCELLED, event=event, details=told_whom)
     db.session.commit()
@@ -225,11 +229,16 @@ def delete_talk(event: Event) -> None:
 
 
 def _move(
-    event: Event, allowed_from: tuple[str, ...], status: EventStatus, action: AuditAction
+    event: Event,
+    allowed_from: tuple[str, ...],
+    status: EventStatus,
+    action: AuditAction,
+    webhook_event: str,
 ) -> None:
     _refuse_unless(event, allowed_from)
     event.status = status
     audit.record(action, event=event)
+    webhooks.talk_event(webhook_event, event)
     db.session.commit()
 
 
