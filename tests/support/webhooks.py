@@ -173,3 +173,26 @@ def deliveries(app, **where) -> list[WebhookDelivery]:
         rows = list(db.session.scalars(query))
         db.session.expunge_all()
         return rows
+
+
+def add_endpoint_with_delivery(owner_id: int) -> dict[str, int]:
+    """Store an endpoint of the organiser with one failed delivery; return their ids as URL values.
+
+    Call it in an app context; the endpoint's URL is a public one no test reaches.
+    """
+    from webinar.models import WebhookEndpoint
+    from webinar.webhooks import body, new_webhook_id
+    from webinar.webhooks.signing import new_secret
+
+    endpoint = WebhookEndpoint(owner_id=owner_id, url="https://hooks.example.org/in",
+                               events="registration.created", secret=new_secret())  # fmt: skip
+    db.session.add(endpoint)
+    db.session.flush()
+    delivery_row = WebhookDelivery(
+        endpoint_id=endpoint.id, webhook_id=new_webhook_id(), event_type="registration.created",
+        payload=body("registration.created", {"id": 1}), status="failed", attempts=3,
+        response_status=500, last_error="the endpoint answered 500",
+    )  # fmt: skip
+    db.session.add(delivery_row)
+    db.session.commit()
+    return {"endpoint_id": endpoint.id, "delivery_id": delivery_row.id}

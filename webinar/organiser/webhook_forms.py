@@ -2,11 +2,20 @@
 
 from wtforms import BooleanField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..models import WEBHOOK_EVENTS, Event
 from .forms import CheckboxListField, OrganiserForm
-from .services.webhooks import EndpointData
+from .services.webhooks import ONLY_YOUR_TALKS, EndpointData
+
+
+class TalkChoices(CheckboxListField):
+    """Talks to tick, among those offered: any other is refused in words a person reads."""
+
+    def pre_validate(self, form) -> None:
+        offered = {value for value, *_ in self.iter_choices()}
+        if any(self.coerce(value) not in offered for value in self.data or ()):
+            raise ValidationError(ONLY_YOUR_TALKS)
 
 
 class WebhookForm(OrganiserForm):
@@ -17,7 +26,7 @@ class WebhookForm(OrganiserForm):
         "Events to send",
         choices=[SelectChoice(name, f"{name}: {text}") for name, text in WEBHOOK_EVENTS.items()],
     )
-    talk_ids = CheckboxListField("Only these talks", coerce=int)
+    talk_ids = TalkChoices("Only these talks", coerce=int)
     include_personal_data = BooleanField("Include personal data (name, email, answers)")
     enabled = BooleanField("Send webhooks to this endpoint", default=True)
 

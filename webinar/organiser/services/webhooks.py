@@ -30,6 +30,8 @@ from ...webhooks.address import Refused, check_destination
 from ...webhooks.signing import new_secret
 from ..queries.access import managed_by
 
+ONLY_YOUR_TALKS = "Choose only talks you have a role on."
+
 
 class WebhookInvalid(ValueError):
     """Endpoint settings that cannot be saved; errors maps each field to its messages."""
@@ -157,7 +159,7 @@ def _checked(owner: Organiser, data: EndpointData) -> list[Event]:
             )
         )
         if len(talks) != len(set(data.talk_ids)):
-            errors["talk_ids"] = ["Choose only talks you have a role on."]
+            errors["talk_ids"] = [ONLY_YOUR_TALKS]
     if errors:
         raise WebhookInvalid(errors)
     return talks
