@@ -9,4 +9,5 @@ pytest_plugins = [
     "support.organisers",
     "support.browser",
     "support.webhooks",
+    "support.api",
 ]

@@ -103,6 +103,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
+    from . import api
     from .events import bp as events_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(organiser_bp)
+    api.init_app(app)
 
 
 def register_templates_and_errors(app: Flask) -> None:

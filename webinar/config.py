@@ -124,6 +124,10 @@ REQUIRE_TWO_FACTOR = False
 INVITATION_DAYS = 7
 INVITATION_RATE_LIMIT = "20 per hour"
 
+# The REST API (/api/v1): requests per API token (a Flask-Limiter limit
+# string); requests without a valid token count per client address.
+API_RATE_LIMIT = "300 per minute"
+
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process
 # (development only: `make run` sets it; production runs `flask outbox work`).

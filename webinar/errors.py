@@ -1,6 +1,11 @@
-"""The error pages: one page in the site's style for every HTTP error."""
+"""The error pages: one page in the site's style for every HTTP error.
+
+Under /api/v1 errors are problem details instead (webinar/api/problems.py).
+"""
 
 from flask import Flask, render_template
+
+from .api.problems import is_api_request, problem_response
 
 ERROR_PAGES = {
     400: ("Bad request", "The request could not be understood. If you sent a form, "
@@ -39,6 +44,8 @@ def init_app(app: Flask) -> None:
     """Answer errors with pages in the site's style."""
 
     def handler(error):
+        if is_api_request():
+            return problem_response(error)
         code = getattr(error, "code", 500) or 500
         message, link = getattr(error, "page_message", None), getattr(error, "page_link", None)
         return error_page(code, message, link), code

@@ -37,11 +37,17 @@ class Outcome:
     registration: Registration | None = None
 
 
-def register(event: Event, data: dict) -> Outcome:
-    """Register a person for an event in one transaction and enqueue their email."""
+def register(event: Event, data: dict, *, on_created=None) -> Outcome:
+    """Register a person for an event in one transaction and enqueue their email.
+
+    on_created(registration), when given, adds to the transaction of a new
+    registration (an audit entry), so that both commit or neither does.
+    """
     email = normalise_email(data["email"])
     try:
         outcome = _register(event.id, email, data)
+        if on_created is not None and outcome.status in (CONFIRMED, WAITLISTED):
+            on_created(outcome.registration)
         db.session.commit()
     except IntegrityError:
         # The unique index saw a concurrent registration with the same address.

@@ -9,7 +9,8 @@ The plugins, registered in tests/conftest.py:
 - mail: a real `smtp_server`, `deliver()` (one pass of the outbox worker), `inbox`;
 - organisers: `owner`, `owner_client`, `owned_event`, `make_organiser`, `signed_in`;
 - browser: Chromium, the `live_server`, `page`, `new_tab`, the `site_tour`;
-- webhooks: a real `receiver` that verifies each webhook, `make_endpoint`, `deliver_webhooks`.
+- webhooks: a real `receiver` that verifies each webhook, `make_endpoint`, `deliver_webhooks`;
+- api: `make_token`, `api_client` (a client sending a token), `owner_api`.
 
 Plain helpers: forms (CSRF tokens, the registration form), stored (reading
 rows back), eventdata (the reference talk), site_walk (every page of the

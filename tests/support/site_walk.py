@@ -30,6 +30,11 @@ ADMIN_ONLY = {"organiser.whole_log", "organiser.organisers", "organiser.invite",
               "organiser.make_admin", "organiser.remove_admin"}  # fmt: skip
 
 
+def api_resource(app, rule) -> bool:
+    """Say whether a rule is one of the API's resources (token only: tests/test_api_*.py)."""
+    return rule.endpoint.split(".")[0] in app.extensions["flask-smorest"]["blp_name_to_api"]
+
+
 @dataclass
 class Site:
     """The ids, slugs and tokens of a populated site: what route arguments are filled with."""
@@ -52,6 +57,8 @@ def get_rules(app, prefix: str | None = None, public: bool | None = None):
     rules = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        if api_resource(app, rule):
             continue
         organiser = rule.endpoint.startswith("organiser.")
         if public is True and organiser or public is False and not organiser:

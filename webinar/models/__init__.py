@@ -1,5 +1,6 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
+from .api import ApiToken, IdempotentRequest, Scope
 from .audit import AuditAction, AuditEntry
 from .email_change import EmailChange
 from .event import Event, EventStatus, Material, Speaker, Topic
@@ -42,6 +43,7 @@ __all__ = [
     "QuestionKind",
     "QuestionOption",
     "ANNOUNCEMENT_AUDIENCES",
+    "ApiToken",
     "ONCE_PER_REGISTRATION",
     "Announcement",
     "AuditAction",
@@ -50,6 +52,7 @@ __all__ = [
     "Event",
     "EventRole",
     "EventStatus",
+    "IdempotentRequest",
     "Invitation",
     "Material",
     "Organiser",
@@ -61,6 +64,7 @@ __all__ = [
     "RecoveryCode",
     "Registration",
     "RegistrationStatus",
+    "Scope",
     "Speaker",
     "TalkRole",
     "TaskRun",

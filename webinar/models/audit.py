@@ -74,6 +74,10 @@ class AuditAction(StrEnum):
     WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
     WEBHOOK_RESENT = "webhook_resent"
     WEBHOOK_TEST_SENT = "webhook_test_sent"
+    REGISTRATION_ADDED = "registration_added"
+    ATTENDANCE_RECORDED = "attendance_recorded"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
 
     @property
     def label(self) -> str:
@@ -131,6 +135,10 @@ ACTION_LABELS = {
     AuditAction.WEBHOOK_SECRET_ROTATED: "Made a new webhook secret",
     AuditAction.WEBHOOK_RESENT: "Sent a webhook again",
     AuditAction.WEBHOOK_TEST_SENT: "Sent a test webhook",
+    AuditAction.REGISTRATION_ADDED: "Registered someone through the API",
+    AuditAction.ATTENDANCE_RECORDED: "Recorded a person's attendance",
+    AuditAction.API_TOKEN_CREATED: "Created an API token",
+    AuditAction.API_TOKEN_REVOKED: "Revoked an API token",
 }
 
 

@@ -65,6 +65,10 @@ class Registration(db.Model):
     # When the person unsubscribed: no announcements, follow-ups or news since.
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person attended, as recorded by an organiser (a video platform's list).
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Any change of the row: what an API client syncing the list asks for.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -86,6 +90,8 @@ class Registration(db.Model):
         Index("ix_registration_event_status_created", "event_id", "status", "created_at", "id"),
         # The attendee list, all statuses, by time or by name: read in index order.
         Index("ix_registration_event_created", "event_id", "created_at", "id"),
+        # The API's list for syncing: changed since a time, in order of change.
+        Index("ix_registration_event_updated", "event_id", "updated_at", "id"),
         Index("ix_registration_event_name", "event_id", "last_name", "first_name", "id"),
         # Unsubscribing reaches every registration of the same person.
         Index("ix_registration_email_normalised", "email_normalised"),

@@ -27,6 +27,7 @@ def can(event, permission: str) -> bool:
 # The views attach their routes to bp.
 from .views import (  # noqa: E402,F401
     account,
+    api_tokens,
     attendees,
     audit_log,
     auth,

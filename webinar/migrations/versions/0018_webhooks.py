@@ -1,7 +1,7 @@
 """webhooks: endpoints and their deliveries
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-11-30 00:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import webinar.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
