@@ -144,6 +144,7 @@ def registration_data(registration: Registration) -> dict:
         "registered_at": _moment(registration.created_at),
         "cancelled_at": _moment(registration.cancelled_at),
         "joined_at": _moment(registration.joined_at),
+        "attended_at": _moment(registration.attended_at),
     }
 
 
