@@ -299,3 +299,28 @@ def test_the_purge_removes_the_person_from_old_deliveries(
     assert "ada@example.org" not in row.payload
     assert (row.status, row.personal) == ("sent", False)
 
+
+
+def test_a_persons_data_download_lists_the_webhooks_sent_about_them(
+    app, client, owner, owned_event, receiver, make_endpoint, deliver_webhooks
+):
+    make_endpoint(owner, receiver.url, events=["registration.created"],
+                  include_personal_data=True)  # fmt: skip
+    register_through_form(client, owned_event.slug, email="ada@example.org")
+    deliver_webhooks()
+    with app.app_context():
+        token = db.session.scalar(db.select(Registration.token))
+
+    data = client.get(f"/registrations/{token}/data.json").get_json()
+
+    [sent] = data["webhooks"]
+    assert sent["event"] == "registration.created"
+    assert sent["to"] == receiver.url
+    assert sent["included_personal_data"] is True
+    assert sent["status"] == "sent"
+
+
+def test_the_privacy_notice_says_connected_tools_may_get_personal_details(client):
+    page = client.get("/privacy").text
+    assert "connect the talk to their own tools" in page
+    assert "only where the organiser chose" in page

@@ -46,7 +46,7 @@ ORGANISER_NAME = "European Cluster Collaboration Platform"
 # each registration records the version the person agreed to.
 PRIVACY_CONTROLLER = None  # None means ORGANISER_NAME
 PRIVACY_CONTACT = "privacy@localhost"
-PRIVACY_NOTICE_VERSION = "1"
+PRIVACY_NOTICE_VERSION = "2"
 
 # Retention (`flask privacy purge`, also run daily by the outbox worker):
 # registrations are anonymised this many days after their talk ended, and
