@@ -112,8 +112,7 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         notifications.enqueue_confirmation(registration)
     else:
         notifications.enqueue_waitlisted(registration)
-    webhooks.registration_event("registration.created", registration)
-    webhooks.registration_event(f"registration.{status}", registration)
+    webhooks.registration_event(("registration.created", f"registration.{status}"), registration)
     return Outcome(status, registration)
 
 
