@@ -287,23 +287,24 @@ class WebhookEndpointList(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(WebhookEndpointSchema))
 
 
-class WebhookEndpointChange(ma.Schema):
-    """The settings of an endpoint; when changing one, those left out stay as they are."""
+class WebhookEndpointSettings(ma.Schema):
+    """The settings of a new endpoint."""
 
-    url = ma.fields.String(validate=validate.Length(1, 2000),
+    url = ma.fields.String(required=True, validate=validate.Length(1, 2000),
                            metadata={"description": "https://, or http:// to an allowed host."})
     description = ma.fields.String(validate=validate.Length(max=200))
-    events = ma.fields.List(ma.fields.String(validate=EVENT_NAMES), validate=validate.Length(1))
+    events = ma.fields.List(ma.fields.String(validate=EVENT_NAMES), required=True,
+                            validate=validate.Length(1))
     talk_ids = ma.fields.List(ma.fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1)))
     include_personal_data = ma.fields.Boolean()
     enabled = ma.fields.Boolean()
 
 
-class NewWebhookEndpoint(WebhookEndpointChange):
-    url = ma.fields.String(required=True, validate=validate.Length(1, 2000),
-                           metadata={"description": "https://, or http:// to an allowed host."})
-    events = ma.fields.List(ma.fields.String(validate=EVENT_NAMES), required=True,
-                            validate=validate.Length(1))
+class WebhookEndpointChange(WebhookEndpointSettings):
+    """A change of an endpoint's settings: each one is optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "partial": True})
 
 
 class WebhookDeliverySchema(ma.Schema):

@@ -15,11 +15,11 @@ from .idempotency import idempotent
 from .problems import refuse
 from .registrations import IDEMPOTENCY_KEY
 from .schemas import (
-    NewWebhookEndpoint,
     WebhookDeliverySchema,
     WebhookEndpointChange,
     WebhookEndpointList,
     WebhookEndpointSchema,
+    WebhookEndpointSettings,
     WebhookEndpointWithSecret,
 )
 
@@ -71,7 +71,7 @@ def list_webhooks():
 @blp.route("/webhooks", methods=["POST"])
 @idempotent
 @blp.doc(parameters=[IDEMPOTENCY_KEY])
-@blp.arguments(NewWebhookEndpoint)
+@blp.arguments(WebhookEndpointSettings)
 @blp.response(201, WebhookEndpointWithSecret)
 def create_webhook(body: dict):
     """Add a webhook endpoint; the answer holds its secret, this once."""
