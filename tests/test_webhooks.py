@@ -197,7 +197,7 @@ def test_a_failed_delivery_is_tried_again_with_the_same_webhook_id(
     assert first.webhook_id == second.webhook_id == row.webhook_id
     assert first.verified and second.verified
     [row] = deliveries(app)
-    assert (row.status, row.response_status) == ("sent", 204)
+    assert (row.status, row.response_status, row.attempts) == ("sent", 204, 2)
 
 
 def test_410_fails_the_delivery_and_disables_the_endpoint(

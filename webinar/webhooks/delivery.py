@@ -122,7 +122,8 @@ def deliver(parcel: Parcel) -> bool:
         connection.close()
     if 200 <= status < 300:
         queue.settle(WebhookDelivery, parcel, status=OutboxStatus.SENT, sent_at=utcnow(),
-                     response_status=status, last_error="")  # fmt: skip
+                     attempts=parcel.attempts + 1, response_status=status,
+                     last_error="")  # fmt: skip
         db.session.execute(
             sa.update(WebhookEndpoint)
             .where(WebhookEndpoint.id == parcel.endpoint_id)
