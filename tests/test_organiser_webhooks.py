@@ -161,3 +161,18 @@ def test_an_endpoint_can_be_limited_to_a_talk_its_owner_works_on(
     assert other_talk.title in form
     assert re.search(rf'value="{owned_event.id}"[^>]*checked|checked[^>]*value="{owned_event.id}"',
                      form)  # fmt: skip
+
+
+def test_a_test_event_reaches_a_turned_off_endpoint(
+    app, owner, owner_client, receiver, make_endpoint, deliver_webhooks
+):
+    endpoint_id, secret = make_endpoint(owner, receiver.url, enabled=False)
+    receiver.secrets = [secret]
+    page = f"/organiser/webhooks/{endpoint_id}"
+
+    owner_client.post(f"{page}/test", data={"csrf_token": token_of(owner_client, page)})
+    deliver_webhooks()
+
+    [received] = receiver.received
+    assert received.verified and received.event_type == "webhook.test"
+    assert "Turned off by its owner." in owner_client.get(page).text

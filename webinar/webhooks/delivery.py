@@ -27,7 +27,7 @@ from flask import current_app
 from .. import queue
 from ..calendar import public_url
 from ..extensions import db
-from ..models import OutboxStatus, WebhookDelivery, WebhookEndpoint, utcnow
+from ..models import TEST_EVENT, OutboxStatus, WebhookDelivery, WebhookEndpoint, utcnow
 from ..notifications.accounts import account_email
 from .address import Refused, check_url, connect_to, resolve
 from .signing import signature
@@ -89,7 +89,9 @@ def deliver_due() -> int:
 
 def deliver(parcel: Parcel) -> bool:
     """Post one delivery and settle it; return whether the receiver took it."""
-    if not parcel.enabled:
+    # A test event goes out all the same: it is how an owner checks a receiver before
+    # turning its endpoint back on.
+    if not parcel.enabled and parcel.event_type != TEST_EVENT:
         queue.mark_failed(WebhookDelivery, parcel, "not sent: the endpoint is disabled")
         return False
     try:

@@ -70,11 +70,6 @@ def update_endpoint(endpoint: WebhookEndpoint, data: EndpointData) -> WebhookEnd
     """Change an endpoint and commit; turning it back on forgets why it was off. Return it."""
     talks = _checked(endpoint.owner, data)
     _write(endpoint, data, talks)
-    if endpoint.enabled:
-        endpoint.disabled_reason = ""
-        endpoint.failing_since = None
-    elif not endpoint.disabled_reason:
-        endpoint.disabled_reason = "Turned off by its owner."
     audit.record(AuditAction.WEBHOOK_CHANGED, details=_summary(endpoint))
     db.session.commit()
     return endpoint
@@ -114,7 +109,7 @@ def send_again(endpoint: WebhookEndpoint, delivery_id: int) -> bool:
 
 
 def send_test(endpoint: WebhookEndpoint) -> WebhookDelivery:
-    """Queue a test event to one endpoint (even a disabled one's owner may try it); commit."""
+    """Queue a test event to one endpoint, sent even while it is turned off; commit."""
     now = utcnow()
     delivery = WebhookDelivery(
         endpoint_id=endpoint.id,
@@ -170,6 +165,11 @@ def _write(endpoint: WebhookEndpoint, data: EndpointData, talks: list[Event]) ->
     endpoint.description = data.description.strip()
     endpoint.events = " ".join(name for name in WEBHOOK_EVENTS if name in data.events)
     endpoint.include_personal_data = data.include_personal_data
+    if data.enabled:
+        # Turned (back) on: why it was off and since when it failed no longer matter.
+        endpoint.disabled_reason, endpoint.failing_since = "", None
+    elif endpoint.enabled is not False or not endpoint.disabled_reason:
+        endpoint.disabled_reason = "Turned off by its owner."
     endpoint.enabled = data.enabled
     endpoint.talks = talks
 
