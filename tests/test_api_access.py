@@ -60,6 +60,20 @@ def test_a_token_limited_to_one_talk_sees_nothing_of_another(
         assert limited.get(url).status_code == 404
 
 
+def test_a_token_limited_to_a_deleted_talk_reaches_no_talk(
+    app, api_client, owner, owned_event, make_event
+):
+    from webinar.models import Event
+
+    other = make_event(owner_id=owner)
+    limited = api_client(owner, talks=(owned_event.id,))
+    with app.app_context():
+        db.session.delete(db.session.get(Event, owned_event.id))
+        db.session.commit()
+    assert limited.get("/api/v1/talks").get_json()["items"] == []
+    assert limited.get(f"/api/v1/talks/{other.id}").status_code == 404
+
+
 def test_a_read_token_cannot_write(api_client, owner, owned_event):
     reader = api_client(owner, scopes="read")
     assert reader.get(f"/api/v1/talks/{owned_event.id}").status_code == 200

@@ -2,13 +2,11 @@
 
 import threading
 
+from support.api import NEW_REGISTRATION as NEW
 from support.api import send
 from support.stored import registrations
 
 from webinar.api import registrations as resource
-
-NEW = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-       "organisation": "Analytical Engines", "country": "BE", "consent_privacy": True}  # fmt: skip
 
 
 def url(event) -> str:
@@ -95,3 +93,11 @@ def test_concurrent_duplicates_give_one_201_and_one_409(
     assert answers["second"][0] == 409
     assert "still being carried out" in answers["second"][1]["detail"]
     assert len(registrations(app, owned_event)) == 1
+
+
+def test_a_key_that_is_not_printable_ascii_is_a_400(app, owner_api, owned_event):
+    for key in ("", "\x00", "tab\there", "é", "x" * 201):
+        response = owner_api.post(url(owned_event), json=NEW, headers={"Idempotency-Key": key})
+        assert response.status_code == 400, repr(key)
+        assert "printable ASCII" in response.get_json()["detail"]
+    assert registrations(app, owned_event) == []

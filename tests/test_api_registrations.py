@@ -1,18 +1,10 @@
 """The API's registrations: the form's rules, seats and emails; lists to sync; attendance."""
 
+from support.api import NEW_REGISTRATION as NEW
 from support.stored import emails, registrations
 
 from webinar.extensions import db
 from webinar.models import AuditEntry, Registration
-
-NEW = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.org",
-    "organisation": "Analytical Engines",
-    "country": "BE",
-    "consent_privacy": True,
-}
 
 
 def url(event, rest: str = "") -> str:

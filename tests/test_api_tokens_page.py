@@ -55,15 +55,20 @@ def test_the_form_says_what_is_missing(app, owner_client):
         assert db.session.scalars(db.select(ApiToken)).all() == []
 
 
-def test_a_revoked_token_stops_working(app, owner_client, owned_event):
-    token = shown_token(make_on_page(owner_client).text)
+def revoke_on_page(app, client) -> str:
+    """Press Revoke on the first token stored; return the page it leads to."""
     with app.app_context():
         token_id = db.session.scalar(db.select(ApiToken.id))
-    page = owner_client.post(
+    return client.post(
         f"/organiser/account/api-tokens/{token_id}/revoke",
-        data={"csrf_token": token_of(owner_client, "/organiser/account/api-tokens")},
+        data={"csrf_token": token_of(client, "/organiser/account/api-tokens")},
         follow_redirects=True,
     ).text
+
+
+def test_a_revoked_token_stops_working(app, owner_client, owned_event):
+    token = shown_token(make_on_page(owner_client).text)
+    page = revoke_on_page(app, owner_client)
     assert "is revoked" in page and "You have no API tokens." in page
     response = app.test_client().get("/api/v1/talks", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
@@ -71,14 +76,7 @@ def test_a_revoked_token_stops_working(app, owner_client, owned_event):
 
 def test_another_organisers_token_cannot_be_revoked(app, owner_api, make_organiser, signed_in):
     make_organiser("someone@example.org")
-    stranger = signed_in("someone@example.org")
-    with app.app_context():
-        token_id = db.session.scalar(db.select(ApiToken.id))
-    page = stranger.post(
-        f"/organiser/account/api-tokens/{token_id}/revoke",
-        data={"csrf_token": token_of(stranger, "/organiser/account/api-tokens")},
-        follow_redirects=True,
-    ).text
+    page = revoke_on_page(app, signed_in("someone@example.org"))
     assert "There is no such token of yours." in page
     assert owner_api.get("/api/v1/talks").status_code == 200
 

@@ -25,6 +25,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import is_running_from_reloader
 
+from .api.idempotency import purge_expired
 from .database import insert_new
 from .extensions import db
 from .mail import delivery
@@ -52,6 +53,8 @@ TASKS = (
     Task("release_stuck_webhooks", lambda now: release_stuck(WebhookDelivery, "webhook", now)),
     Task("reminders", enqueue_due_reminders),
     Task("retention_purge", purge, every=timedelta(days=1)),
+    # The API's stored answers to Idempotency-Keys hold personal data: kept 24 hours.
+    Task("expired_idempotency_keys", purge_expired, every=timedelta(hours=1)),
 )
 # What leaves the app, delivered after the tasks on each pass; each returns how many went.
 DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due, webhook_delivery.deliver_due)

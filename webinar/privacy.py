@@ -265,6 +265,7 @@ def personal_data(registration: Registration) -> dict:
             "cancelled_at": _moment(registration.cancelled_at),
             "first_joined_at": _moment(registration.joined_at),
             "last_joined_at": _moment(registration.last_joined_at),
+            "attended_at": _moment(registration.attended_at),
             "time_zone": registration.attendee_timezone,
             "came_from": {
                 "utm_source": registration.utm_source,

@@ -6,6 +6,16 @@ from webinar.extensions import db
 from webinar.models import Organiser
 from webinar.organiser.services.api_tokens import create_token
 
+# A registration the API takes for a talk with the default form: the body of a POST.
+NEW_REGISTRATION = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "ada@example.org",
+    "organisation": "Analytical Engines",
+    "country": "BE",
+    "consent_privacy": True,
+}
+
 
 class ApiClient:
     """The app's test client sending `Authorization: Bearer <token>` with every request."""

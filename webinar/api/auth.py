@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
+from webargs.flaskparser import FlaskParser
 
 from ..clients import client_address
 from ..extensions import csrf, db, limiter
@@ -112,9 +114,20 @@ def api_rate_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
+class BodyParser(FlaskParser):
+    """webargs' parser, refusing JSON nested too deeply for Python's parser as invalid JSON."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deeply", "", 0) from error
+
+
 def resource_blueprint(name: str, description: str) -> Blueprint:
     """Return a blueprint of API resources: token required, no CSRF, rate limited per token."""
     blueprint = Blueprint(name, __name__, description=description)
+    blueprint.ARGUMENTS_PARSER = BodyParser()
     blueprint.before_request(authenticate)
     csrf.exempt(blueprint)
     limiter.limit(api_rate_limit, key_func=rate_limit_key)(blueprint)
@@ -125,7 +138,7 @@ def visible_talks() -> sa.ColumnElement[bool]:
     """Return the SQL condition on Event of the talks this token may see."""
     token = current_token()
     condition = managed_by(token.organiser)
-    if token.events:
+    if token.limited:
         condition = condition & Event.id.in_([event.id for event in token.events])
     return condition
 
@@ -134,7 +147,7 @@ def get_talk_or_404(talk_id: int, permission: Permission = Permission.SEE) -> Ev
     """Return the talk if this token may do this to it; 404 if it may not see it at all."""
     token = current_token()
     event = db.session.get(Event, talk_id)
-    if event is None or (token.events and event not in token.events):
+    if event is None or (token.limited and event not in token.events):
         refuse(404)
     role = role_of(token.organiser, event)
     if role is None:

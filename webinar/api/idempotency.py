@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -31,7 +32,10 @@ OTHER_REQUEST = (
     "use a new key for a new request."
 )
 STILL_RUNNING = "A request with this Idempotency-Key is still being carried out; try again shortly."
-KEY_TOO_LONG = f"An Idempotency-Key has at most {LONGEST_KEY} characters."
+NOT_A_KEY = (
+    f"An Idempotency-Key is 1 to {LONGEST_KEY} printable ASCII characters, such as a UUID."
+)
+PRINTABLE = re.compile(r"[\x20-\x7e]+")
 
 
 def idempotent(view):
@@ -42,8 +46,8 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not key or len(key) > LONGEST_KEY:
-            refuse(400, KEY_TOO_LONG)
+        if len(key) > LONGEST_KEY or not PRINTABLE.fullmatch(key):
+            refuse(400, NOT_A_KEY)
         claimed = _claim(key)
         if isinstance(claimed, IdempotentRequest):
             return _replay(claimed)

@@ -26,7 +26,7 @@ DETAILS = {
     403: "This token may not do that.",
     404: "There is nothing at this address for this token.",
     405: "This address does not take that method.",
-    409: "A request with this Idempotency-Key is still being carried out; try again shortly.",
+    409: "The request conflicts with the current state of what it is about.",
     413: "The request body is too large.",
     415: "Send the request body as JSON (Content-Type: application/json).",
     422: "The request was understood but some of its values are not accepted.",

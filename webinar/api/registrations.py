@@ -34,7 +34,7 @@ IDEMPOTENCY_KEY = {
     "in": "header",
     "name": HEADER,
     "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": LONGEST_KEY},
+    "schema": {"type": "string", "minLength": 1, "maxLength": LONGEST_KEY, "pattern": "^[ -~]+$"},
     "description": "Send the same key again to get the first answer, without acting twice.",
 }
 REFUSED = {

@@ -46,6 +46,9 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(16))
     # Scope values separated by spaces, e.g. "read write".
     scopes: Mapped[str] = mapped_column(String(40))
+    # Limited to the talks of `events`: once they are all deleted it reaches none,
+    # never every talk.
+    limited: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,6 +27,7 @@ def upgrade():
         sa.Column('token_hash', sa.String(length=64), nullable=False),
         sa.Column('prefix', sa.String(length=16), nullable=False),
         sa.Column('scopes', sa.String(length=40), nullable=False),
+        sa.Column('limited', sa.Boolean(), nullable=False),
         sa.Column('created_at', UTCDateTime(timezone=True), nullable=False),
         sa.Column('last_used_at', UTCDateTime(timezone=True), nullable=True),
         sa.Column('revoked_at', UTCDateTime(timezone=True), nullable=True),

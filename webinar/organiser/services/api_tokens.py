@@ -53,6 +53,7 @@ def create_token(
         scopes=" ".join(scope for scope in Scope if scope in chosen),
         created_at=utcnow(),
         events=list(events),
+        limited=bool(events),
     )
     db.session.add(token)
     db.session.flush()
