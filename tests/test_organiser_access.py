@@ -3,6 +3,7 @@
 import pytest
 from support.organisers import token_of
 from support.site_walk import ADMIN_ONLY, api_resource
+from support.webhooks import add_endpoint_with_delivery
 
 from webinar.extensions import db
 from webinar.models import (
@@ -65,7 +66,8 @@ def event_with_parts(app, make_event, make_registration, make_organiser, owner):
             db.session.flush()
             db.session.add(SeriesRole(series_id=series.id, organiser_id=owner, role="owner"))
             db.session.commit()
-            return {"event_id": event.id, "speaker_id": speaker.id, "material_id": material.id,
+            return {**add_endpoint_with_delivery(owner), "event_id": event.id,
+                    "speaker_id": speaker.id, "material_id": material.id,
                     "question_id": question.id,
                     "registration_id": registration.id, "organiser_id": owner,
                     "invitation_id": 1, "member_id": editor_id, "series_id": series.id,

@@ -29,12 +29,13 @@ from .api.idempotency import purge_expired
 from .database import insert_new
 from .extensions import db
 from .mail import delivery
-from .models import OutboxEmail, SeriesMailing, TaskRun, utcnow
+from .models import OutboxEmail, SeriesMailing, TaskRun, WebhookDelivery, utcnow
 from .notifications import enqueue_due_reminders
 from .privacy import purge
 from .queue import release_stuck
 from .series_mailing import announce_due
 from .text import plural
+from .webhooks import delivery as webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Task:
 TASKS = (
     Task("release_stuck_emails", lambda now: release_stuck(OutboxEmail, "email", now)),
     Task("release_stuck_mailings", lambda now: release_stuck(SeriesMailing, "series mailing", now)),
+    Task("release_stuck_webhooks", lambda now: release_stuck(WebhookDelivery, "webhook", now)),
     Task("reminders", enqueue_due_reminders),
     # Before the deliveries, so announcements written in a pass go out in it.
     Task("series_mailings", announce_due),
@@ -59,7 +61,7 @@ TASKS = (
     Task("expired_idempotency_keys", purge_expired, every=timedelta(hours=1)),
 )
 # What leaves the app, delivered after the tasks on each pass; each returns how many went.
-DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due,)
+DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due, webhook_delivery.deliver_due)
 
 
 def run_once() -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from . import notifications
+from . import notifications, webhooks
 from .extensions import db
 from .models import Answer, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from .text import normalise_email
@@ -113,6 +113,7 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         notifications.enqueue_confirmation(registration)
     else:
         notifications.enqueue_waitlisted(registration)
+    webhooks.registration_event(("registration.created", f"registration.{status}"), registration)
     return Outcome(status, registration)
 
 
@@ -188,6 +189,7 @@ def withdraw(registration: Registration, *, notify: bool = True) -> bool:
         _fill_free_seats(registration.event_id)
     if notify:
         notifications.enqueue_cancelled(registration)
+    webhooks.registration_event("registration.cancelled", registration)
     return True
 
 
@@ -217,6 +219,7 @@ def _fill_free_seats(event_id: int) -> int:
         waiting.status = RegistrationStatus.CONFIRMED
         db.session.flush()
         notifications.enqueue_promoted(waiting)
+        webhooks.registration_event("registration.promoted", waiting)
         promoted += 1
 
 
@@ -250,6 +253,7 @@ def promote(registration: Registration) -> str:
         return NOT_WAITLISTED
     db.session.refresh(registration)
     notifications.enqueue_promoted(registration)
+    webhooks.registration_event("registration.promoted", registration)
     db.session.commit()
     return CONFIRMED
 

@@ -32,6 +32,12 @@ class ApiClient:
     def post(self, url: str, **kwargs):
         return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
+    def patch(self, url: str, **kwargs):
+        return self.client.patch(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
+    def delete(self, url: str, **kwargs):
+        return self.client.delete(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
 
 @pytest.fixture
 def make_token(app):

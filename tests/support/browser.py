@@ -315,6 +315,10 @@ def site_tour(
     reset = reset_link_of(app, organiser.id)
     confirm_email = email_link_of(app, organiser.id)
     invitation = invitation_link_of(app, organiser.id)
+    with app.app_context():
+        from support.webhooks import add_endpoint_with_delivery
+
+        webhook = f"/organiser/webhooks/{add_endpoint_with_delivery(organiser.id)['endpoint_id']}"
     return [
         Stop("home", "/"),
         Stop("past talks", "/events/past"),
@@ -420,6 +424,13 @@ def site_tour(
         ),
         Stop("attendee list filtered by answers, with answer columns",
              f"{organiser_pages}/attendees?{answered}", signed_in=True),
+        Stop("webhooks", "/organiser/webhooks", signed_in=True),
+        Stop("new webhook endpoint", "/organiser/webhooks/new", signed_in=True),
+        Stop("webhook endpoint with errors", "/organiser/webhooks/new", True,
+             submit="Add the endpoint"),
+        Stop("webhook endpoint and its deliveries", webhook, signed_in=True),
+        Stop("change a webhook endpoint", f"{webhook}/edit", signed_in=True),
+        Stop("confirm deleting a webhook endpoint", f"{webhook}/delete", signed_in=True),
     ]
 
 

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from support.eventdata import PNG_BYTES, add_material, add_speakers, add_topics, write_upload
 from support.factories import in_days, registration_row, stored
+from support.webhooks import add_endpoint_with_delivery
 from webinar.extensions import db
 from webinar.models import (
     Follower,
@@ -105,8 +106,10 @@ def populate(app, make_event, owner_id: int, **event_fields) -> Site:
         )
         question_id = add_questions(event.id)
         add_questions(earlier.id)
+        webhook = add_endpoint_with_delivery(owner_id)
     return Site(
         {
+            **webhook,
             "slug": event.slug,
             "event_id": event.id,
             "speaker_id": speaker_id,

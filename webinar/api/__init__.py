@@ -2,7 +2,7 @@
 
 flask-smorest builds the OpenAPI 3.1 document from the code: each view's
 marshmallow schemas (schemas.py) say what it takes and answers. Resources
-live one module each (talks.py, registrations.py); a module makes its
+live one module each (talks.py, registrations.py, webhooks.py); a module makes its
 blueprint with `auth.resource_blueprint` and is listed in RESOURCES.
 """
 
@@ -17,7 +17,7 @@ from flask_smorest.utils import prepare_response
 from .problems import CONTENT_TYPE, ProblemSchema, is_api_request, problem_response
 
 # The modules whose `blp` holds API resources, in the order of the reference.
-RESOURCES = ("talks", "registrations")
+RESOURCES = ("talks", "registrations", "webhooks")
 
 
 class WebinarApi(Api):

@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate
 
 from ..forms import FIRST_DATE, LAST_DATE
-from ..models import EventStatus, RegistrationStatus
+from ..models import WEBHOOK_EVENTS, EventStatus, RegistrationStatus
 
 EARLIEST = datetime(FIRST_DATE.year, FIRST_DATE.month, FIRST_DATE.day, tzinfo=UTC)
 LATEST = datetime(LAST_DATE.year, LAST_DATE.month, LAST_DATE.day, 23, 59, 59, tzinfo=UTC)
@@ -254,3 +254,60 @@ class FiguresSchema(ma.Schema):
     per_day = ma.fields.List(ma.fields.Nested(DaySchema))
     per_source = ma.fields.List(ma.fields.Nested(SourceSchema))
     per_referrer = ma.fields.List(ma.fields.Nested(SourceSchema))
+
+
+EVENT_NAMES = validate.OneOf(list(WEBHOOK_EVENTS))
+
+
+class WebhookEndpointSchema(ma.Schema):
+    """An endpoint as the API shows it: never its secret, which is given once."""
+
+    id = ma.fields.Integer()
+    url = ma.fields.String()
+    description = ma.fields.String()
+    events = ma.fields.List(ma.fields.String(), attribute="event_types")
+    talk_ids = ma.fields.Method("_talk_ids", metadata={"type": "array",
+                                "items": {"type": "integer"},
+                                "description": "Empty: every talk the organiser has a role on."})
+    include_personal_data = ma.fields.Boolean()
+    enabled = ma.fields.Boolean()
+    disabled_reason = ma.fields.String()
+    failing_since = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+    def _talk_ids(self, endpoint) -> list[int]:
+        return [talk.id for talk in endpoint.talks]
+
+
+class WebhookEndpointWithSecret(WebhookEndpointSchema):
+    secret = ma.fields.String(metadata={"description": "Shown this once: keep it now."})
+
+
+class WebhookEndpointList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(WebhookEndpointSchema))
+
+
+class WebhookEndpointSettings(ma.Schema):
+    """The settings of a new endpoint."""
+
+    url = ma.fields.String(required=True, validate=validate.Length(1, 2000),
+                           metadata={"description": "https://, or http:// to an allowed host."})
+    description = ma.fields.String(validate=validate.Length(max=200))
+    events = ma.fields.List(ma.fields.String(validate=EVENT_NAMES), required=True,
+                            validate=validate.Length(1))
+    talk_ids = ma.fields.List(ma.fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1)))
+    include_personal_data = ma.fields.Boolean()
+    enabled = ma.fields.Boolean()
+
+
+class WebhookEndpointChange(WebhookEndpointSettings):
+    """A change of an endpoint's settings: each one is optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "partial": True})
+
+
+class WebhookDeliverySchema(ma.Schema):
+    webhook_id = ma.fields.String()
+    event_type = ma.fields.String()
+    status = ma.fields.String()

@@ -25,6 +25,13 @@ from .registration import Registration, RegistrationStatus
 from .series import Series, SeriesRole
 from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
+from .webhook import (
+    TEST_EVENT,
+    WEBHOOK_EVENTS,
+    WebhookDelivery,
+    WebhookEndpoint,
+    webhook_endpoint_talk,
+)
 
 __all__ = [
     "AGREED",
@@ -70,5 +77,10 @@ __all__ = [
     "TaskRun",
     "Topic",
     "UTCDateTime",
+    "TEST_EVENT",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "webhook_endpoint_talk",
     "utcnow",
 ]

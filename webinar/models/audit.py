@@ -76,6 +76,12 @@ class AuditAction(StrEnum):
     SERIES_ROLE_CHANGED = "series_role_changed"
     SERIES_ROLE_REMOVED = "series_role_removed"
     FOLLOWERS_EXPORTED = "followers_exported"
+    WEBHOOK_ADDED = "webhook_added"
+    WEBHOOK_CHANGED = "webhook_changed"
+    WEBHOOK_DELETED = "webhook_deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
+    WEBHOOK_RESENT = "webhook_resent"
+    WEBHOOK_TEST_SENT = "webhook_test_sent"
     REGISTRATION_ADDED = "registration_added"
     ATTENDANCE_RECORDED = "attendance_recorded"
     API_TOKEN_CREATED = "api_token_created"
@@ -148,6 +154,12 @@ ACTION_LABELS = {
     AuditAction.TALK_LANGUAGES_CHANGED: _l("Changed the talk's languages"),
     AuditAction.TALK_TRANSLATED: _l("Changed the talk's texts in another language"),
     AuditAction.LANGUAGE_CHANGED: _l("Changed their language"),
+    AuditAction.WEBHOOK_ADDED: _l("Added a webhook endpoint"),
+    AuditAction.WEBHOOK_CHANGED: _l("Changed a webhook endpoint"),
+    AuditAction.WEBHOOK_DELETED: _l("Deleted a webhook endpoint"),
+    AuditAction.WEBHOOK_SECRET_ROTATED: _l("Made a new webhook secret"),
+    AuditAction.WEBHOOK_RESENT: _l("Sent a webhook again"),
+    AuditAction.WEBHOOK_TEST_SENT: _l("Sent a test webhook"),
 }
 
 

@@ -26,6 +26,7 @@ SUBJECTS = {
     "invitation": _l("You are invited to organise talks on %(site)s"),
     "email_change": _l("Confirm your new email address for %(site)s"),
     "email_changed": _l("Your sign-in email for %(site)s was changed"),
+    "webhook_disabled": _l("A webhook endpoint of yours on %(site)s was disabled"),
 }
 
 

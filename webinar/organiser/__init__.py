@@ -48,4 +48,5 @@ from .views import (  # noqa: E402,F401
     speakers,
     talk_languages,
     team,
+    webhooks,
 )

@@ -1,7 +1,7 @@
 """api: tokens, their talks, idempotent requests; attendance and change times of registrations
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-30 00:00:00.000000
 
 """

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ... import audit, notifications, privacy, seats
+from ... import audit, notifications, privacy, seats, webhooks
 from ...extensions import db
 from ...mail.delivery import retry_failed
 from ...models import AuditAction, Event, Registration
@@ -33,6 +33,7 @@ def record_attendance(registration: Registration, attended_at: datetime | None) 
     if registration.anonymised_at is not None:
         raise AttendeeError("These details were erased; there is no one to record.")
     registration.attended_at = attended_at
+    webhooks.registration_event("attendance.recorded", registration)
     audit.record(
         AuditAction.ATTENDANCE_RECORDED,
         event=registration.event,
