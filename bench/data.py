@@ -136,12 +136,22 @@ def add_registrations(app: Flask, event_id: int, count: int, start: int = 0) -> 
             update(Event).where(Event.id == event_id).values(seats_taken=Event.seats_taken + count)
         )
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            # Fresh statistics, as autovacuum would soon gather after such a load;
-            # without them the planner guesses from an empty table.
-            db.session.execute(text("ANALYZE registration"))
-            db.session.commit()
+    settle(app, "registration")
     return tokens
+
+
+def settle(app: Flask, table: str) -> None:
+    """Vacuum and analyse a table on PostgreSQL, as autovacuum soon does after a bulk load.
+
+    Without fresh statistics the planner guesses from an empty table; without
+    the vacuum, the rows a trigram index got during the load wait in its
+    pending list, which every search reads through.
+    """
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"VACUUM ANALYZE {table}"))
 
 
 def queue_emails(app: Flask, event_id: int) -> int:
@@ -282,7 +292,5 @@ def add_answers(app: Flask, event_id: int, questions: dict, start: int, count: i
             db.session.execute(insert(Answer), rows)
             stored += len(rows)
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("ANALYZE answer"))
-            db.session.commit()
+    settle(app, "answer")
     return stored

@@ -10,4 +10,6 @@ pytest_plugins = [
     "support.followers",
     "support.catalogs",
     "support.browser",
+    "support.webhooks",
+    "support.api",
 ]

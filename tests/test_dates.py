@@ -53,3 +53,30 @@ def test_utc_forms_for_pages_and_calendars():
     moment = datetime(2023, 12, 6, 8, 30, tzinfo=BRUSSELS)
     assert isoformat_utc(moment) == "2023-12-06T07:30:00Z"
     assert compact_utc(moment) == "20231206T073000Z"
+
+
+WINTER_TALK = (datetime(2023, 12, 6, 7, 30, tzinfo=UTC), datetime(2023, 12, 6, 8, 45, tzinfo=UTC))
+
+
+def test_winter_talk_in_french_and_german():
+    assert span(*WINTER_TALK, "Europe/Brussels", "fr") == "6 décembre 2023, 08:30 – 09:45 CET"
+    assert span(*WINTER_TALK, "Europe/Brussels", "de") == "6. Dezember 2023, 08:30–09:45 MEZ"
+
+
+def test_german_summer_time_is_mesz():
+    starts = datetime(2024, 7, 4, 7, 30, tzinfo=UTC)
+    assert moment_in(starts, "Europe/Brussels", "de") == "4. Juli 2024, 09:30 MESZ"
+    assert moment_in(starts, "Europe/Brussels", "fr") == "4 juillet 2024, 09:30 CEST"
+
+
+def test_zone_without_a_cldr_short_name_keeps_its_abbreviation():
+    assert span(*WINTER_TALK, "America/New_York", "fr") == "6 décembre 2023, 02:30 – 03:45 EST"
+    assert span(*WINTER_TALK, "America/New_York", "en") == "6 December 2023, 02:30 – 03:45 EST"
+
+
+def test_talk_across_midnight_in_german():
+    starts = datetime(2024, 1, 10, 22, 0, tzinfo=UTC)
+    ends = datetime(2024, 1, 11, 0, 30, tzinfo=UTC)
+    assert span(starts, ends, "Europe/Brussels", "de") == (
+        "10. Januar 2024, 23:00 – 11. Januar 2024, 01:30 MEZ"
+    )

@@ -287,3 +287,32 @@ def test_the_reference_series_page_lists_the_reference_talk_and_the_upcoming_tal
     load(runner)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Series)) == 3
+
+
+def test_the_reference_talk_and_an_upcoming_one_read_in_french_and_german(app, runner, client):
+    load(runner)
+    with app.app_context():
+        upcoming = db.session.execute(
+            db.select(Event.slug).where(
+                Event.other_languages.is_not(None),
+                Event.starts_at > datetime.now(UTC),
+                Event.slug == "hydrogen-valleys-regional-value-chains",
+            )
+        ).scalar_one()
+    for slug in (REFERENCE, upcoming):
+        french = client.get(f"/events/{slug}", headers={"Accept-Language": "fr"}).text
+        german = client.get(f"/events/{slug}", headers={"Accept-Language": "de"}).text
+        assert '<html lang="fr">' in french and '<html lang="de">' in german
+        # Every text of the talk is written in the page's language: none is marked as English.
+        for page in (french, german):
+            assert 'lang="en"' not in page.split("<article", 1)[1].split("</article>")[0]
+    reference_fr = client.get(f"/events/{REFERENCE}", headers={"Accept-Language": "fr"}).text
+    assert "STEP : la plateforme Technologies stratégiques pour l&#39;Europe" in reference_fr
+    assert "6 décembre 2023, 08:30 – 09:45 CET" in reference_fr
+    assert "Chef par intérim de la task force STEP" in reference_fr
+    form = client.get(f"/events/{upcoming}/register", headers={"Accept-Language": "fr"}).text
+    assert "Dans quel domaine technologique votre cluster" in form
+    assert "Technologies propres" in form and "Clean technologies" not in form
+    reference_de = client.get(f"/events/{REFERENCE}", headers={"Accept-Language": "de"}).text
+    assert "6. Dezember 2023, 08:30–09:45 MEZ" in reference_de
+    assert "Kommissarischer Leiter der STEP-Taskforce" in reference_de

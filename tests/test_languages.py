@@ -84,7 +84,8 @@ def test_each_language_of_a_public_page_has_its_own_url(client, make_event):
 
 
 def test_the_page_cache_and_etag_are_per_language(client, make_event):
-    event = make_event()
+    # Accept-Language counts among the talk's languages: this one is offered in French.
+    event = make_event(other_languages=["fr"])
     english = client.get(f"/events/{event.slug}")
     french = client.get(f"/events/{event.slug}", headers={"Accept-Language": "fr"})
     assert html_lang(french) == "fr" and html_lang(english) == "en"

@@ -76,7 +76,8 @@ def follow(client, link: str):
 def test_the_account_page_has_a_labelled_section_for_each_part(owner_client):
     page = owner_client.get(ACCOUNT).text
     headings = re.findall(r'<h2 id="[a-z-]+-heading">([^<]+)</h2>', page)
-    assert headings == ["Your details", "Email", "Password", "Two-factor sign-in", "Sessions"]
+    assert headings == ["Your details", "Language", "Email", "Password", "Two-factor sign-in",
+                        "API tokens", "Sessions"]  # fmt: skip
     for field, label in (("name-name", "Name"), ("email-email", "New email"),
                          ("email-password", "Current password"),
                          ("password-current", "Current password"),

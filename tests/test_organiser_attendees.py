@@ -72,6 +72,23 @@ def test_search_matches_name_email_and_organisation_ignoring_case(
     assert names_on(page) == [] and "Nobody matches" in page
 
 
+def test_search_finds_either_name_alone_and_the_full_name_across_the_space(
+    owner_client, owned_event, person
+):
+    person(owned_event, "Ada", "Lovelace", email="countess@example.org", organisation="Engines")
+    person(owned_event, "Grace", "Hopper", email="ada.h@example.org", organisation="Navy")
+    person(owned_event, "Mary", "Adams", email="mary@example.org", organisation="Navy")
+    assert names_on(list_page(owner_client, owned_event, "?q=ADA")) == [
+        "Mary Adams", "Grace Hopper", "Ada Lovelace",
+    ]  # fmt: skip
+    assert names_on(list_page(owner_client, owned_event, "?q=LACE")) == ["Ada Lovelace"]
+    assert names_on(list_page(owner_client, owned_event, "?q=a+love")) == ["Ada Lovelace"]
+    assert names_on(list_page(owner_client, owned_event, "?q=mary+adams")) == ["Mary Adams"]
+    # A match never spans two fields: the last name and the address are not one text.
+    page = list_page(owner_client, owned_event, "?q=lovelace+countess")
+    assert names_on(page) == [] and "Nobody matches" in page
+
+
 def test_filter_by_status_shows_only_that_status(owner_client, owned_event, person):
     person(owned_event, "Carla", status="confirmed")
     person(owned_event, "Wanda", status="waitlisted")

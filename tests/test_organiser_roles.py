@@ -80,6 +80,10 @@ TABLE = [
     Route("organiser.delete_question", "POST", "editor", "organiser.questions"),
     Route("organiser.question_fields", "POST", "editor", "organiser.questions"),
     Route("organiser.copy_questions", "POST", "editor", "organiser.questions"),
+    Route("organiser.talk_languages_page", "GET", "editor", "organiser.event"),
+    Route("organiser.talk_languages_page", "POST", "editor", "organiser.talk_languages_page"),
+    Route("organiser.talk_texts", "GET", "editor", "organiser.talk_languages_page"),
+    Route("organiser.talk_texts", "POST", "editor", "organiser.talk_texts"),
     Route("organiser.announce", "GET", "editor", "organiser.event"),
     Route("organiser.announce", "POST", "editor", "organiser.announce"),
     Route("organiser.follow_up", "GET", "editor", "organiser.event"),
@@ -116,7 +120,7 @@ def world(app, make_event, make_registration, make_organiser, make_outbox_email,
     def make_talk(draft: bool = False) -> dict:
         event = make_event(owner_id=owner, capacity=1, waitlist_enabled=True,
                            status="draft" if draft else "published")  # fmt: skip
-        values = {"event_id": event.id, "member_id": ids["viewer"]}
+        values = {"event_id": event.id, "member_id": ids["viewer"], "code": "fr"}
         with app.app_context():
             db.session.add_all([
                 EventRole(event_id=event.id, organiser_id=ids["viewer"], role="viewer"),

@@ -111,7 +111,7 @@ def test_a_person_downloads_their_data_as_json_not_cached(app, client, clock, ta
     data = json.loads(response.data)
     assert data["registration"]["email"] == "ada@example.org"
     assert data["registration"]["first_name"] == "Ada"
-    assert data["registration"]["privacy_notice_version"] == "1"
+    assert data["registration"]["privacy_notice_version"] == "2"
     assert data["registration"]["marketing_consent"] is True
     assert data["event"]["title"] == "Clusters and AI"
     assert [email["kind"] for email in data["emails"]] == ["confirmation"]

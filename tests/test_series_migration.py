@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from webinar.extensions import db
 from webinar.models import Event, Series, SeriesRole
 
-PREVIOUS = "0015"
 # Each talk's free text, as the previous version stored it.
 TEXTS = {
     "next-eu-talk": "EU Clusters Talk",
@@ -52,9 +51,10 @@ def test_free_text_series_become_series_with_every_talk_attached_and_labelled_as
                capacity=80, waitlist_enabled=True, organised_by="ECCP", reminder_1h=False)
     texts = dict(TEXTS, **{"newest-eu-talk": "EU Clusters Talk"})
     with app.app_context():
+        # The version before series: the database the migration finds.
         script = series_migration(app)
-        assert script.down_revision == PREVIOUS
-        downgrade(revision=PREVIOUS)
+        previous = script.down_revision
+        downgrade(revision=previous)
         for slug, text in texts.items():
             db.session.execute(sa.text("UPDATE event SET series = :text WHERE slug = :slug"),
                                {"text": text, "slug": slug})  # fmt: skip
@@ -95,7 +95,7 @@ def test_free_text_series_become_series_with_every_talk_attached_and_labelled_as
         db.session.remove()
 
         # And back: the previous version finds every talk's text where it was.
-        downgrade(revision=PREVIOUS)
+        downgrade(revision=previous)
         assert old_texts() == texts
         db.session.remove()
         upgrade()

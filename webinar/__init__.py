@@ -108,6 +108,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
+    from . import api
     from .events import bp as events_bp
     from .following import bp as following_bp
     from .languages import bp as languages_bp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(following_bp)
     app.register_blueprint(languages_bp)
+    api.init_app(app)
 
 
 def register_templates_and_errors(app: Flask) -> None:

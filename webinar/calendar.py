@@ -10,6 +10,7 @@ from icalendar import Event as VEvent
 
 from .dates import compact_utc
 from .models import Event, EventStatus, utcnow
+from .talk_languages import text_of
 from .text import one_line
 
 PRODID = "-//webinar//Event calendar//EN"
@@ -36,13 +37,18 @@ def event_uid(event: Event) -> str:
 def make_vevent(
     event: Event, *, uid: str, url: str, description: str, sequence: int | None = None
 ) -> VEvent:
-    """Return the VEVENT of an event: times in UTC, the given UID, URL and description."""
+    """Return the VEVENT of an event: times in UTC, the given UID, URL and description.
+
+    The title is in the current language where the talk has it; the entry
+    says which language its title is written in.
+    """
     vevent = VEvent()
     vevent.add("uid", uid)
     vevent.add("dtstamp", utcnow())
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
-    vevent.add("summary", one_line(event.title))
+    title = text_of(event, "title")
+    vevent.add("summary", one_line(title), parameters={"LANGUAGE": title.lang})
     vevent.add("description", description)
     vevent.add("url", url)
     vevent.add("location", one_line(event.location) or "Online")
@@ -54,7 +60,7 @@ def make_vevent(
 def public_vevent(event: Event) -> VEvent:
     """Return the public entry of an event: its page URL, never the join URL."""
     url = public_url("events.detail", slug=event.slug)
-    description = f"{event.summary}\n\n{url}".strip()
+    description = f"{text_of(event, 'summary')}\n\n{url}".strip()
     return make_vevent(event, uid=event_uid(event), url=url, description=description)
 
 
@@ -77,9 +83,9 @@ def google_calendar_url(event: Event) -> str:
     page = public_url("events.detail", slug=event.slug)
     query = {
         "action": "TEMPLATE",
-        "text": event.title,
+        "text": text_of(event, "title"),
         "dates": f"{compact_utc(event.starts_at)}/{compact_utc(event.ends_at)}",
-        "details": f"{event.summary}\n\n{page}".strip(),
+        "details": f"{text_of(event, 'summary')}\n\n{page}".strip(),
         "location": event.location or "Online",
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query)

@@ -9,6 +9,7 @@ from .organiser.cli import organiser_group
 
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
+    from .api.cli import api_group
     from .jobs import outbox_group
     from .privacy import privacy_group
 
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(organiser_group)
     app.cli.add_command(privacy_group)
+    app.cli.add_command(api_group)
 
 
 @click.command("demo")

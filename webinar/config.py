@@ -54,7 +54,7 @@ ORGANISER_NAME = "European Cluster Collaboration Platform"
 # each registration records the version the person agreed to.
 PRIVACY_CONTROLLER = None  # None means ORGANISER_NAME
 PRIVACY_CONTACT = "privacy@localhost"
-PRIVACY_NOTICE_VERSION = "1"
+PRIVACY_NOTICE_VERSION = "2"
 
 # Retention (`flask privacy purge`, also run daily by the outbox worker):
 # registrations are anonymised this many days after their talk ended, and
@@ -137,6 +137,10 @@ REQUIRE_TWO_FACTOR = False
 INVITATION_DAYS = 7
 INVITATION_RATE_LIMIT = "20 per hour"
 
+# The REST API (/api/v1): requests per API token (a Flask-Limiter limit
+# string); requests without a valid token count per client address.
+API_RATE_LIMIT = "300 per minute"
+
 # The outbox worker (`flask outbox work`). Times are in seconds.
 # OUTBOX_THREAD starts it in a background thread of the web process
 # (development only: `make run` sets it; production runs `flask outbox work`).
@@ -147,6 +151,19 @@ OUTBOX_MAX_ATTEMPTS = 10  # a transient failure on the last one marks the email 
 OUTBOX_RETRY_AFTER = 30  # first retry; doubles on each failure ...
 OUTBOX_RETRY_AFTER_MAX = 3600  # ... up to this
 OUTBOX_STUCK_AFTER = 600  # "sending" for longer than this (a crashed worker): back to pending
+
+# Webhooks (organisers' endpoints, delivered by the outbox worker). Times in seconds
+# unless named otherwise. Deliveries go only to public addresses: hosts (names or
+# addresses) listed here may be private or loopback ones and may use plain http,
+# e.g. FLASK_WEBHOOK_ALLOW_HOSTS='["hooks.internal.example"]'.
+WEBHOOK_ALLOW_HOSTS = []
+WEBHOOK_TIMEOUT = 10  # connecting, and each wait for the receiver's answer
+WEBHOOK_BATCH_SIZE = 20  # deliveries claimed at once
+WEBHOOK_RETRY_AFTER = 60  # first retry; doubles on each failure, with some jitter ...
+WEBHOOK_RETRY_AFTER_MAX = 6 * 3600  # ... up to this
+WEBHOOK_RETRY_HOURS = 72  # a delivery not taken within this many hours has failed
+WEBHOOK_DISABLE_AFTER_HOURS = 72  # an endpoint failing this long is disabled, its owner told
+WEBHOOK_OLD_SECRET_HOURS = 24  # after a rotation, the old secret signs too this long
 
 # Flask-WTF's extra check over HTTPS that the Referer is this site. Personal
 # pages send no Referer (Referrer-Policy: no-referrer keeps the personal link

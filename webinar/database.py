@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from .api.problems import is_api_request, problem
 from .errors import error_page, error_text
 from .extensions import db
 
@@ -105,8 +106,11 @@ def database_unavailable(error: OperationalError):
     if not is_unavailable(error):
         raise error
     current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
+    retry_after = {"Retry-After": str(current_app.config["BUSY_RETRY_AFTER"])}
+    if is_api_request():
+        return problem(503, headers=retry_after)
     try:
         page = error_page(503)
     except OperationalError:  # the layout itself needed the database
         page = error_text(503)
-    return page, 503, {"Retry-After": str(current_app.config["BUSY_RETRY_AFTER"])}
+    return page, 503, retry_after

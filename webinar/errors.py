@@ -1,7 +1,11 @@
-"""The error pages: one page in the site's style for every HTTP error."""
+"""The error pages: one page in the site's style for every HTTP error.
+
+Under /api/v1 errors are problem details instead (webinar/api/problems.py).
+"""
 
 from flask import Flask, render_template
 
+from .api.problems import is_api_request, problem_response
 from .languages import lazy_gettext as _l
 
 ERROR_PAGES = {
@@ -41,6 +45,8 @@ def init_app(app: Flask) -> None:
     """Answer errors with pages in the site's style."""
 
     def handler(error):
+        if is_api_request():
+            return problem_response(error)
         code = getattr(error, "code", 500) or 500
         message, link = getattr(error, "page_message", None), getattr(error, "page_link", None)
         return error_page(code, message, link), code

@@ -25,15 +25,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import is_running_from_reloader
 
+from .api.idempotency import purge_expired
 from .database import insert_new
 from .extensions import db
 from .mail import delivery
-from .models import OutboxEmail, SeriesMailing, TaskRun, utcnow
+from .models import OutboxEmail, SeriesMailing, TaskRun, WebhookDelivery, utcnow
 from .notifications import enqueue_due_reminders
 from .privacy import purge
 from .queue import release_stuck
 from .series_mailing import announce_due
 from .text import plural
+from .webhooks import delivery as webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +52,16 @@ class Task:
 TASKS = (
     Task("release_stuck_emails", lambda now: release_stuck(OutboxEmail, "email", now)),
     Task("release_stuck_mailings", lambda now: release_stuck(SeriesMailing, "series mailing", now)),
+    Task("release_stuck_webhooks", lambda now: release_stuck(WebhookDelivery, "webhook", now)),
     Task("reminders", enqueue_due_reminders),
     # Before the deliveries, so announcements written in a pass go out in it.
     Task("series_mailings", announce_due),
     Task("retention_purge", purge, every=timedelta(days=1)),
+    # The API's stored answers to Idempotency-Keys hold personal data: kept 24 hours.
+    Task("expired_idempotency_keys", purge_expired, every=timedelta(hours=1)),
 )
 # What leaves the app, delivered after the tasks on each pass; each returns how many went.
-DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due,)
+DELIVERIES: tuple[Callable[[], int], ...] = (delivery.deliver_due, webhook_delivery.deliver_due)
 
 
 def run_once() -> int:

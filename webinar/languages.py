@@ -26,6 +26,7 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 
@@ -46,6 +47,16 @@ class LazyText(LazyString):
     @property
     def __html__(self):
         raise AttributeError("__html__")
+
+
+class TextJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, which writes a lazy text as the text it reads as now."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, LazyString):
+            return str(o)
+        return DefaultJSONProvider.default(o)
 
 
 def lazy_gettext(string: str, **variables) -> LazyText:
@@ -171,6 +182,8 @@ def init_app(app: Flask) -> None:
     """Give templates the current language and the per-language links; mark HTML as varying."""
     # {% trans %} blocks ignore the line breaks and indentation of the template.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Form messages reach JSON answers too (the API checks a registration as the form does).
+    app.json = TextJSONProvider(app)
     app.jinja_env.globals.update(
         current_language=current_language, language_links=language_links, page_url=page_url
     )

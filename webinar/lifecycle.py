@@ -22,6 +22,7 @@ from .models import (
     RegistrationStatus,
     utcnow,
 )
+from .talk_languages import text_of
 from .unsubscribe import receives_news
 
 
@@ -40,9 +41,10 @@ def follow_up_materials(event: Event) -> list[tuple[str, str]]:
     found = []
     for material in event.materials:
         if material.filename:
-            found.append((material.title, public_url("events.upload", filename=material.filename)))
+            url = public_url("events.upload", filename=material.filename)
+            found.append((text_of(material, "title"), url))
         elif web_link(material.url):
-            found.append((material.title, web_link(material.url)))
+            found.append((text_of(material, "title"), web_link(material.url)))
     return found
 
 
@@ -66,10 +68,10 @@ def follow_up_context(registration: Registration) -> dict:
     opening = _("Thank you for joining") if attended else _("Sorry we missed you")
     return {
         "attended": attended,
-        "subject": f"{opening}: {event.title}",
+        "subject": f"{opening}: {text_of(event, 'title')}",
         "recording_url": web_link(event.recording_url),
-        "summary_html": render_markdown(event.post_summary),
-        "summary_text": event.post_summary.strip(),
+        "summary_html": render_markdown(text_of(event, "post_summary")),
+        "summary_text": text_of(event, "post_summary").strip(),
         "materials": follow_up_materials(event),
         # The talk is over: no join link, and no calendar file.
         "join_url": None,

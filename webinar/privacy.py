@@ -6,7 +6,8 @@ through an organiser), and the purge for registrations past retention.
 
 The purge anonymises registrations RETENTION_DAYS after their event ended,
 empties the bodies of emails sent (or failed, or held) more than
-EMAIL_BODY_RETENTION_DAYS ago, deletes the .eml files of the development
+EMAIL_BODY_RETENTION_DAYS ago, removes the person from webhook deliveries
+as old, deletes the .eml files of the development
 mailbox as old, and deletes organiser sessions that went idle and password
 reset links that expired. Followers have the same
 treatment in follower_privacy.py, called from here. It runs from
@@ -27,9 +28,19 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from . import webhooks
 from .calendar import public_url
 from .extensions import db
-from .models import Answer, EmailChange, Event, OutboxEmail, OutboxStatus, Registration, utcnow
+from .models import (
+    Answer,
+    EmailChange,
+    Event,
+    OutboxEmail,
+    OutboxStatus,
+    Registration,
+    WebhookDelivery,
+    utcnow,
+)
 from .seats import withdraw
 
 logger = logging.getLogger(__name__)
@@ -64,6 +75,7 @@ class PurgeResult:
     invitations: int = 0
     unconfirmed_follows: int = 0
     followers: int = 0
+    webhook_payloads: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
@@ -119,6 +131,8 @@ def purge(now: datetime | None = None) -> PurgeResult:
     email_links = delete_expired_links(now, EmailChange)
     invitations = delete_closed_invitations(now)
     unconfirmed_follows, followers = follower_privacy.purge(now)
+    # Deliveries keep their event and status; a person's details leave them as emails' bodies do.
+    payloads = webhooks.strip_personal(WebhookDelivery.created_at <= sent_before)
     db.session.commit()
     result = PurgeResult(
         registrations=len(expired),
@@ -130,13 +144,14 @@ def purge(now: datetime | None = None) -> PurgeResult:
         invitations=invitations,
         unconfirmed_follows=unconfirmed_follows,
         followers=followers,
+        webhook_payloads=payloads,
     )
     logger.info(
         "Retention purge: %d registrations anonymised, %d email bodies deleted, "
         "%d old files deleted from the mailbox folder, %d idle organiser sessions ended, "
         "%d expired password reset links, %d expired email change links and "
         "%d closed invitations deleted, %d unconfirmed follows deleted, "
-        "%d followers anonymised",
+        "%d followers anonymised; personal data removed from %d webhook deliveries",
         result.registrations,
         result.email_bodies,
         result.mailbox_files,
@@ -146,6 +161,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
         result.invitations,
         result.unconfirmed_follows,
         result.followers,
+        result.webhook_payloads,
     )
     return result
 
@@ -185,6 +201,10 @@ def anonymise(ids: list[int], now: datetime | None = None) -> None:
     normalised address becomes a placeholder unique per row, since the
     one-active-registration index still covers these rows. The caller commits.
     """
+    # Receivers are told first, while each registration still names its talk; the
+    # person leaves the deliveries already written about them.
+    webhooks.erased_events(ids)
+    webhooks.strip_personal(WebhookDelivery.registration_id.in_(ids))
     placeholder = sa.literal("anonymised-") + sa.cast(Registration.id, sa.String)
     db.session.execute(
         sa.update(Registration)
@@ -259,7 +279,9 @@ def personal_data(registration: Registration) -> dict:
             "cancelled_at": _moment(registration.cancelled_at),
             "first_joined_at": _moment(registration.joined_at),
             "last_joined_at": _moment(registration.last_joined_at),
+            "attended_at": _moment(registration.attended_at),
             "time_zone": registration.attendee_timezone,
+            "language": registration.language,
             "came_from": {
                 "utm_source": registration.utm_source,
                 "utm_medium": registration.utm_medium,
@@ -284,6 +306,21 @@ def personal_data(registration: Registration) -> dict:
             "ends_at": _moment(event.ends_at),
             "time_zone": event.timezone,
         },
+        "webhooks": [
+            {
+                "event": delivery.event_type,
+                "to": delivery.endpoint.url,
+                "included_personal_data": delivery.personal,
+                "status": delivery.status,
+                "created_at": _moment(delivery.created_at),
+                "sent_at": _moment(delivery.sent_at),
+            }
+            for delivery in db.session.scalars(
+                db.select(WebhookDelivery)
+                .where(WebhookDelivery.registration_id == registration.id)
+                .order_by(WebhookDelivery.id)
+            )
+        ],
         "emails": email_records(emails),
     }
 

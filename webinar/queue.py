@@ -1,10 +1,10 @@
 """The durable job table's machinery: claim due rows, retry them with backoff, recover stuck ones.
 
-A table of work that leaves the app (OutboxEmail now, webhook deliveries
-next) takes the columns of models.Queued, and its delivery code uses these
-functions: a row moves pending -> sending -> sent, or back to pending with a
-later next_attempt_at after a transient failure, or to failed after a
-permanent one or the last attempt. A row whose worker died while it was
+A table of work that leaves the app (OutboxEmail, WebhookDelivery) takes
+the columns of models.Queued, and its delivery code uses these functions:
+a row moves pending -> sending -> sent, or back to pending with a later
+next_attempt_at after a transient failure, or to failed after a permanent
+one or the last attempt. A row whose worker died while it was
 "sending" goes back to pending after OUTBOX_STUCK_AFTER: delivery is at
 least once.
 
@@ -80,19 +80,26 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, config["OUTBOX_RETRY_AFTER_MAX"]))
 
 
-def mark_failed(model, item: Claimed, reason: str) -> None:
-    """Give up on a claimed row for good."""
+def mark_failed(model, item: Claimed, reason: str, **values) -> None:
+    """Give up on a claimed row for good (values: more columns to set)."""
     logger.error("%s failed: %s", item.label, reason)
-    settle(model, item, status=OutboxStatus.FAILED, attempts=item.attempts + 1, last_error=reason)
+    settle(model, item, status=OutboxStatus.FAILED, attempts=item.attempts + 1, last_error=reason,
+           **values)  # fmt: skip
 
 
-def retry_later(model, item: Claimed, reason: str) -> None:
-    """Charge a claimed row an attempt and schedule the next one, or fail it after the last."""
+def retry_later(model, item: Claimed, reason: str, wait: timedelta | None = None, **values) -> None:
+    """Charge a claimed row an attempt and schedule the next one, or fail it after the last.
+
+    With `wait` the caller has decided there is a next try and when; without,
+    the outbox's backoff and OUTBOX_MAX_ATTEMPTS decide.
+    """
     attempts = item.attempts + 1
-    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        mark_failed(model, item, f"{reason} (gave up after {attempts} attempts)")
-        return
-    next_attempt_at = utcnow() + backoff(attempts)
+    if wait is None:
+        if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            mark_failed(model, item, f"{reason} (gave up after {attempts} attempts)", **values)
+            return
+        wait = backoff(attempts)
+    next_attempt_at = utcnow() + wait
     logger.warning(
         "%s not sent, next try at %s: %s", item.label, f"{next_attempt_at:%H:%M:%S}", reason
     )
@@ -104,6 +111,7 @@ def retry_later(model, item: Claimed, reason: str) -> None:
         next_attempt_at=next_attempt_at,
         last_error=reason,
         claimed_at=None,
+        **values,
     )
 
 
@@ -157,9 +165,13 @@ def requeue(
     return count
 
 
-def counts_by_status(model, statuses: Sequence[str]) -> dict[str, int]:
-    """Return how many rows are in each state, every state listed."""
-    rows = db.session.execute(db.select(model.status, db.func.count()).group_by(model.status))
+def counts_by_status(
+    model, statuses: Sequence[str], *conditions: sa.ColumnElement[bool]
+) -> dict[str, int]:
+    """Return how many rows (those meeting conditions) are in each state, every state listed."""
+    rows = db.session.execute(
+        db.select(model.status, db.func.count()).where(*conditions).group_by(model.status)
+    )
     counts = dict.fromkeys(statuses, 0)
     counts.update({status: count for status, count in rows})
     return counts

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from . import notifications
+from . import notifications, webhooks
 from .extensions import db
 from .models import Answer, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from .text import normalise_email
@@ -37,11 +37,17 @@ class Outcome:
     registration: Registration | None = None
 
 
-def register(event: Event, data: dict) -> Outcome:
-    """Register a person for an event in one transaction and enqueue their email."""
+def register(event: Event, data: dict, *, on_created=None) -> Outcome:
+    """Register a person for an event in one transaction and enqueue their email.
+
+    on_created(registration), when given, adds to the transaction of a new
+    registration (an audit entry), so that both commit or neither does.
+    """
     email = normalise_email(data["email"])
     try:
         outcome = _register(event.id, email, data)
+        if on_created is not None and outcome.status in (CONFIRMED, WAITLISTED):
+            on_created(outcome.registration)
         db.session.commit()
     except IntegrityError:
         # The unique index saw a concurrent registration with the same address.
@@ -88,6 +94,7 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         status=status,
         created_at=now,
         attendee_timezone=data.get("timezone", ""),
+        language=data.get("language", "en"),
         utm_source=data.get("utm_source", ""),
         utm_medium=data.get("utm_medium", ""),
         utm_campaign=data.get("utm_campaign", ""),
@@ -106,6 +113,7 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         notifications.enqueue_confirmation(registration)
     else:
         notifications.enqueue_waitlisted(registration)
+    webhooks.registration_event(("registration.created", f"registration.{status}"), registration)
     return Outcome(status, registration)
 
 
@@ -181,6 +189,7 @@ def withdraw(registration: Registration, *, notify: bool = True) -> bool:
         _fill_free_seats(registration.event_id)
     if notify:
         notifications.enqueue_cancelled(registration)
+    webhooks.registration_event("registration.cancelled", registration)
     return True
 
 
@@ -210,6 +219,7 @@ def _fill_free_seats(event_id: int) -> int:
         waiting.status = RegistrationStatus.CONFIRMED
         db.session.flush()
         notifications.enqueue_promoted(waiting)
+        webhooks.registration_event("registration.promoted", waiting)
         promoted += 1
 
 
@@ -243,6 +253,7 @@ def promote(registration: Registration) -> str:
         return NOT_WAITLISTED
     db.session.refresh(registration)
     notifications.enqueue_promoted(registration)
+    webhooks.registration_event("registration.promoted", registration)
     db.session.commit()
     return CONFIRMED
 

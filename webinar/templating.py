@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_babel import ngettext
 
-from . import calendar, dates, markup, text, uploads
+from . import calendar, dates, languages, markup, talk_languages, text, uploads
 from .following.forms import FollowForm
 from .languages import lazy_gettext as _l
 from .registration.answers import answer_lines
@@ -25,6 +25,10 @@ def init_app(app: Flask) -> None:
         minutes=minutes,
         long_date=dates.long_date,
         xml_text=xml_text,
+        # A talk's, speaker's, material's or question's text in the current language.
+        tr=talk_languages.text_of,
+        lang_attr=talk_languages.lang_attribute,
+        marked=talk_languages.marked,
     )
     app.jinja_env.globals.update(
         site_name=app.config["SITE_NAME"],
@@ -39,6 +43,8 @@ def init_app(app: Flask) -> None:
         banner_size=uploads.BANNER_SIZE,
         # The follow form that series and talk pages draw (templates/series/_follow.html).
         follow_form_class=FollowForm,
+        # Each language named in itself, for the organiser's tabs of a talk's texts.
+        language_names=languages.NAMES,
         material_kind=material_kind,
         status_text=status_text,
     )

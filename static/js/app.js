@@ -23,7 +23,8 @@
       if (longDate(start, eventZone) + clock(start, eventZone) ===
           longDate(start, visitorZone) + clock(start, visitorZone)) return;
 
-      var text = "Your time: " + longDate(start, visitorZone) + ", " + clock(start, visitorZone);
+      var label = element.dataset.yourTime || "Your time:";
+      var text = label + " " + longDate(start, visitorZone) + ", " + clock(start, visitorZone);
       if (end && !isNaN(end.getTime())) {
         if (longDate(end, visitorZone) !== longDate(start, visitorZone)) {
           text += " – " + longDate(end, visitorZone) + ",";
@@ -41,20 +42,26 @@
     });
   }
 
+  // Dates as the page's language writes them; English as in Europe.
+  function pageLocale() {
+    var language = document.documentElement.lang || "en";
+    return language === "en" ? "en-GB" : language;
+  }
+
   function clock(date, zone) {
-    return new Intl.DateTimeFormat("en-GB", {
+    return new Intl.DateTimeFormat(pageLocale(), {
       timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     }).format(date);
   }
 
   function longDate(date, zone) {
-    return new Intl.DateTimeFormat("en-GB", {
+    return new Intl.DateTimeFormat(pageLocale(), {
       timeZone: zone, day: "numeric", month: "long", year: "numeric"
     }).format(date);
   }
 
   function zoneName(date, zone) {
-    var parts = new Intl.DateTimeFormat("en-GB", {
+    var parts = new Intl.DateTimeFormat(pageLocale(), {
       timeZone: zone, timeZoneName: "short"
     }).formatToParts(date);
     for (var i = 0; i < parts.length; i++) {

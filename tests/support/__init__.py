@@ -12,6 +12,8 @@ The plugins, registered in tests/conftest.py:
 - browser: Chromium, the `live_server`, `page`, `new_tab`, the `site_tour`;
 - followers: `a_series`, `make_follower` (a series and its confirmed followers).
 - catalogs: compiles the translations before the tests (`catalog(language)` reads one).
+- webhooks: a real `receiver` that verifies each webhook, `make_endpoint`, `deliver_webhooks`;
+- api: `make_token`, `api_client` (a client sending a token), `owner_api`.
 
 Plain helpers: forms (CSRF tokens, the registration form), stored (reading
 rows back), eventdata (the reference talk), site_walk (every page of the

@@ -315,6 +315,10 @@ def site_tour(
     reset = reset_link_of(app, organiser.id)
     confirm_email = email_link_of(app, organiser.id)
     invitation = invitation_link_of(app, organiser.id)
+    with app.app_context():
+        from support.webhooks import add_endpoint_with_delivery
+
+        webhook = f"/organiser/webhooks/{add_endpoint_with_delivery(organiser.id)['endpoint_id']}"
     return [
         Stop("home", "/"),
         Stop("past talks", "/events/past"),
@@ -352,6 +356,7 @@ def site_tour(
         Stop("unfollowed", f"/follow/unsubscribe/{TOUR_UNSUBSCRIBED}"),
         Stop("unknown unfollow link", f"/follow/unsubscribe/{'x' * 43}", status=404),
         Stop("privacy notice", "/privacy"),
+        Stop("API reference", "/api/v1/docs"),
         Stop("page not found", "/events/no-such-talk", status=404),
         Stop("sign-in", "/organiser/login"),
         Stop("sign-in with errors", "/organiser/login", submit="Sign in"),
@@ -380,9 +385,14 @@ def site_tour(
         Stop("edit question", f"{organiser_pages}/questions/{question_id}/edit", signed_in=True),
         Stop("edit question with errors", f"{organiser_pages}/questions/{question_id}/edit", True,
              submit="Save", clear="Question"),
+        Stop("talk languages", f"{organiser_pages}/languages", signed_in=True),
+        Stop("talk texts in French", f"{organiser_pages}/languages/fr", signed_in=True),
         Stop("confirm cancelling a talk", f"{organiser_pages}/cancel", signed_in=True),
         Stop("new talk", "/organiser/events/new", signed_in=True),
         Stop("your account, a new email waiting", "/organiser/account", signed_in=True),
+        Stop("API tokens", "/organiser/account/api-tokens", signed_in=True),
+        Stop("API token form with errors", "/organiser/account/api-tokens", True,
+             submit="Create token"),
         Stop("account with errors", "/organiser/account", True, submit="Save name", clear="Name"),
         Stop("two-factor set-up", "/organiser/account/two-factor", signed_in=True),
         Stop("two-factor set-up with errors", "/organiser/account/two-factor", True,
@@ -414,6 +424,13 @@ def site_tour(
         ),
         Stop("attendee list filtered by answers, with answer columns",
              f"{organiser_pages}/attendees?{answered}", signed_in=True),
+        Stop("webhooks", "/organiser/webhooks", signed_in=True),
+        Stop("new webhook endpoint", "/organiser/webhooks/new", signed_in=True),
+        Stop("webhook endpoint with errors", "/organiser/webhooks/new", True,
+             submit="Add the endpoint"),
+        Stop("webhook endpoint and its deliveries", webhook, signed_in=True),
+        Stop("change a webhook endpoint", f"{webhook}/edit", signed_in=True),
+        Stop("confirm deleting a webhook endpoint", f"{webhook}/delete", signed_in=True),
     ]
 
 

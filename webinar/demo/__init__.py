@@ -13,6 +13,7 @@ from ..organiser.services.accounts import create_demo_organiser, find_organiser
 from ..organiser.services.talk_data import slugify
 from .artwork import save_banner, save_slides
 from .followers import add_demo_followers
+from .languages import apply_languages, apply_question_languages
 from .questions import add_demo_questions
 from .talks import SERIES, TOPICS, demo_talks
 
@@ -62,6 +63,7 @@ def load_demo() -> DemoLoad:
             db.session.add(event)
             if event.starts_at > utcnow():
                 add_demo_questions(event)
+                apply_question_languages(event)
             created += 1
     db.session.flush()
     add_demo_followers()
@@ -125,6 +127,7 @@ def build_event(talk: dict, topics: dict[str, Topic]) -> Event:
                 filename=slides_name(talk["slug"]),
             )
         ]
+    apply_languages(event, talk["slug"])
     return event
 
 

@@ -88,6 +88,7 @@ _PAGE_VERSION = db.select(
         for name in (
             "id", "updated_at", "seats_taken", "status", "capacity", "ends_at",
             "registration_opens_at", "registration_closes_at", "waitlist_enabled",
+            "language", "other_languages",
         )
     ),
     # The page names and links its series: a renamed series changes the page.

@@ -17,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import calendar, paging
+from .. import calendar, paging, talk_languages
 from ..extensions import db
 from ..models.event import registration_state
 from ..series import queries as series_queries
@@ -84,6 +84,9 @@ def _listing(*, past: bool):
 def detail(slug: str):
     """Show one talk: what it is about, who speaks, when, and how to register."""
     version = queries.public_event_version(slug)
+    # Before anything asks for the locale: the visitor's language counts only
+    # among the ones the talk is offered in.
+    talk_languages.offer_page_languages(version)
     register_args = campaign_args()
     key = page_key(version, version.series_updated_at, register_args)
     if request.if_none_match.contains(key):
@@ -106,7 +109,7 @@ def detail(slug: str):
             "events/detail.html",
             event=event,
             state=event.registration_state(),
-            share_links=share_links(event.title, url),
+            share_links=share_links(talk_languages.text_of(event, "title"), url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
             follow_csrf=FOLLOW_CSRF,
@@ -171,7 +174,9 @@ def campaign_args() -> dict[str, str]:
 def event_calendar(slug: str):
     """Send one talk as a calendar file."""
     event = queries.public_event(slug)
-    body = calendar.calendar_file([calendar.public_vevent(event)], name=event.title)
+    talk_languages.offer_page_languages(event)
+    name = talk_languages.text_of(event, "title")
+    body = calendar.calendar_file([calendar.public_vevent(event)], name=name)
     return _calendar_response(body, f"{event.slug}.ics")
 
 

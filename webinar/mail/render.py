@@ -20,6 +20,7 @@ from ..dates import span
 from ..languages import current_language
 from ..languages import lazy_gettext as _l
 from ..models import Registration, RegistrationStatus
+from ..talk_languages import text_of
 from ..text import one_line
 from ..unsubscribe import NEWS_KINDS, unsubscribe_url
 
@@ -99,6 +100,8 @@ def render_email(
 ) -> RenderedEmail:
     """Render the subject, text and HTML bodies (and calendar file) of one email.
 
+    In the current language: callers set the person's (talk_languages.in_language).
+
     `extra` adds to (or overrides) the templates' context; `subject` replaces
     the kind's usual one. All of it is in one language: `language`, or else
     the request's (the site default in the worker).
@@ -125,7 +128,7 @@ def _render_email(
         "unsubscribe_url": unsubscribe_url(registration) if kind in NEWS_KINDS else None,
         **extra,
     }
-    subject = one_line(subject or str(SUBJECTS[kind]) % {"title": event.title})
+    subject = one_line(subject or str(SUBJECTS[kind]) % {"title": text_of(event, "title")})
     context["subject"] = subject
     ics = None
     if kind in WITH_CALENDAR:
@@ -161,7 +164,8 @@ def personal_calendar(registration: Registration, method: str = "PUBLISH") -> by
     event = registration.event
     urls = links(registration)
     url = urls["join_url"] or urls["event_url"]
-    lines = [event.summary.strip()] if event.summary.strip() else []
+    summary = text_of(event, "summary").strip()
+    lines = [summary] if summary else []
     if urls["join_url"]:
         lines.append(gettext("Join the talk: %(url)s", url=urls["join_url"]))
     else:
@@ -175,4 +179,4 @@ def personal_calendar(registration: Registration, method: str = "PUBLISH") -> by
         organizer = vCalAddress(f"mailto:{sender_address()}")
         organizer.params["cn"] = current_app.config["ORGANISER_NAME"]
         vevent.add("organizer", organizer)
-    return calendar_file([vevent], name=one_line(event.title), method=method)
+    return calendar_file([vevent], name=one_line(text_of(event, "title")), method=method)

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from webinar.models.types import kept_on
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -97,6 +99,9 @@ def run_migrations_online():
             # old copy would cascade into its children. The pragma only takes
             # effect outside a transaction, hence the raw DBAPI connection.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        # Indexes made for one database only (models/types.py only_on) are
+        # left out of the comparison on the other.
+        conf_args.setdefault("include_object", kept_on(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -1,5 +1,6 @@
 """The data model: events and their parts, organisers, registrations, the outbox."""
 
+from .api import ApiToken, IdempotentRequest, Scope
 from .audit import AuditAction, AuditEntry
 from .email_change import EmailChange
 from .event import Event, EventStatus, Material, Speaker, Topic
@@ -24,6 +25,13 @@ from .registration import Registration, RegistrationStatus
 from .series import Series, SeriesRole
 from .team import EventRole, TalkRole
 from .types import UTCDateTime, utcnow
+from .webhook import (
+    TEST_EVENT,
+    WEBHOOK_EVENTS,
+    WebhookDelivery,
+    WebhookEndpoint,
+    webhook_endpoint_talk,
+)
 
 __all__ = [
     "AGREED",
@@ -37,6 +45,7 @@ __all__ = [
     "QuestionKind",
     "QuestionOption",
     "ANNOUNCEMENT_AUDIENCES",
+    "ApiToken",
     "ONCE_PER_REGISTRATION",
     "Announcement",
     "AuditAction",
@@ -47,6 +56,7 @@ __all__ = [
     "FollowerAnnouncement",
     "EventRole",
     "EventStatus",
+    "IdempotentRequest",
     "Invitation",
     "Material",
     "Organiser",
@@ -61,10 +71,16 @@ __all__ = [
     "Series",
     "SeriesMailing",
     "SeriesRole",
+    "Scope",
     "Speaker",
     "TalkRole",
     "TaskRun",
     "Topic",
     "UTCDateTime",
+    "TEST_EVENT",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "webhook_endpoint_talk",
     "utcnow",
 ]

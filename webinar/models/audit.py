@@ -76,6 +76,19 @@ class AuditAction(StrEnum):
     SERIES_ROLE_CHANGED = "series_role_changed"
     SERIES_ROLE_REMOVED = "series_role_removed"
     FOLLOWERS_EXPORTED = "followers_exported"
+    WEBHOOK_ADDED = "webhook_added"
+    WEBHOOK_CHANGED = "webhook_changed"
+    WEBHOOK_DELETED = "webhook_deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
+    WEBHOOK_RESENT = "webhook_resent"
+    WEBHOOK_TEST_SENT = "webhook_test_sent"
+    REGISTRATION_ADDED = "registration_added"
+    ATTENDANCE_RECORDED = "attendance_recorded"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
+    TALK_LANGUAGES_CHANGED = "talk_languages_changed"
+    TALK_TRANSLATED = "talk_translated"
+    LANGUAGE_CHANGED = "language_changed"
 
     @property
     def label(self) -> str:
@@ -134,6 +147,19 @@ ACTION_LABELS = {
     AuditAction.SERIES_ROLE_CHANGED: _l("Changed someone's role on a series"),
     AuditAction.SERIES_ROLE_REMOVED: _l("Removed someone from a series' team"),
     AuditAction.FOLLOWERS_EXPORTED: _l("Downloaded the followers of a series"),
+    AuditAction.REGISTRATION_ADDED: _l("Registered someone through the API"),
+    AuditAction.ATTENDANCE_RECORDED: _l("Recorded a person's attendance"),
+    AuditAction.API_TOKEN_CREATED: _l("Created an API token"),
+    AuditAction.API_TOKEN_REVOKED: _l("Revoked an API token"),
+    AuditAction.TALK_LANGUAGES_CHANGED: _l("Changed the talk's languages"),
+    AuditAction.TALK_TRANSLATED: _l("Changed the talk's texts in another language"),
+    AuditAction.LANGUAGE_CHANGED: _l("Changed their language"),
+    AuditAction.WEBHOOK_ADDED: _l("Added a webhook endpoint"),
+    AuditAction.WEBHOOK_CHANGED: _l("Changed a webhook endpoint"),
+    AuditAction.WEBHOOK_DELETED: _l("Deleted a webhook endpoint"),
+    AuditAction.WEBHOOK_SECRET_ROTATED: _l("Made a new webhook secret"),
+    AuditAction.WEBHOOK_RESENT: _l("Sent a webhook again"),
+    AuditAction.WEBHOOK_TEST_SENT: _l("Sent a test webhook"),
 }
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -76,6 +76,12 @@ class Event(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT)
     recording_url: Mapped[str] = mapped_column(String(500), default="")
     post_summary: Mapped[str] = mapped_column(Text, default="")
+    # The language the texts above are written in, the other languages the
+    # talk is offered in, and their texts: {"fr": {"title": ...}} (see
+    # webinar.talk_languages).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    other_languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     reminder_24h: Mapped[bool] = mapped_column(default=True)
     reminder_1h: Mapped[bool] = mapped_column(default=True)
     # Whether the registration form asks for these fixed fields (a FieldUse).
@@ -98,7 +104,10 @@ class Event(db.Model):
     )
     topics: Mapped[list[Topic]] = relationship(secondary=event_topic, order_by="Topic.name")
     questions: Mapped[list[Question]] = relationship(
-        order_by="Question.position", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="event",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     owner: Mapped[Organiser | None] = relationship(foreign_keys=[owner_id])
     series: Mapped[Series | None] = relationship()
@@ -193,6 +202,8 @@ class Speaker(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     photo: Mapped[str | None] = mapped_column(String(200))
+    # The role in the talk's other languages: {"fr": {"role": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     event: Mapped[Event] = relationship(back_populates="speakers")
 
@@ -206,5 +217,7 @@ class Material(db.Model):
     # Either an uploaded file (name under instance/uploads) or an external URL.
     filename: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
+    # The title in the talk's other languages: {"fr": {"title": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     event: Mapped[Event] = relationship(back_populates="materials")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,6 +29,8 @@ class Announcement(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     # Markdown as written; emails carry it sanitised (HTML) and as is (text).
     body: Mapped[str] = mapped_column(Text)
+    # The message in the talk's other languages: {"fr": {"subject": ..., "body": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     recipients: Mapped[int] = mapped_column(default=0)
     sent_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("organiser.id", ondelete="SET NULL")

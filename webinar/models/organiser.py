@@ -18,6 +18,8 @@ class Organiser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # The language of the organiser area and of every email to the organiser.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,11 +8,15 @@ changes what an earlier answer says (its foreign keys then go to NULL).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from .event import Event
 
 
 class QuestionKind(StrEnum):
@@ -71,8 +75,13 @@ class Question(db.Model):
         ForeignKey("question.id", ondelete="SET NULL")
     )
     shown_if_answers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The label and help text in the talk's other languages: {"fr": {"label": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
+    # The talk, for its languages: already loaded whenever its questions are.
+    event: Mapped[Event] = relationship(back_populates="questions")
     options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question",
         order_by="QuestionOption.position",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -94,6 +103,15 @@ class QuestionOption(db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(String(300))
+    # The text in the talk's other languages: {"fr": {"text": ...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+    @property
+    def event(self):
+        """Return the talk the option's question belongs to."""
+        return self.question.event
 
     def __repr__(self) -> str:
         return f"<QuestionOption {self.id}>"

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Index
 from sqlalchemy.types import TypeDecorator
 
 from .. import clock
@@ -38,3 +38,19 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Return the current time, aware, in UTC, from the app's clock (webinar.clock)."""
     return clock.now()
+
+
+def only_on(dialect: str, index: Index) -> Index:
+    """Return the index, created on that database only (a trigram index needs PostgreSQL)."""
+    index.info["only_on"] = dialect
+    return index.ddl_if(dialect=dialect)
+
+
+def kept_on(dialect: str):
+    """Return Alembic's include_object filter that leaves out other databases' indexes."""
+
+    def include(item, name, type_, reflected, compare_to) -> bool:
+        # Objects read from the database carry no info: always kept.
+        return item.info.get("only_on", dialect) == dialect
+
+    return include

@@ -28,6 +28,7 @@ from ..models import (
     RegistrationStatus,
     utcnow,
 )
+from ..talk_languages import text_of
 from .accounts import (  # noqa: F401
     enqueue_invitation,
     enqueue_password_changed,
@@ -122,7 +123,16 @@ def enqueue_follow_up(event: Event) -> int:
     People who stayed on the waiting list never had a seat, so they get none.
     """
     confirmed = registrants(event, RegistrationStatus.CONFIRMED)
-    written = enqueue_for("follow_up", confirmed, context=follow_up_context)
+
+    def language(registration: Registration) -> str:
+        # The summary is the heart of the follow-up: without it in the person's
+        # language, the whole email is in the talk's, not half and half.
+        own = registration.language
+        if not event.post_summary.strip() or text_of(event, "post_summary", own).lang == own:
+            return own
+        return event.language
+
+    written = enqueue_for("follow_up", confirmed, context=follow_up_context, language=language)
     if written and event.follow_up_sent_at is None:
         event.follow_up_sent_at = utcnow()
     if written:
@@ -132,20 +142,39 @@ def enqueue_follow_up(event: Event) -> int:
 
 
 def enqueue_announcement(
-    event: Event, audience: str, subject: str, body: str, sent_by_id: int | None
+    event: Event,
+    audience: str,
+    subject: str,
+    body: str,
+    sent_by_id: int | None,
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> Announcement:
-    """Record an announcement and enqueue it for its audience; commit."""
-    context = announcement_context(subject, body)
+    """Record an announcement and enqueue it for its audience; commit.
+
+    `translations` holds the message in other languages of the talk
+    ({"fr": {"subject": ..., "body": ...}}): each person gets it in theirs
+    when it is written, otherwise the whole email is in the talk's language.
+    """
+    written = {event.language: (subject, body)}
+    for code, texts in (translations or {}).items():
+        written[code] = (texts["subject"], texts["body"])
+    contexts = {code: announcement_context(*texts) for code, texts in written.items()}
+
+    def language(registration: Registration) -> str:
+        return registration.language if registration.language in written else event.language
+
     recipients = enqueue_for(
         "announcement",
         registrants(event, *ANNOUNCEMENT_AUDIENCES[audience]),
-        context=lambda _registration: context,
+        context=lambda registration: contexts[language(registration)],
+        language=language,
     )
     announcement = Announcement(
         event=event,
         audience=audience,
         subject=subject,
         body=body,
+        translations=translations or {},
         recipients=recipients,
         sent_by_id=sent_by_id,
     )

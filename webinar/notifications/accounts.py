@@ -10,13 +10,13 @@ email, then added to the caller's transaction.
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 
 from ..calendar import public_url
 from ..extensions import db
 from ..languages import current_language
 from ..languages import lazy_gettext as _l
 from ..models import Invitation, Organiser, OutboxEmail, OutboxStatus, utcnow
+from ..talk_languages import in_language
 from ..text import one_line
 from .caps import canonical_mailbox
 
@@ -26,6 +26,7 @@ SUBJECTS = {
     "invitation": _l("You are invited to organise talks on %(site)s"),
     "email_change": _l("Confirm your new email address for %(site)s"),
     "email_changed": _l("Your sign-in email for %(site)s was changed"),
+    "webhook_disabled": _l("A webhook endpoint of yours on %(site)s was disabled"),
 }
 
 
@@ -37,9 +38,13 @@ def account_email(kind: str, organiser: Organiser, **context) -> OutboxEmail:
 def email_to(kind: str, recipient: str, language: str | None = None, **context) -> OutboxEmail:
     """Render an account email to an address and add it to the session; the caller commits.
 
-    The whole email is in one language: `language`, or else the request's.
+    The whole email is in one language: `language`, or else the organiser's
+    own; an invitation, to someone without an account yet, in the language
+    of the organiser who sends it (the request's).
     """
-    with force_locale(language or current_language()):
+    organiser = context.get("organiser")
+    language = language or (organiser.language if organiser else current_language())
+    with in_language(language):
         return _email_to(kind, recipient, **context)
 
 

@@ -25,15 +25,31 @@ from ..database import insert_new
 from ..extensions import db
 from ..mail.render import render_email
 from ..models import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Registration, utcnow
+from ..talk_languages import in_language
 from ..unsubscribe import NEWS_KINDS, receives_news
 from .caps import FORM_KINDS, canonical_mailbox, hold, mailbox_is_full
 
 BATCH_SIZE = 200
 
 
-def outbox_row(kind: str, registration: Registration, *, template: str = "", **extra) -> dict:
-    """Render one email (from the kind's templates, or those named) and return its row's values."""
-    rendered = render_email(template or kind, registration, **extra)
+def outbox_row(
+    kind: str,
+    registration: Registration,
+    *,
+    template: str = "",
+    context: Callable[[Registration], dict] | None = None,
+    language: Callable[[Registration], str] | None = None,
+) -> dict:
+    """Render one email (from the kind's templates, or those named) and return its row's values.
+
+    All of it in one language: the one the person registered in, or the one
+    `language` gives for them (an announcement not written in theirs goes
+    out whole in the talk's language); `context` (the extra template values
+    of this registration) included.
+    """
+    with in_language(language(registration) if language else registration.language):
+        extra = context(registration) if context else {}
+        rendered = render_email(template or kind, registration, **extra)
     now = utcnow()
     return {
         "kind": kind,
@@ -86,10 +102,13 @@ def enqueue_for(
     query: Select,
     *,
     context: Callable[[Registration], dict] | None = None,
+    language: Callable[[Registration], str] | None = None,
     commit: bool = False,
     batch_size: int = BATCH_SIZE,
 ) -> int:
     """Enqueue an email of this kind for each registration the query selects; return how many.
+
+    `language` chooses each email's language (by default, the person's).
 
     `context` gives the extra template values of one registration. With
     `commit`, each batch is committed on its own (the periodic jobs do so, to
@@ -103,7 +122,7 @@ def enqueue_for(
         ).all()
         if not batch:
             return written
-        rows = [outbox_row(kind, r, **(context(r) if context else {})) for r in batch]
+        rows = [outbox_row(kind, r, context=context, language=language) for r in batch]
         if kind in ONCE_PER_REGISTRATION:
             written += insert_new(OutboxEmail, rows)
         else:

@@ -29,6 +29,7 @@ def can(thing, permission: str) -> bool:
 # The views attach their routes to bp.
 from .views import (  # noqa: E402,F401
     account,
+    api_tokens,
     attendees,
     audit_log,
     auth,
@@ -45,5 +46,7 @@ from .views import (  # noqa: E402,F401
     questions,
     series,
     speakers,
+    talk_languages,
     team,
+    webhooks,
 )

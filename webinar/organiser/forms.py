@@ -340,3 +340,16 @@ def talk_data(form: EventForm) -> TalkData:
         banner=upload,
         refused=frozenset(field.name for field in form if field.errors),
     )
+
+
+class ApiTokenForm(OrganiserForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Give the token a name."), Length(max=100)]
+    )
+    scopes = CheckboxListField(
+        "What it may do",
+        choices=[SelectChoice("read", "Read talks, registrations and figures"),
+                 SelectChoice("write", "Register people, cancel registrations, record attendance")],
+        validators=[DataRequired("Choose what the token may do.")],
+    )  # fmt: skip
+    talks = CheckboxListField("Talks", coerce=int, validate_choice=False)

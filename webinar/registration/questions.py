@@ -33,6 +33,7 @@ from ..forms import SiteForm
 from ..languages import lazy_gettext as _l
 from ..languages import lazy_ngettext
 from ..models import AGREED, NO, YES, Event, FieldUse, Question, QuestionKind
+from ..talk_languages import marked, text_of
 from .forms import RegistrationForm, country_choices, strip, text_field, too_long
 
 # A single choice with more options than this is a select, not a row of radio buttons.
@@ -141,7 +142,8 @@ def number_range(question: Question):
 def question_field(question: Question):
     """Return the unbound WTForms field that asks one question."""
     kind = question.kind
-    label = question.label
+    # In the visitor's language where the talk has it; answers keep the default's.
+    label = marked(text_of(question, "label"))
     presence = [InputRequired(message=ANSWER_PLEASE) if question.required else Optional()]
     if kind == QuestionKind.AGREEMENT:
         agreed = DataRequired(message=_l("Please agree to register."))
@@ -166,7 +168,7 @@ def question_field(question: Question):
             pairs = [("", _l("Choose a country")), *country_choices()]
             field_class = SelectField
         else:
-            pairs = [(str(option.id), option.text) for option in question.options]
+            pairs = [(str(option.id), text_of(option, "text")) for option in question.options]
             field_class = RadioField
             if len(pairs) > MOST_RADIO_OPTIONS:
                 pairs, field_class = [("", _l("Choose one")), *pairs], SelectField
@@ -179,7 +181,9 @@ def question_field(question: Question):
         required = DataRequired(message=ANSWER_PLEASE) if question.required else Optional()
         return CheckboxesField(
             label,
-            choices=[SelectChoice(str(option.id), option.text) for option in question.options],
+            choices=[
+                SelectChoice(str(option.id), text_of(option, "text")) for option in question.options
+            ],
             validators=[required, offered, tick_range(question)],
             validate_choice=False,
         )

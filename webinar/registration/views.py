@@ -17,7 +17,7 @@ from flask import (
 )
 from limits import parse_many
 
-from .. import seats
+from .. import seats, talk_languages
 from ..clients import client_address
 from ..events.queries import public_event
 from ..extensions import db, limiter
@@ -71,7 +71,9 @@ def answers_may_change(registration: Registration) -> bool:
 
 def registration_for(token: str) -> Registration:
     """Return the registration of a personal link, or 404; a join secret finds nothing."""
-    return db.one_or_404(db.select(Registration).where(Registration.token == token))
+    registration = db.one_or_404(db.select(Registration).where(Registration.token == token))
+    talk_languages.offer_page_languages(registration.event)
+    return registration
 
 
 def registration_to_join(token: str) -> Registration:
@@ -86,6 +88,7 @@ def registration_to_join(token: str) -> Registration:
     ).scalar_one_or_none()
     if registration is None:
         registration = registration_for(token)
+    talk_languages.offer_page_languages(registration.event)
     if registration.anonymised_at is not None:
         abort(404)
     return registration
@@ -108,6 +111,7 @@ def register(slug: str):
     # SQLite that query takes a POST's write lock until the commit: validating
     # meanwhile is in memory only (no address lookups), and quick.
     event = public_event(slug, with_details=False, with_questions=True)
+    talk_languages.offer_page_languages(event)
     form = registration_form_class(event)()
     submitted = form.validate_on_submit()
     state = event.registration_state()
@@ -135,6 +139,8 @@ def register(slug: str):
             data = form.registration_data()
             data["answers"] = form.answers()
             data["privacy_notice_version"] = current_app.config["PRIVACY_NOTICE_VERSION"]
+            # The emails to this person are written in the language they registered in.
+            data["language"] = talk_languages.current_language()
             outcome = seats.register(event, data)
             if outcome.status in (seats.FULL, seats.CLOSED):
                 # The last seat went while the form was open: the page now says why.
@@ -166,6 +172,7 @@ def prefill_from_follow(form, signed: str) -> None:
 def received(slug: str):
     """Say that the registration is received and a confirmation is on its way."""
     event = public_event(slug, with_details=False)
+    talk_languages.offer_page_languages(event)
     registered = session.get("registered") or {}
     email = registered.get("email") if registered.get("slug") == slug else None
     return render_template("registration/received.html", event=event, email=email)

@@ -37,6 +37,8 @@ class EventFigures:
     waitlisted: int = 0
     cancelled: int = 0
     joined: int = 0
+    # Attendance recorded by an organiser (imported from a video platform).
+    attended: int = 0
     emails: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -69,14 +71,16 @@ def figures_for(event_ids: list[int]) -> dict[int, EventFigures]:
             Registration.status,
             func.count(),
             func.count(Registration.joined_at),
+            func.count(Registration.attended_at),
         )
         .where(Registration.event_id.in_(event_ids))
         .group_by(Registration.event_id, Registration.status)
     )
-    for event_id, status, count, joined in registrations:
+    for event_id, status, count, joined, attended in registrations:
         if status in tuple(RegistrationStatus):
             setattr(figures[event_id], status, count)
         figures[event_id].joined += joined
+        figures[event_id].attended += attended
     emails = db.session.execute(
         db.select(Registration.event_id, OutboxEmail.status, func.count())
         .join(Registration, OutboxEmail.registration_id == Registration.id)

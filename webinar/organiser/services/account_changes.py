@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ... import audit
 from ...extensions import db
+from ...languages import languages
 from ...models import AuditAction, Organiser
 from ...notifications.accounts import enqueue_password_changed
 from .accounts import AccountError, check_current_password, check_password_rule, set_password
@@ -22,10 +23,23 @@ def change_name(organiser: Organiser, name: str) -> bool:
     name = " ".join(name.split())
     if not name:
         raise AccountError(_("Enter your name."))
-    if name == organiser.name:
+    return _set(organiser, "name", name, AuditAction.NAME_CHANGED)
+
+
+def change_language(organiser: Organiser, language: str) -> bool:
+    """Set the organiser's own language; commit. False when it is the one they have."""
+    if language not in languages():
+        raise AccountError(_("Choose one of the site's languages."))
+    return _set(organiser, "language", language, AuditAction.LANGUAGE_CHANGED)
+
+
+def _set(organiser: Organiser, attribute: str, value: str, action: AuditAction) -> bool:
+    """Change one of the organiser's own settings with its audit entry; commit; False if same."""
+    old = getattr(organiser, attribute)
+    if value == old:
         return False
-    old_name, organiser.name = organiser.name, name
-    audit.record(AuditAction.NAME_CHANGED, actor=organiser, details=f"{old_name} -> {name}")
+    setattr(organiser, attribute, value)
+    audit.record(action, actor=organiser, details=f"{old} -> {value}")
     db.session.commit()
     return True
 

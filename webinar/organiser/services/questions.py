@@ -27,7 +27,7 @@ from .question_data import ANSWERED, CheckedQuestion, QuestionData, QuestionErro
 FIXED_FIELDS = ("organisation_field", "job_title_field", "country_field")
 # The columns of a question that a copy takes as they are.
 COPIED_COLUMNS = ("kind", "label", "help_text", "required", "sensitive", "max_length",
-                  "min_value", "max_value")  # fmt: skip
+                  "min_value", "max_value", "translations")  # fmt: skip
 
 
 def renumber(event: Event) -> list[Question]:
@@ -201,7 +201,10 @@ def copy_questions_into(target: Event, source: Event) -> int:
     for offset, original in enumerate(source.questions):
         copy = Question(position=start + offset,
                         **{name: getattr(original, name) for name in COPIED_COLUMNS})  # fmt: skip
-        copy.options = [QuestionOption(text=o.text, position=o.position) for o in original.options]
+        copy.options = [
+            QuestionOption(text=o.text, position=o.position, translations=o.translations)
+            for o in original.options
+        ]
         target.questions.append(copy)
         copies[original.id] = copy
     db.session.flush()
@@ -228,7 +231,12 @@ def copy_questions(target: Event, source: Event) -> int:
 
 
 def copy_form_settings(target: Event, source: Event) -> None:
-    """Give a new talk the questions and fixed-field settings of the talk it is copied from."""
+    """Give a new talk the questions, fixed-field settings and languages of its source.
+
+    The source's own texts in other languages are not copied: a new talk has
+    a new title and description.
+    """
+    target.language, target.other_languages = source.language, list(source.other_languages or ())
     for name in FIXED_FIELDS:
         setattr(target, name, getattr(source, name))
     copy_questions_into(target, source)

@@ -1,8 +1,10 @@
 """What an organiser can do to the registrations of a talk, and to their emails."""
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
-from ... import audit, notifications, privacy, seats
+from ... import audit, notifications, privacy, seats, webhooks
 from ...extensions import db
 from ...mail.delivery import retry_failed
 from ...models import AuditAction, Event, Registration
@@ -14,6 +16,31 @@ RETRY_CHUNK = 500
 
 class AttendeeError(ValueError):
     """An action on a registration that cannot be done; the message says why."""
+
+
+def add(event: Event, data: dict) -> seats.Outcome:
+    """Register someone for a talk on an organiser's behalf (the API), as the form does."""
+    return seats.register(
+        event, data, on_created=lambda added: _record(AuditAction.REGISTRATION_ADDED, added)
+    )
+
+
+def record_attendance(registration: Registration, attended_at: datetime | None) -> None:
+    """Record when a person attended the talk (None: they did not after all); commit.
+
+    The one place attendance changes, so whatever follows from it is added here.
+    """
+    if registration.anonymised_at is not None:
+        raise AttendeeError("These details were erased; there is no one to record.")
+    registration.attended_at = attended_at
+    webhooks.registration_event("attendance.recorded", registration)
+    audit.record(
+        AuditAction.ATTENDANCE_RECORDED,
+        event=registration.event,
+        registration_id=registration.id,
+        details="attended" if attended_at is not None else "did not attend",
+    )
+    db.session.commit()
 
 
 def cancel(registration: Registration) -> None:

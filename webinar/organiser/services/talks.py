@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from ... import audit, seats, series_mailing
+from ... import audit, seats, series_mailing, webhooks
 from ...extensions import db
 from ...languages import lazy_gettext as _l
 from ...models import AuditAction, Event, EventStatus, Organiser, Registration, Topic
@@ -81,6 +81,7 @@ def update_talk(event: Event, data: TalkData, by: Organiser | None = None) -> in
     if event.ics_sequence != sequence:
         enqueue_event_updated(event)
     _record_changes(event, *before)
+    webhooks.talk_event("talk.updated", event)
     _commit(banner if data.banner is not None else None)
     if old_banner != event.banner:
         delete_upload(old_banner)
@@ -193,13 +194,15 @@ def publish(event: Event) -> None:
         (EventStatus.DRAFT,),
         EventStatus.PUBLISHED,
         AuditAction.TALK_PUBLISHED,
+        "talk.published",
         before_commit=lambda: series_mailing.schedule(event),
     )
 
 
 def unpublish(event: Event) -> None:
     """Take a published talk back to draft: its page is no longer public; commit."""
-    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT, AuditAction.TALK_UNPUBLISHED)
+    _move(event, (EventStatus.PUBLISHED,), EventStatus.DRAFT, AuditAction.TALK_UNPUBLISHED,
+          "talk.updated")  # fmt: skip
 
 
 def cancel_talk(event: Event) -> int:
@@ -212,6 +215,7 @@ def cancel_talk(event: Event) -> int:
     _refuse_unless(event, (EventStatus.DRAFT, EventStatus.PUBLISHED))
     event.status = EventStatus.CANCELLED
     told = enqueue_event_cancelled(event)
+    webhooks.talk_event("talk.cancelled", event)
     told_whom = f"{plural(told, 'person', 'people')} told"
     audit.record(AuditAction.TALK_CANCELLED, event=event, details=told_whom)
     db.session.commit()
@@ -254,11 +258,13 @@ def _move(
     allowed_from: tuple[str, ...],
     status: EventStatus,
     action: AuditAction,
+    webhook_event: str,
     before_commit: Callable[[], object] | None = None,
 ) -> None:
     _refuse_unless(event, allowed_from)
     event.status = status
     audit.record(action, event=event)
+    webhooks.talk_event(webhook_event, event)
     if before_commit is not None:
         before_commit()
     db.session.commit()

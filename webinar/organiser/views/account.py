@@ -4,9 +4,9 @@ Every form of the page posts to a view of its own here; a refused form is
 shown again on the whole page, with the other forms as they were.
 """
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 
 from ...extensions import limiter
@@ -19,6 +19,7 @@ from ..forms import (
     NameForm,
     TurnOffTwoFactorForm,
 )
+from ..language_forms import LanguageForm
 from ..services import account_changes, email_change, two_factor
 from ..services.accounts import AccountError, PasswordNotAccepted
 from ..services.sessions import end_session, this_session_id
@@ -44,6 +45,7 @@ FORMS = {
     "password_form": (ChangePasswordForm, "password"),
     "codes_form": (CurrentPasswordForm, "codes"),
     "off_form": (TurnOffTwoFactorForm, ""),
+    "language_form": (LanguageForm, "language"),
 }
 
 
@@ -56,6 +58,15 @@ def require_two_factor():
         return None
     flash(_("This site requires two-factor sign-in: please set it up to go on."), "info")
     return redirect(url_for("organiser.account"))
+
+
+@bp.before_request
+def use_own_language():
+    """Answer a signed-in organiser in their own language, unless they chose another here."""
+    # Only with a signed-in session: loading the user would mark every visitor's
+    # session as changed, and a sign-in page must answer everyone alike.
+    if "_user_id" in session and current_user.is_authenticated:
+        g.preferred_language = current_user.language
 
 
 def password_check_rate_limit() -> str:
@@ -76,6 +87,8 @@ def render_account(**sent):
     }
     if "name_form" not in sent:
         forms["name_form"].name.data = current_user.name
+    if "language_form" not in sent:
+        forms["language_form"].language.data = current_user.language
     return render_template(
         "organiser/account.html",
         **forms,
@@ -108,6 +121,24 @@ def change_name():
         else:
             return done(_("Your name is saved.") if changed else _("Your name stays as it was."))
     return render_account(name_form=form)
+
+
+@bp.post("/account/language")
+def change_language():
+    """Set the language of the organiser's area and of the emails to them."""
+    form = posted("language_form")
+    if form.validate_on_submit():
+        try:
+            changed = account_changes.change_language(current_user, form.language.data)
+        except AccountError as error:
+            form.language.errors.append(str(error))
+        else:
+            # The message is already in the language chosen.
+            g.preferred_language = current_user.language
+            refresh()
+            return done(_("Your language is saved.") if changed
+                        else _("Your language stays as it was."))  # fmt: skip
+    return render_account(language_form=form)
 
 
 @bp.post("/account/email")

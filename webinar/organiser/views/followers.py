@@ -6,6 +6,7 @@ from flask_login import current_user
 from ... import audit
 from ...extensions import db
 from ...models import AuditAction
+from ...paging import page_number
 from .. import bp
 from ..queries import followers
 from ..queries.access import Permission, get_series_or_404
@@ -20,7 +21,7 @@ def series_followers(series_id: int):
         series=series,
         counts=followers.follower_counts(series),
         weeks=followers.growth(series),
-        page=followers.follower_page(series, request.args.get("page", 1, type=int)),
+        page=followers.follower_page(series, page_number(request.args) or 1),
     )
 
 

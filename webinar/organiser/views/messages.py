@@ -9,6 +9,7 @@ from ... import lifecycle, notifications
 from ...forms import SiteForm
 from .. import bp
 from ..forms import AUDIENCE_LABELS, AnnouncementForm
+from ..language_forms import announcement_form_class, announcement_translations, half_written
 from ..queries.access import Permission, get_event_or_404
 from ..queries.talks import announcements_of
 
@@ -45,24 +46,29 @@ def follow_up(event_id: int):
 def announce(event_id: int):
     """Write a message to the registrants of a talk, preview it, and send it."""
     event = get_event_or_404(current_user, event_id, Permission.EDIT)
-    form = AnnouncementForm()
+    form = announcement_form_class(event, AnnouncementForm)()
     preview = None
     if form.validate_on_submit():
         audience, subject, body = form.audience.data, form.subject.data.strip(), form.body.data
-        if form.send.data:
+        half = half_written(event, form)
+        for code in half:
+            form[f"body_{code}"].errors.append(
+                _("Write both the subject and the message in this language, or neither."))
+        if form.send.data and not half:
             if lifecycle.audience_count(event, audience) == 0:
                 form.audience.errors.append(_("Nobody is in this audience: choose another one."))
             else:
                 sent = notifications.enqueue_announcement(
-                    event, audience, subject, body, current_user.id
-                )
+                    event, audience, subject, body, current_user.id,
+                    announcement_translations(event, form),
+                )  # fmt: skip
                 flash(
                     ngettext("The message is on its way to %(num)d person.",
                              "The message is on its way to %(num)d people.", sent.recipients),
                     "success",
                 )  # fmt: skip
                 return redirect(url_for("organiser.announce", event_id=event.id), code=303)
-        else:
+        elif not form.send.data:
             preview = lifecycle.preview_announcement(event, audience, subject, body)
     counts = {key: lifecycle.audience_count(event, key) for key in AUDIENCE_LABELS}
     return render_template(
