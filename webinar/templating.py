@@ -62,6 +62,7 @@ STATUS_TEXTS = {
     "none": _l("None"),
     "sent": _l("Sent"),
     "pending": _l("Pending"),
+    "sending": _l("Being sent"),
     "failed": _l("Failed"),
 }
 
