@@ -19,6 +19,7 @@ from ..extensions import db
 from ..languages import current_language, languages
 from ..languages import lazy_gettext as _l
 from ..models import Event, Follower, OutboxEmail, OutboxStatus, Series, utcnow
+from ..talk_languages import text_of
 from ..text import one_line
 from .caps import canonical_mailbox, hold, mailbox_is_full
 
@@ -64,7 +65,8 @@ def _follower_email(kind: str, follower: Follower, *, unsubscribe_url: str | Non
     if event is not None:
         context["event_time"] = event_when(event)
     subject = one_line(
-        str(SUBJECTS[kind]) % {"series": series.name, "title": event.title if event else ""}
+        str(SUBJECTS[kind]) % {"series": series.name,
+                               "title": text_of(event, "title") if event else ""}
     )
     context = {
         "subject": subject,
