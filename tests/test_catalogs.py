@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from support.catalogs import CATALOGS, catalog
+from support.catalogs import CATALOGS, ENGLISH_ONLY_PAGES, catalog
 from support.site_walk import get_rules, populate
 
 from webinar.extensions import db
@@ -31,9 +31,6 @@ SAME_IN_EVERY_LANGUAGE = {"English", "Français", "Deutsch", "LinkedIn", "X", "F
                           "CSV", "JSON", "PDF", "UTC", "Markdown."}  # fmt: skip
 # Texts of the walked site's own data that happen to be words of the catalog.
 WALKED_DATA = {"Site"}  # the title of a link among the talk's materials
-# Pages in English whatever the reader's language: the API's reference, made
-# from the API's own description (the API answers in English only).
-ENGLISH_ONLY_PAGES = {"/api/v1/docs"}
 
 
 def placeholders(text: str) -> list[str]:
