@@ -64,6 +64,7 @@ def test_a_follower_downloads_what_is_stored_about_them(smtp_server, client, app
     (follow,) = data["follows"]
     assert follow["series"] == "Cluster Voices"
     assert follow["email"] == "ada@example.org" and follow["name"] == "Ada Lovelace"
+    # The notice the follower agreed to when following: the one in force then.
     assert follow["privacy_notice_version"] == app.config["PRIVACY_NOTICE_VERSION"]
     assert follow["confirmed_at"] is not None
     assert [email["kind"] for email in data["emails"]] == ["follow_confirmation"]
