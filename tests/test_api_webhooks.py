@@ -129,3 +129,11 @@ def test_tokens_see_and_change_only_what_they_may(
                                                      "talk_ids": [owned_event.id]})
     assert allowed.status_code == 201
     assert allowed.get_json()["talk_ids"] == [owned_event.id]
+
+
+def test_the_api_answers_in_english_whatever_language_the_client_reads(owner_api):
+    answer = owner_api.post("/api/v1/webhooks", headers={"Accept-Language": "de"},
+                            json={"url": "ftp://hooks.example.org/x",
+                                  "events": ["talk.updated"]})  # fmt: skip
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"]["url"] == ["Enter an address starting with https://."]

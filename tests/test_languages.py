@@ -140,7 +140,7 @@ def test_the_worker_renders_in_the_default_language(app, make_event, make_regist
 
 
 def test_the_countries_of_the_form_are_named_in_the_reader_language(client, make_event):
-    event = make_event()
+    event = make_event(other_languages=["fr", "de"])
     french = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "fr"}).text
     assert '<option value="BE">Belgique</option>' in french
     # In the order of the language's alphabet: "Émirats arabes unis" among the E.
@@ -150,3 +150,35 @@ def test_the_countries_of_the_form_are_named_in_the_reader_language(client, make
     assert '<option value="DE">Deutschland</option>' in german
     english = client.get(f"/events/{event.slug}/register").text
     assert '<option value="BE">Belgium</option>' in english
+
+
+def test_a_french_reader_sees_a_series_page_in_french(client, a_series):
+    page = client.get(f"/series/{a_series.slug}", headers={"Accept-Language": "fr"})
+    assert html_lang(page) == "fr"
+    assert "<h2 id=\"upcoming-heading\">Conférences à venir</h2>" in page.text
+    assert "Calendrier de la série (.ics)" in page.text
+    assert "Suivre cette série" in page.text
+    assert "Upcoming talks" not in page.text and "Follow this series" not in page.text
+
+
+def test_a_french_visitor_is_asked_to_confirm_following_in_french(
+    smtp_server, app, client, inbox, a_series
+):
+    from support.followers import follow_through_form
+    from support.mail import html_of, text_of
+    from support.stored import stored_one
+
+    from webinar.models import Follower
+
+    client.set_cookie("lang", "fr")
+    sent = follow_through_form(client, a_series.slug)
+    assert "Consultez vos e-mails" in client.get(sent.location).text
+    assert stored_one(app, Follower).language == "fr"
+
+    (message,) = inbox.deliver()
+    assert message["Subject"] == "Confirmez que vous souhaitez suivre Cluster Voices"
+    text, html = text_of(message), html_of(message)
+    assert text.startswith("Bonjour Ada Lovelace,")
+    assert "Le lien est valable 7 jours." in text
+    assert '<html lang="fr">' in html and "Confirmer que vous suivez Cluster Voices" in html
+    assert "Hello" not in text and "follow" not in text.replace("/follow/", "")

@@ -260,7 +260,7 @@ def test_a_series_with_talks_is_deleted_only_when_they_are_detached_and_they_kee
 
     deleted = post(owner_client, url, detach="y")
     assert deleted.status_code == 303
-    assert "Its 1 talk show its name as plain text." in owner_client.get(deleted.location).text
+    assert "Its 1 talk shows its name as plain text." in owner_client.get(deleted.location).text
     assert stored_series(app, owned_series.id) is None
     kept = load_event(app, talk.id)
     assert (kept.series_id, kept.series_label) == (None, "EU Clusters Talk")

@@ -192,3 +192,26 @@ def test_odd_unsubscribe_requests_never_fail(app, client, make_follower):
                                    content_type="application/x-www-form-urlencoded")  # fmt: skip
             assert response.status_code < 500, (path, body[:20])
     assert stored_rows(app, Follower)[0].unsubscribed_at is not None
+
+
+def test_each_follower_reads_the_announcement_in_their_own_language(
+    smtp_server, app, owner_client, inbox, make_event, owner, a_series, make_follower
+):
+    talk = make_event(owner_id=owner, status="draft", series_id=a_series.id,
+                      title="Clusters and AI", language="en", other_languages=["fr"],
+                      translations={"fr": {"title": "Les clusters et l'IA"}})  # fmt: skip
+    make_follower(email="claire@example.org", name="Claire Dupont", language="fr")
+    make_follower(email="grace@example.org", name="Grace Hopper", language="en")
+
+    change(owner_client, talk, "publish")
+    messages = {m["To"]: m for m in inbox.deliver() if m["X-Webinar-Kind"] == "series_announcement"}
+    french, english = messages["claire@example.org"], messages["grace@example.org"]
+    assert french["Subject"] == "Nouveau dans Cluster Voices : Les clusters et l'IA"
+    text = text_of(french)
+    assert text.startswith("Bonjour Claire Dupont,")
+    assert "Une nouvelle conférence de Cluster Voices est ouverte aux inscriptions." in text
+    assert "Quand :" in text and "Ne plus suivre cette série :" in text
+    assert "Stop following" not in text and "When:" not in text
+    assert '<html lang="fr">' in html_of(french)
+    assert english["Subject"] == "New in Cluster Voices: Clusters and AI"
+    assert text_of(english).startswith("Hello Grace Hopper,")

@@ -11,7 +11,7 @@ from support.webhooks import deliveries
 
 from webinar import seats
 from webinar.extensions import db
-from webinar.models import Event, Registration
+from webinar.models import Event, Organiser, Registration
 from webinar.organiser.services import talks
 from webinar.privacy import erase
 
@@ -324,3 +324,22 @@ def test_the_privacy_notice_says_connected_tools_may_get_personal_details(client
     page = client.get("/privacy").text
     assert "connect the talk to their own tools" in page
     assert "only where the organiser chose" in page
+
+
+def test_the_owner_is_told_of_a_disabled_endpoint_in_their_own_language(
+    inbox, app, client, owner, owned_event, receiver, make_endpoint, deliver_webhooks
+):
+    with app.app_context():
+        db.session.get(Organiser, owner).language = "de"
+        db.session.commit()
+    make_endpoint(owner, receiver.url, events=["registration.created"])
+    receiver.answer("410")
+    register_through_form(client, owned_event.slug, email="a@example.org")
+    deliver_webhooks()
+
+    [email] = [m for m in inbox.deliver() if m["X-Webinar-Kind"] == "webhook_disabled"]
+    assert email["Subject"].startswith("Einer Ihrer Webhook-Endpunkte auf ")
+    text = email.get_body(("plain",)).get_content()
+    assert "Der Empfänger hat mit 410 Gone geantwortet: Er möchte keine Webhooks mehr." in text
+    assert "sendet keine Webhooks mehr an" in text
+    assert "stopped sending" not in text and "410 Gone: it wants" not in text

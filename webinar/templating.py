@@ -54,14 +54,17 @@ def init_app(app: Flask) -> None:
 MATERIAL_KINDS = {"slides": _l("slides"), "link": _l("link")}
 
 
-# A registration's status and the state of its emails, as the attendee list shows them.
+# A talk's or a registration's status and the state of its emails, as the organiser pages show them.
 STATUS_TEXTS = {
     "confirmed": _l("Confirmed"),
     "waitlisted": _l("Waitlisted"),
     "cancelled": _l("Cancelled"),
+    "draft": _l("Draft"),
+    "published": _l("Published"),
     "none": _l("None"),
     "sent": _l("Sent"),
     "pending": _l("Pending"),
+    "sending": _l("Being sent"),
     "failed": _l("Failed"),
 }
 

@@ -30,3 +30,8 @@ def pytest_configure(config) -> None:
     # Once, in the main process: the test processes of pytest-xdist start after it.
     if not hasattr(config, "workerinput"):
         compile_stale_catalogs()
+
+
+# Pages in English whatever the reader's language: the API's reference, made
+# from the API's own description (the API answers in English only).
+ENGLISH_ONLY_PAGES = {"/api/v1/docs"}

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request
+from flask_babel import refresh
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 from webargs.flaskparser import FlaskParser
@@ -124,10 +125,17 @@ class BodyParser(FlaskParser):
             raise json.JSONDecodeError("nested too deeply", "", 0) from error
 
 
+def in_english() -> None:
+    """Answer in English whatever the client's Accept-Language: the API speaks one language."""
+    g.page_languages, g.page_default_language = ("en",), "en"
+    refresh()
+
+
 def resource_blueprint(name: str, description: str) -> Blueprint:
     """Return a blueprint of API resources: token required, no CSRF, rate limited per token."""
     blueprint = Blueprint(name, __name__, description=description)
     blueprint.ARGUMENTS_PARSER = BodyParser()
+    blueprint.before_request(in_english)
     blueprint.before_request(authenticate)
     csrf.exempt(blueprint)
     limiter.limit(api_rate_limit, key_func=rate_limit_key)(blueprint)

@@ -2,12 +2,14 @@
 
 Made from the same document as /api/v1/openapi.json, with the site's own
 templates and styles: no script, nothing from another site, so it works with
-JavaScript off and under the site's Content-Security-Policy.
+JavaScript off and under the site's Content-Security-Policy. Like the API
+it describes, it speaks English only, whatever the reader's language.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import force_locale
 
 bp = Blueprint("api_reference", __name__, url_prefix="/api/v1")
 
@@ -35,9 +37,10 @@ def reference():
                 by_tag[name]["operations"].append(
                     {"method": method.upper(), "path": path, **_readable(operation, schemas)}
                 )
-    return render_template(
-        "api/reference.html", spec=spec, tags=tags, schemas=schemas, type_of=type_of
-    )
+    with force_locale("en"):
+        return render_template(
+            "api/reference.html", spec=spec, tags=tags, schemas=schemas, type_of=type_of
+        )
 
 
 def _readable(operation: dict, schemas: dict) -> dict:

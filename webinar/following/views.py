@@ -6,6 +6,7 @@ from flask import abort, current_app, json, redirect, render_template, request, 
 
 from .. import follower_privacy, followers
 from ..extensions import csrf, limiter
+from ..languages import current_language
 from ..models import Follower
 from ..registration.forms import ConfirmForm
 from ..registration.views import private
@@ -32,6 +33,7 @@ def follow(series_slug: str):
                     email=form.email.data,
                     name=form.name.data,
                     privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                    language=current_language(),
                 ),
             )
         # The same answer whether the address was new, waiting or following already.

@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..languages import lazy_gettext as _l
 from .event import Event
 from .organiser import Organiser
 from .outbox import Queued
@@ -15,16 +16,16 @@ from .types import UTCDateTime, utcnow
 
 # The events an endpoint can ask for, with what each means to its owner.
 WEBHOOK_EVENTS = {
-    "registration.created": "Someone registered (a seat or the waiting list)",
-    "registration.confirmed": "Someone got a seat when registering",
-    "registration.waitlisted": "Someone joined the waiting list",
-    "registration.promoted": "Someone got a seat from the waiting list",
-    "registration.cancelled": "A registration was cancelled",
-    "registration.erased": "A person's details were erased (ids only)",
-    "attendance.recorded": "Attendance was recorded",
-    "talk.published": "A talk was published",
-    "talk.updated": "A talk was changed",
-    "talk.cancelled": "A talk was cancelled",
+    "registration.created": _l("Someone registered (a seat or the waiting list)"),
+    "registration.confirmed": _l("Someone got a seat when registering"),
+    "registration.waitlisted": _l("Someone joined the waiting list"),
+    "registration.promoted": _l("Someone got a seat from the waiting list"),
+    "registration.cancelled": _l("A registration was cancelled"),
+    "registration.erased": _l("A person's details were erased (ids only)"),
+    "attendance.recorded": _l("Attendance was recorded"),
+    "talk.published": _l("A talk was published"),
+    "talk.updated": _l("A talk was changed"),
+    "talk.cancelled": _l("A talk was cancelled"),
 }
 # The event of "Send a test event": sent only when asked, to one endpoint.
 TEST_EVENT = "webhook.test"

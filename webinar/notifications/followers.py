@@ -10,18 +10,22 @@ becomes its List-Unsubscribe header.
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..calendar import public_url
 from ..dates import event_when
 from ..extensions import db
+from ..languages import current_language, languages
+from ..languages import lazy_gettext as _l
 from ..models import Event, Follower, OutboxEmail, OutboxStatus, Series, utcnow
+from ..talk_languages import text_of
 from ..text import one_line
 from .caps import canonical_mailbox, hold, mailbox_is_full
 
 SUBJECTS = {
-    "follow_confirmation": "Confirm that you want to follow {series}",
-    "series_announcement": "New in {series}: {title}",
+    "follow_confirmation": _l("Confirm that you want to follow %(series)s"),
+    "series_announcement": _l("New in %(series)s: %(title)s"),
 }
 # Where registrations that came from an announcement say they came from (the
 # organiser's figures count them under this source).
@@ -43,13 +47,26 @@ def series_page_url(series: Series) -> str:
     return public_url("series.page", series_slug=series.slug)
 
 
-def follower_email(kind: str, follower: Follower, *, unsubscribe_url: str | None = None,
-                   **context) -> dict:  # fmt: skip
-    """Render one email to a follower and return its outbox row's values."""
+def email_language(follower: Follower) -> str:
+    """Return the language of a follower's emails: theirs, or the request's if it is not offered."""
+    return follower.language if follower.language in languages() else current_language()
+
+
+def follower_email(kind: str, follower: Follower, **context) -> dict:
+    """Render one email to a follower, all in their language; return its outbox row's values."""
+    with force_locale(email_language(follower)):
+        return _follower_email(kind, follower, **context)
+
+
+def _follower_email(kind: str, follower: Follower, *, unsubscribe_url: str | None = None,
+                    **context) -> dict:  # fmt: skip
     series = follower.series
     event = context.get("event")
+    if event is not None:
+        context["event_time"] = event_when(event)
     subject = one_line(
-        SUBJECTS[kind].format(series=series.name, title=event.title if event else "")
+        str(SUBJECTS[kind]) % {"series": series.name,
+                               "title": text_of(event, "title") if event else ""}
     )
     context = {
         "subject": subject,
@@ -138,7 +155,6 @@ def announcement_row(follower: Follower, event: Event) -> dict:
         follower,
         unsubscribe_url=unsubscribe_url(follower),
         event=event,
-        event_time=event_when(event),
         event_url=public_url("events.detail", slug=event.slug),
         register_url=register_url(follower, event),
     )

@@ -344,12 +344,13 @@ def talk_data(form: EventForm) -> TalkData:
 
 class ApiTokenForm(OrganiserForm):
     name = StringField(
-        "Name", validators=[DataRequired("Give the token a name."), Length(max=100)]
+        _l("Name"), validators=[DataRequired(_l("Give the token a name.")), Length(max=100)]
     )
     scopes = CheckboxListField(
-        "What it may do",
-        choices=[SelectChoice("read", "Read talks, registrations and figures"),
-                 SelectChoice("write", "Register people, cancel registrations, record attendance")],
-        validators=[DataRequired("Choose what the token may do.")],
+        _l("What it may do"),
+        choices=[SelectChoice("read", _l("Read talks, registrations and figures")),
+                 SelectChoice("write",
+                              _l("Register people, cancel registrations, record attendance"))],
+        validators=[DataRequired(_l("Choose what the token may do."))],
     )  # fmt: skip
-    talks = CheckboxListField("Talks", coerce=int, validate_choice=False)
+    talks = CheckboxListField(_l("Talks"), coerce=int, validate_choice=False)

@@ -4,6 +4,7 @@ from wtforms import BooleanField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..languages import lazy_gettext as _l
 from ..models import WEBHOOK_EVENTS, Event
 from .forms import CheckboxListField, OrganiserForm
 from .services.webhooks import ONLY_YOUR_TALKS, EndpointData
@@ -15,20 +16,21 @@ class TalkChoices(CheckboxListField):
     def pre_validate(self, form) -> None:
         offered = {value for value, *_ in self.iter_choices()}
         if any(self.coerce(value) not in offered for value in self.data or ()):
-            raise ValidationError(ONLY_YOUR_TALKS)
+            raise ValidationError(str(ONLY_YOUR_TALKS))
 
 
 class WebhookForm(OrganiserForm):
-    url = StringField("Endpoint URL", validators=[DataRequired("Enter the endpoint's URL."),
-                                                  Length(max=2000)])  # fmt: skip
-    description = StringField("Description", validators=[Length(max=200)])
+    url = StringField(_l("Endpoint URL"), validators=[DataRequired(_l("Enter the endpoint's URL.")),
+                                                      Length(max=2000)])  # fmt: skip
+    description = StringField(_l("Description"), validators=[Length(max=200)])
     events = CheckboxListField(
-        "Events to send",
-        choices=[SelectChoice(name, f"{name}: {text}") for name, text in WEBHOOK_EVENTS.items()],
-    )
-    talk_ids = TalkChoices("Only these talks", coerce=int)
-    include_personal_data = BooleanField("Include personal data (name, email, answers)")
-    enabled = BooleanField("Send webhooks to this endpoint", default=True)
+        _l("Events to send"),
+        choices=[SelectChoice(name, _l("%(event)s: %(meaning)s", event=name, meaning=text))
+                 for name, text in WEBHOOK_EVENTS.items()],
+    )  # fmt: skip
+    talk_ids = TalkChoices(_l("Only these talks"), coerce=int)
+    include_personal_data = BooleanField(_l("Include personal data (name, email, answers)"))
+    enabled = BooleanField(_l("Send webhooks to this endpoint"), default=True)
 
     def __init__(self, talks: list[Event], *args, **kwargs):
         super().__init__(*args, **kwargs)

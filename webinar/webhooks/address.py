@@ -17,6 +17,7 @@ import ssl
 from urllib.parse import SplitResult, urlsplit
 
 from flask import current_app
+from flask_babel import gettext
 
 METADATA = ipaddress.ip_address("169.254.169.254")
 
@@ -52,13 +53,15 @@ def check_url(url: str) -> SplitResult:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError on a port out of range)
     except ValueError as error:
-        raise Refused("This is not a valid address.") from error
+        raise Refused(gettext("This is not a valid address.")) from error
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise Refused("Enter an address starting with https://.")
+        raise Refused(gettext("Enter an address starting with https://."))
     if parts.username or parts.password:
-        raise Refused("Leave the user name and password out of the address.")
+        raise Refused(gettext("Leave the user name and password out of the address."))
     if parts.scheme == "http" and parts.hostname.lower() not in allowed_hosts():
-        raise Refused("Use https://: plain http is only for hosts the site's settings allow.")
+        raise Refused(
+            gettext("Use https://: plain http is only for hosts the site's settings allow.")
+        )
     return parts
 
 
@@ -97,7 +100,7 @@ def check_destination(url: str) -> None:
         resolve(parts)
     except Refused as error:
         if "could not find" not in str(error):
-            raise Refused(f"Webhooks cannot go there: {error}.") from error
+            raise Refused(gettext("Webhooks cannot go there: %(reason)s.", reason=error)) from error
 
 
 def open_socket(addresses: list[str], port: int, timeout: float) -> socket.socket:

@@ -17,16 +17,19 @@ from __future__ import annotations
 import http.client
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext, ngettext
 
 from .. import queue
 from ..calendar import public_url
 from ..extensions import db
+from ..languages import LazyText
 from ..models import TEST_EVENT, OutboxStatus, WebhookDelivery, WebhookEndpoint, utcnow
 from ..notifications.accounts import account_email
 from .address import Refused, check_url, connect_to, resolve
@@ -35,6 +38,25 @@ from .signing import signature
 logger = logging.getLogger(__name__)
 
 GONE = 410
+# Why an endpoint was turned off, stored in English (the record) and shown in the
+# reader's language by reason_text.
+TURNED_OFF = "Turned off by its owner."
+GONE_REASON = "The receiver answered 410 Gone: it wants no more webhooks."
+FAILED_FOR = "Every delivery failed for {hours} hours."
+FAILED_FOR_PATTERN = re.compile(r"Every delivery failed for (\d+) hours\.")
+
+
+def reason_text(stored: str) -> str:
+    """Return why an endpoint was turned off in the reader's language (stored: in English)."""
+    if stored == TURNED_OFF:
+        return gettext("Turned off by its owner.")
+    if stored == GONE_REASON:
+        return gettext("The receiver answered 410 Gone: it wants no more webhooks.")
+    if match := FAILED_FOR_PATTERN.fullmatch(stored or ""):
+        hours = int(match.group(1))
+        return ngettext("Every delivery failed for %(num)d hour.",
+                        "Every delivery failed for %(num)d hours.", hours)  # fmt: skip
+    return stored
 
 
 @dataclass(frozen=True)
@@ -137,7 +159,7 @@ def deliver(parcel: Parcel) -> bool:
     if status == GONE:
         queue.mark_failed(WebhookDelivery, parcel, "the endpoint answered 410 Gone",
                           response_status=status)  # fmt: skip
-        disable(parcel.endpoint_id, "The receiver answered 410 Gone: it wants no more webhooks.")
+        disable(parcel.endpoint_id, GONE_REASON)
         return False
     moved = " (redirects are not followed)" if 300 <= status < 400 else ""
     failed(parcel, f"the endpoint answered {status}{moved}", response_status=status)
@@ -179,7 +201,7 @@ def note_failure(endpoint_id: int) -> None:
         sa.select(WebhookEndpoint.failing_since).where(WebhookEndpoint.id == endpoint_id)
     )
     if since is not None and since <= now - timedelta(hours=hours):
-        disable(endpoint_id, f"Every delivery failed for {hours} hours.")
+        disable(endpoint_id, FAILED_FOR.format(hours=hours))
 
 
 def disable(endpoint_id: int, reason: str) -> None:
@@ -193,6 +215,7 @@ def disable(endpoint_id: int, reason: str) -> None:
         endpoint = db.session.get(WebhookEndpoint, endpoint_id)
         logger.warning("Webhook endpoint %d disabled: %s", endpoint_id, reason)
         page = public_url("organiser.webhook", endpoint_id=endpoint_id)
-        account_email("webhook_disabled", endpoint.owner, endpoint=endpoint, reason=reason,
-                      endpoint_url=page)  # fmt: skip
+        # Read when the email is rendered, in its owner's language.
+        account_email("webhook_disabled", endpoint.owner, endpoint=endpoint,
+                      reason=LazyText(reason_text, reason), endpoint_url=page)  # fmt: skip
     db.session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ...extensions import db
 from ...models import Event, Organiser, Series, SeriesRole, TalkRole
 from .access import Permission, managed_series, series_roles_on
@@ -49,4 +51,4 @@ def series_choices(organiser: Organiser, current: Series | None = None) -> list[
     editable = list(db.session.scalars(managed_series(organiser, Permission.EDIT)))
     if current is not None and current not in editable:
         editable.append(current)
-    return [("", "No series")] + [(str(row.id), row.name) for row in editable]
+    return [("", _("No series"))] + [(str(row.id), row.name) for row in editable]

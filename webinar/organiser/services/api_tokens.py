@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
+
 from ... import audit
 from ...extensions import db
 from ...models import ApiToken, AuditAction, Event, Organiser, Scope, utcnow
@@ -27,21 +29,22 @@ def create_token(
     name = (name or "").strip()
     if not name or len(name) > NAME_LENGTH or CONTROL_CHARACTERS.search(name):
         raise TokenError(
-            f"Please give the token a name of one line, up to {NAME_LENGTH} characters."
+            _("Please give the token a name of one line, up to %(length)s characters.",
+              length=NAME_LENGTH)
         )
     try:
         chosen = {Scope(scope) for scope in scopes}
     except ValueError as error:
-        raise TokenError("A token's scopes are read and write.") from error
+        raise TokenError(_("A token's scopes are read and write.")) from error
     if not chosen:
-        raise TokenError("Please choose what the token may do: read, write or both.")
+        raise TokenError(_("Please choose what the token may do: read, write or both."))
     events = []
     if event_ids:
         events = db.session.scalars(
             db.select(Event).where(Event.id.in_(event_ids), managed_by(organiser))
         ).all()
         if len(events) != len(set(event_ids)):
-            raise TokenError("A token can only be limited to talks you work on.")
+            raise TokenError(_("A token can only be limited to talks you work on."))
     from ...api.auth import TOKEN_PREFIX, hash_token
 
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -72,7 +75,7 @@ def revoke_token(organiser: Organiser, token_id: int) -> ApiToken:
         db.select(ApiToken).where(ApiToken.id == token_id, ApiToken.organiser_id == organiser.id)
     ).scalar_one_or_none()
     if token is None:
-        raise TokenError("There is no such token of yours.")
+        raise TokenError(_("There is no such token of yours."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(AuditAction.API_TOKEN_REVOKED, details=f"token {token.id} “{token.name}”")

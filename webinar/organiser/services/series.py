@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from ... import audit
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import AuditAction, Event, Organiser, Series, SeriesRole, TalkRole
 from ...text import plural
 from ...uploads import UploadError, delete_upload, save_banner
@@ -22,7 +24,26 @@ from ..queries.access import forget_roles
 from .accounts import find_organiser
 from .talk_data import slugify
 
-SLUG_TAKEN = "Another series already uses this address. Choose another one."
+SLUG_TAKEN = _l("Another series already uses this address. Choose another one.")
+# A person's role on a series, in whole sentences (a series may have several owners).
+NOW_ROLE = {
+    TalkRole.OWNER: _l("%(name)s is now an owner of this series."),
+    TalkRole.EDITOR: _l("%(name)s is now an editor of this series."),
+    TalkRole.VIEWER: _l("%(name)s is now a viewer of this series."),
+}
+ALREADY_ON_TEAM = {
+    TalkRole.OWNER: _l("%(name)s is already an owner of this series: change the role in the "
+                       "list instead."),
+    TalkRole.EDITOR: _l("%(name)s is already an editor of this series: change the role in the "
+                        "list instead."),
+    TalkRole.VIEWER: _l("%(name)s is already a viewer of this series: change the role in the "
+                        "list instead."),
+}
+ALREADY_ROLE = {
+    TalkRole.OWNER: _l("%(name)s is already an owner."),
+    TalkRole.EDITOR: _l("%(name)s is already an editor."),
+    TalkRole.VIEWER: _l("%(name)s is already a viewer."),
+}
 # The columns a form writes as typed (trimmed), and the defaults a new talk of the series takes.
 TEXT_FIELDS = ("name", "description", "language", "banner_alt", "organised_by", "event_type",
                "target_audience")  # fmt: skip
@@ -98,7 +119,7 @@ def delete_series(series: Series, *, detach: bool) -> int:
     """
     talks = list(db.session.scalars(db.select(Event).where(Event.series_id == series.id)))
     if talks and not detach:
-        raise SeriesError("This series still has talks: detach them to delete it.")
+        raise SeriesError(_("This series still has talks: detach them to delete it."))
     for talk in talks:
         talk.series_label = talk.series_name
         talk.series_id = None
@@ -122,12 +143,11 @@ def add_member(series: Series, email: str, role: str) -> tuple[Organiser, TalkRo
     role = _role(role)
     organiser = find_organiser(email or "")
     if organiser is None:
-        raise SeriesError("No organiser account uses this address; an administrator can "
-                          "invite them.")  # fmt: skip
+        raise SeriesError(_("No organiser account uses this address; an administrator can "
+                            "invite them."))  # fmt: skip
     held = db.session.get(SeriesRole, (series.id, organiser.id))
     if held is not None:
-        raise SeriesError(f"{organiser.name} is already {role_words(TalkRole(held.role))} of "
-                          "this series: change the role in the list instead.")  # fmt: skip
+        raise SeriesError(str(ALREADY_ON_TEAM[TalkRole(held.role)]) % {"name": organiser.name})
     db.session.add(SeriesRole(series_id=series.id, organiser_id=organiser.id, role=role))
     audit.record(AuditAction.SERIES_ROLE_GIVEN,
                  details=f"{_named(series)}: {organiser.email} as {role}")  # fmt: skip
@@ -135,7 +155,9 @@ def add_member(series: Series, email: str, role: str) -> tuple[Organiser, TalkRo
         db.session.commit()
     except IntegrityError as error:  # added by someone else a moment ago
         db.session.rollback()
-        raise SeriesError(f"{organiser.name} is already on this series' team.") from error
+        raise SeriesError(
+            _("%(name)s is already on this series' team.", name=organiser.name)
+        ) from error
     forget_roles()
     return organiser, role
 
@@ -145,7 +167,7 @@ def change_role(series: Series, organiser_id: int, role: str) -> tuple[Organiser
     role = _role(role)
     member = _member(series, organiser_id)
     if member.role == role:
-        raise SeriesError(f"{member.organiser.name} is already {role_words(role)}.")
+        raise SeriesError(str(ALREADY_ROLE[role]) % {"name": member.organiser.name})
     if member.role == TalkRole.OWNER:
         _keep_an_owner(series)
     details = f"{_named(series)}: {member.organiser.email}: {member.role} -> {role}"
@@ -175,10 +197,10 @@ def _save(series: Series, data: SeriesData) -> None:
     errors: dict[str, list[str]] = {}
     slug = (data.slug or "").strip() or slugify(data.name or "", max_length=80)
     if "slug" not in data.refused and _slug_taken(slug, series.id):
-        errors["slug"] = [SLUG_TAKEN]
+        errors["slug"] = [str(SLUG_TAKEN)]
     keeps_banner = data.banner is not None or (series.banner and not data.remove_banner)
     if keeps_banner and "banner_alt" not in data.refused and not (data.banner_alt or "").strip():
-        errors["banner_alt"] = ["Describe the banner for people who cannot see it."]
+        errors["banner_alt"] = [_("Describe the banner for people who cannot see it.")]
     if errors or data.refused:
         raise SeriesInvalid(errors)
     banner = series.banner if not data.remove_banner else None
@@ -209,12 +231,12 @@ def _commit(series: Series, data: SeriesData) -> None:
         db.session.rollback()
         if data.banner is not None:
             delete_upload(series.banner)
-        raise SeriesInvalid({"slug": [SLUG_TAKEN]}) from error
+        raise SeriesInvalid({"slug": [str(SLUG_TAKEN)]}) from error
 
 
-def role_words(role: TalkRole) -> str:
-    """Return a role on a series in a sentence: "an owner" (a series may have several)."""
-    return "an owner" if role == TalkRole.OWNER else role.with_article
+def now_role_message(name: str, role: TalkRole) -> str:
+    """Return the sentence that says someone now has this role on the series."""
+    return str(NOW_ROLE[role]) % {"name": name}
 
 
 def _named(series: Series) -> str:
@@ -223,14 +245,14 @@ def _named(series: Series) -> str:
 
 def _role(value: str) -> TalkRole:
     if value not in tuple(TalkRole):
-        raise SeriesError("Choose owner, editor or viewer.")
+        raise SeriesError(_("Choose owner, editor or viewer."))
     return TalkRole(value)
 
 
 def _member(series: Series, organiser_id: int) -> SeriesRole:
     member = db.session.get(SeriesRole, (series.id, organiser_id))
     if member is None:
-        raise SeriesError("This person is not on the series' team any more.")
+        raise SeriesError(_("This person is not on the series' team any more."))
     return member
 
 

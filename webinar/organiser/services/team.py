@@ -22,6 +22,19 @@ from .accounts import find_organiser
 UNKNOWN_ADDRESS = _l("No organiser account uses this address; an administrator can invite them.")
 
 
+# A person's role on a talk, in whole sentences.
+NOW_ROLE = {
+    TalkRole.OWNER: _l("%(name)s is now the owner of this talk."),
+    TalkRole.EDITOR: _l("%(name)s is now an editor of this talk."),
+    TalkRole.VIEWER: _l("%(name)s is now a viewer of this talk."),
+}
+
+
+def now_role_message(name: str, role: TalkRole) -> str:
+    """Return the sentence that says someone now has this role on the talk."""
+    return str(NOW_ROLE[role]) % {"name": name}
+
+
 class TeamError(ValueError):
     """A change to a talk's team that cannot be made; the message says why."""
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ... import audit, queue
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import (
     TEST_EVENT,
     WEBHOOK_EVENTS,
@@ -27,10 +29,11 @@ from ...models import (
 )
 from ...webhooks import body, new_webhook_id
 from ...webhooks.address import Refused, check_destination
+from ...webhooks.delivery import TURNED_OFF
 from ...webhooks.signing import new_secret
 from ..queries.access import managed_by
 
-ONLY_YOUR_TALKS = "Choose only talks you have a role on."
+ONLY_YOUR_TALKS = _l("Choose only talks you have a role on.")
 
 
 class WebhookInvalid(ValueError):
@@ -144,8 +147,9 @@ def _checked(owner: Organiser, data: EndpointData) -> list[Event]:
         errors["url"] = [str(error)]
     unknown = set(data.events) - set(WEBHOOK_EVENTS)
     if not data.events or unknown:
-        errors["events"] = ["Choose at least one event." if not data.events
-                            else f"Unknown events: {', '.join(sorted(unknown))}."]  # fmt: skip
+        errors["events"] = [_("Choose at least one event.") if not data.events
+                            else _("Unknown events: %(names)s.",
+                                   names=", ".join(sorted(unknown)))]  # fmt: skip
     talks = []
     if data.talk_ids:
         talks = list(
@@ -154,7 +158,7 @@ def _checked(owner: Organiser, data: EndpointData) -> list[Event]:
             )
         )
         if len(talks) != len(set(data.talk_ids)):
-            errors["talk_ids"] = [ONLY_YOUR_TALKS]
+            errors["talk_ids"] = [str(ONLY_YOUR_TALKS)]
     if errors:
         raise WebhookInvalid(errors)
     return talks
@@ -169,7 +173,7 @@ def _write(endpoint: WebhookEndpoint, data: EndpointData, talks: list[Event]) ->
         # Turned (back) on: why it was off and since when it failed no longer matter.
         endpoint.disabled_reason, endpoint.failing_since = "", None
     elif endpoint.enabled is not False or not endpoint.disabled_reason:
-        endpoint.disabled_reason = "Turned off by its owner."
+        endpoint.disabled_reason = TURNED_OFF
     endpoint.enabled = data.enabled
     endpoint.talks = talks
 

@@ -1,6 +1,7 @@
 """The organiser's API tokens: make one (shown once), see them, revoke one."""
 
 from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -43,7 +44,7 @@ def new_api_token():
     made = session.pop("new_api_token", None)
     token = next((t for t in tokens_of(current_user) if made and t.id == made["id"]), None)
     if token is None:
-        flash("A new token is shown only once, right after it is made.", "info")
+        flash(_("A new token is shown only once, right after it is made."), "info")
         return redirect(url_for("organiser.api_tokens"))
     return render_template("organiser/api_token_made.html", token=token, secret=made["secret"])
 
@@ -56,5 +57,5 @@ def revoke_api_token(token_id: int):
     except TokenError as error:
         flash(str(error), "warning")
     else:
-        flash(f"The token “{token.name}” is revoked: it no longer works.", "success")
+        flash(_("The token “%(name)s” is revoked: it no longer works.", name=token.name), "success")
     return redirect(url_for("organiser.api_tokens"))

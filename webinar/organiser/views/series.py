@@ -1,10 +1,11 @@
 """The organiser's series pages: the list, creating and editing a series, its team, deleting it."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...models import Series
-from ...text import plural
 from .. import bp
 from ..queries.access import Permission, get_series_or_404, roles_on
 from ..queries.followers import follower_counts
@@ -55,10 +56,10 @@ def save_series(form: SeriesForm, series: Series | None):
     try:
         if series is None:
             series = services.create_series(current_user, series_data(form))
-            flash(f"The series “{series.name}” is created.", "success")
+            flash(_("The series “%(name)s” is created.", name=series.name), "success")
         else:
             services.update_series(series, series_data(form))
-            flash("Your changes are saved.", "success")
+            flash(_("Your changes are saved."), "success")
     except SeriesInvalid as invalid:
         for name, messages in invalid.errors.items():
             form[name].errors = [*form[name].errors, *messages]
@@ -99,7 +100,7 @@ def add_series_member(series_id: int):
         except SeriesError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"{organiser.name} is now {services.role_words(role)} of this series.", "success")
+            flash(services.now_role_message(organiser.name, role), "success")
             return back_to_series(series)
     return render_series(series, form)
 
@@ -115,7 +116,7 @@ def change_series_role(series_id: int, member_id: int):
     except SeriesError as error:
         flash(str(error), "warning")
     else:
-        flash(f"{organiser.name} is now {services.role_words(role)} of this series.", "success")
+        flash(services.now_role_message(organiser.name, role), "success")
     return back_to_series(series)
 
 
@@ -128,7 +129,7 @@ def remove_series_member(series_id: int, member_id: int):
     except SeriesError as error:
         flash(str(error), "warning")
     else:
-        flash(f"{organiser.name} is no longer on this series' team.", "success")
+        flash(_("%(name)s is no longer on this series' team.", name=organiser.name), "success")
     return back_to_series(series)
 
 
@@ -145,9 +146,16 @@ def delete_series(series_id: int):
         except SeriesError as error:
             form.detach.errors.append(str(error))
         else:
-            message = f"The series “{name}” is deleted."
             if detached:
-                message += f" Its {plural(detached, 'talk')} show its name as plain text."
+                message = ngettext(
+                    "The series “%(name)s” is deleted. Its %(num)d talk shows its name as "
+                    "plain text.",
+                    "The series “%(name)s” is deleted. Its %(num)d talks show its name as "
+                    "plain text.",
+                    detached, name=name,
+                )  # fmt: skip
+            else:
+                message = _("The series “%(name)s” is deleted.", name=name)
             flash(message, "success")
             return redirect(url_for("organiser.series_index"), 303)
     return render_template("organiser/series_delete.html", series=series, form=form,

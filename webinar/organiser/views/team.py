@@ -12,7 +12,7 @@ from ..queries.access import Permission, get_event_or_404
 from ..queries.team import team_of
 from ..services import talks, team
 from ..services.talk_data import TalkError
-from ..services.team import TeamError
+from ..services.team import TeamError, now_role_message
 
 
 def render_team(event: Event, form: AddMemberForm | None = None):
@@ -39,7 +39,7 @@ def team_page(event_id: int):
         except TeamError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"{organiser.name} is now {role.with_article} of this talk.", "success")
+            flash(now_role_message(organiser.name, role), "success")
             return back_to_team(event)
     return render_team(event, form)
 
@@ -55,7 +55,7 @@ def change_role(event_id: int, member_id: int):
     except TeamError as error:
         flash(str(error), "warning")
     else:
-        flash(f"{organiser.name} is now {role.with_article} of this talk.", "success")
+        flash(now_role_message(organiser.name, role), "success")
     return back_to_team(event)
 
 
@@ -68,7 +68,7 @@ def remove_member(event_id: int, member_id: int):
     except TeamError as error:
         flash(str(error), "warning")
     else:
-        flash(f"{organiser.name} is no longer on this talk's team.", "success")
+        flash(_("%(name)s is no longer on this talk's team.", name=organiser.name), "success")
     return back_to_team(event)
 
 
@@ -83,7 +83,7 @@ def transfer_ownership(event_id: int):
         except TeamError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"{new_owner.name} now owns this talk.", "success")
+            flash(_("%(name)s now owns this talk.", name=new_owner.name), "success")
             return back_to_team(event)
     return render_template("organiser/transfer.html", event=event, form=form)
 

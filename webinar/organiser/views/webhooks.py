@@ -1,12 +1,13 @@
 """An organiser's webhook endpoints: the list, adding and changing one, its delivery log."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...forms import SiteForm
 from ...models import WEBHOOK_EVENTS
 from ...paging import page_number
-from ...webhooks.delivery import secrets_in_use
+from ...webhooks.delivery import reason_text, secrets_in_use
 from .. import bp
 from ..queries.webhooks import delivery_counts, delivery_log, endpoints_of, get_endpoint_or_404
 from ..services import webhooks
@@ -61,7 +62,8 @@ def webhook(endpoint_id: int):
     signing = secrets_in_use(endpoint)
     old_secret_until = endpoint.previous_secret_until if len(signing) > 1 else None
     return render_template("organiser/webhook.html", endpoint=endpoint, page=page,
-                           counts=delivery_counts(endpoint), old_secret_until=old_secret_until)
+                           counts=delivery_counts(endpoint), old_secret_until=old_secret_until,
+                           reason=reason_text(endpoint.disabled_reason))  # fmt: skip
 
 
 @bp.route("/webhooks/<int:endpoint_id>/edit", methods=["GET", "POST"])
@@ -74,7 +76,7 @@ def edit_webhook(endpoint_id: int):
         form.talk_ids.data = [talk.id for talk in endpoint.talks]
     if form.validate_on_submit():
         if saved(form, lambda data: webhooks.update_endpoint(endpoint, data)) is not None:
-            flash("The endpoint is saved.", "success")
+            flash(_("The endpoint is saved."), "success")
             return to_endpoint(endpoint.id)
     return render_template("organiser/webhook_form.html", form=form, endpoint=endpoint)
 
@@ -85,7 +87,7 @@ def delete_webhook(endpoint_id: int):
     endpoint = get_endpoint_or_404(current_user, endpoint_id)
     if request.method == "POST" and SiteForm().validate_on_submit():
         webhooks.delete_endpoint(endpoint)
-        flash("The endpoint is deleted.", "success")
+        flash(_("The endpoint is deleted."), "success")
         return redirect(url_for("organiser.webhooks_page"), 303)
     return render_template("organiser/webhook_delete.html", endpoint=endpoint)
 
@@ -105,7 +107,7 @@ def test_webhook(endpoint_id: int):
     endpoint = get_endpoint_or_404(current_user, endpoint_id)
     if SiteForm().validate_on_submit():
         webhooks.send_test(endpoint)
-        flash("A test event is on its way; its result appears below.", "success")
+        flash(_("A test event is on its way; its result appears below."), "success")
     return to_endpoint(endpoint.id)
 
 
@@ -115,7 +117,7 @@ def send_webhook_again(endpoint_id: int, delivery_id: int):
     endpoint = get_endpoint_or_404(current_user, endpoint_id)
     if SiteForm().validate_on_submit():
         if webhooks.send_again(endpoint, delivery_id):
-            flash("The delivery is queued to be sent again.", "success")
+            flash(_("The delivery is queued to be sent again."), "success")
         else:
-            flash("This delivery is already on its way.", "warning")
+            flash(_("This delivery is already on its way."), "warning")
     return to_endpoint(endpoint.id)
