@@ -87,3 +87,15 @@ def test_stored_answers_to_idempotency_keys_are_purged_after_24_hours(
         assert purge_expired(utcnow() + timedelta(hours=23)) == 0
         assert purge_expired(utcnow() + timedelta(hours=25)) == 1
         assert db.session.scalars(db.select(IdempotentRequest)).all() == []
+
+
+def test_a_talk_names_its_series_and_the_address_of_the_series_page(
+    owner_api, make_event, make_series, owner
+):
+    series = make_series(name="EU Clusters Talk", slug="eu-clusters-talk")
+    in_series = make_event(owner_id=owner, series_id=series.id, series_label="", slug="in")
+    alone = make_event(owner_id=owner, series_label="", slug="alone")
+    talk = owner_api.get(f"/api/v1/talks/{in_series.id}").get_json()
+    assert (talk["series"], talk["series_slug"]) == ("EU Clusters Talk", "eu-clusters-talk")
+    talk = owner_api.get(f"/api/v1/talks/{alone.id}").get_json()
+    assert (talk["series"], talk["series_slug"]) == ("", None)

@@ -112,14 +112,14 @@ def insert_many(app, event_id: int) -> None:
     """Insert PEOPLE registrations in one INSERT ... SELECT over a counting CTE."""
     statement = sa.text(
         "INSERT INTO registration (event_id, token, join_token, first_name, last_name, email, "
-        "email_normalised, organisation, country, job_title, status, created_at, "
+        "email_normalised, organisation, country, job_title, status, created_at, updated_at, "
         "attendee_timezone, utm_source, utm_medium, utm_campaign, referrer, "
         "privacy_notice_version, marketing_consent, unsubscribe_token) "
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :people) "
         "SELECT :event_id, 'token-' || i, 'join-' || i, 'Person', 'Number ' || i, "
         "'person' || i || '@example.org', 'person' || i || '@example.org', "
-        "'Cluster, \"Quoted\" Ltd', 'BE', '', 'confirmed', :created, '', 'newsletter', '', "
-        "'', '', 'v1', :consent, 'unsubscribe-' || i FROM n"
+        "'Cluster, \"Quoted\" Ltd', 'BE', '', 'confirmed', :created, :created, '', "
+        "'newsletter', '', '', '', 'v1', :consent, 'unsubscribe-' || i FROM n"
     ).bindparams(
         sa.bindparam("created", START, type_=UTCDateTime()),
         sa.bindparam("consent", False, type_=sa.Boolean()),

@@ -127,7 +127,14 @@ class TalkSchema(ma.Schema):
     id = ma.fields.Integer()
     slug = ma.fields.String()
     title = ma.fields.String()
-    series = ma.fields.String()
+    series = ma.fields.String(
+        attribute="series_name", metadata={"description": "The series' name as the talk shows it."}
+    )
+    series_slug = ma.fields.Function(
+        lambda talk: talk.series.slug if talk.series else None,
+        metadata={"description": "The series' page is /series/<series_slug>."},
+        allow_none=True,
+    )
     summary = ma.fields.String()
     status = ma.fields.String()
     starts_at = ma.fields.AwareDateTime()
