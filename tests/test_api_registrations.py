@@ -136,3 +136,14 @@ def test_the_list_reads_in_pages_and_syncs_what_changed(
     with app.app_context():
         assert db.session.get(Registration, ids[0]).updated_at < clock()
     assert len(registrations(app, owned_event)) == 5
+
+
+def test_someone_registered_through_the_api_is_written_to_in_the_talks_language(
+    inbox, app, owner_api, make_event, owner
+):
+    event = make_event(owner_id=owner, title="Cluster und Fachkräfte", language="de")
+    assert owner_api.post(url(event), json=NEW).status_code == 201
+    with app.app_context():
+        assert db.session.execute(db.select(Registration.language)).scalar_one() == "de"
+    [message] = inbox.deliver()
+    assert message["Subject"] == "Ihr Platz bei Cluster und Fachkräfte"

@@ -94,7 +94,7 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         status=status,
         created_at=now,
         attendee_timezone=data.get("timezone", ""),
-        language=data.get("language", "en"),
+        language=data.get("language", event.language),
         utm_source=data.get("utm_source", ""),
         utm_medium=data.get("utm_medium", ""),
         utm_campaign=data.get("utm_campaign", ""),
