@@ -126,7 +126,7 @@ class PostgresDatabase:
         engine = sa.create_engine(self.url)
         schema = sa.MetaData()
         schema.reflect(engine)
-        # Children before parents; DELETE is ten times faster than TRUNCATE on small tables.
+        # DELETE is ten times faster than TRUNCATE on small tables.
         self.tables = [
             table for table in reversed(schema.sorted_tables) if table.name != "alembic_version"
         ]
@@ -134,14 +134,17 @@ class PostgresDatabase:
             self.sequences = conn.execute(
                 sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
             ).scalars().all()
+        # Children before parents, then the sequences so that ids start at 1 in
+        # every test; sent as one script, in one round trip to the server.
+        self.emptying = "; ".join(
+            [f'DELETE FROM "{table.name}"' for table in self.tables]
+            + [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in self.sequences]
+        )
         self.engine = engine
 
     def fresh_url(self, tmp_path) -> str:
         with self.engine.begin() as conn:
-            for table in self.tables:
-                conn.execute(table.delete())
-            for sequence in self.sequences:  # ids start at 1 in every test
-                conn.execute(sa.text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+            conn.exec_driver_sql(self.emptying)
         return self.url
 
     def close(self) -> None:
