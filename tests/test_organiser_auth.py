@@ -7,9 +7,10 @@ from support.organisers import OWNER_EMAIL, PASSWORD, sign_in, token_of
 from support.stored import stored_organiser
 from werkzeug.security import check_password_hash
 
+from webinar import create_app
 from webinar.extensions import db
 from webinar.models import Event, utcnow
-from webinar.organiser.services.accounts import create_demo_organiser
+from webinar.organiser.services.accounts import create_demo_organiser, hash_password
 
 
 def test_sign_in_leads_to_the_dashboard(client, owner):
@@ -128,6 +129,15 @@ def test_cli_creates_an_organiser_with_a_password_from_stdin(app, runner):
     assert ada.password_hash.startswith("scrypt:")
     assert check_password_hash(ada.password_hash, PASSWORD)
     assert not ada.is_admin
+
+
+def test_passwords_are_hashed_with_scrypt_at_its_full_cost(app_config):
+    del app_config["PASSWORD_HASH_METHOD"]  # the tests' cheaper one: back to the default
+    app = create_app(app_config)
+    with app.app_context():
+        stored = hash_password(PASSWORD)
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert check_password_hash(stored, PASSWORD)
 
 
 def test_cli_asks_for_the_password_twice(app, runner):

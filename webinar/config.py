@@ -119,6 +119,10 @@ MAILBOX_EMAILS_PER_HOUR = 5
 LOGIN_RATE_LIMIT = "10 per minute"
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_MINUTES = 15
+# How passwords are hashed (werkzeug's notation). scrypt's cost, n=2**15, is
+# what takes a guesser long; a stored hash keeps its own parameters, so
+# raising the cost later leaves existing passwords working.
+PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
 # An organiser's session ends on the server after this many minutes without
 # a request (and at once on sign-out or a password change).
 LOGIN_IDLE_MINUTES = 8 * 60

@@ -67,6 +67,9 @@ def base_config(**overrides) -> dict:
         # Many tests move the app's clock by days or months while an organiser
         # is signed in; test_organiser_sessions.py tests the idle time itself.
         "LOGIN_IDLE_MINUTES": 366 * 24 * 60,
+        # A cheap scrypt: the tests sign in thousands of times; test_organiser_auth
+        # checks the production cost.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     config.update(overrides)
     return config
