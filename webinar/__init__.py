@@ -5,13 +5,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from .routing import WebinarFlask
+
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
-    app = Flask(
+    app = WebinarFlask(
         __name__,
         instance_path=instance_folder(),
         instance_relative_config=True,
