@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -139,16 +141,31 @@ def write_atomically(path: Path, save: Callable[[Path], None]) -> None:
 
 def save_banner(path: Path, title: str, series: str, colours) -> None:
     """Draw a banner and save it as PNG at path."""
-    image = draw_banner(title, series, colours)
-    write_atomically(path, lambda target: image.save(target, "PNG"))
+    png = banner_png(title, series, tuple(colours))
+    write_atomically(path, lambda target: target.write_bytes(png))
 
 
 def save_slides(path: Path, title: str, pages: list[tuple[str, list[str]]], colours) -> None:
     """Draw slides and save them as one multi-page PDF at path."""
-    first, *rest = draw_slides(title, pages, colours)
-    write_atomically(
-        path,
-        lambda target: first.save(
-            target, "PDF", save_all=True, append_images=rest, resolution=96.0, title=title
-        ),
-    )
+    frozen = tuple((heading, tuple(points)) for heading, points in pages)
+    pdf = slides_pdf(title, frozen, tuple(colours))
+    write_atomically(path, lambda target: target.write_bytes(pdf))
+
+
+# Drawn once per process: the same talk always gets the same pictures, and a
+# process that loads the demo more than once (the tests) draws them again for nothing.
+@cache
+def banner_png(title: str, series: str, colours) -> bytes:
+    """Return the PNG file of a demo banner."""
+    output = io.BytesIO()
+    draw_banner(title, series, colours).save(output, "PNG")
+    return output.getvalue()
+
+
+@cache
+def slides_pdf(title: str, pages, colours) -> bytes:
+    """Return the PDF file of a demo talk's slides."""
+    first, *rest = draw_slides(title, [(heading, list(points)) for heading, points in pages], colours)
+    output = io.BytesIO()
+    first.save(output, "PDF", save_all=True, append_images=rest, resolution=96.0, title=title)
+    return output.getvalue()
