@@ -5,8 +5,11 @@ from datetime import UTC, datetime
 import pytest
 from support.organisers import token_of
 from support.stored import load_event
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from webinar.extensions import db
+from webinar.forms import ManyOptionsSelect, SiteForm
 from webinar.models import Event, Topic
 
 
@@ -252,3 +255,18 @@ def test_cancelling_a_talk_with_registrations_asks_for_confirmation(
     assert load_event(app, owned_event.id).status == "published"
     owner_client.post(f"{base}/cancel", data={"csrf_token": token, "confirm": "yes"})
     assert load_event(app, owned_event.id).status == "cancelled"
+
+
+def test_the_time_zone_select_is_written_as_wtforms_writes_a_select(app):
+    pairs = [("Europe/Paris", "Europe/Paris"), ('a"&<b>', "<i>x</i>"), ("7", "")]
+    choices = [SelectChoice(value, label) for value, label in pairs]
+
+    class ZoneForm(SiteForm):
+        quick = SelectField(choices=choices, widget=ManyOptionsSelect())
+        plain = SelectField(choices=choices)
+
+    with app.test_request_context():
+        for chosen in ("Europe/Paris", 'a"&<b>', "7", "nowhere"):
+            form = ZoneForm(meta={"csrf": False}, data={"quick": chosen, "plain": chosen})
+            assert str(form.quick()).replace("quick", "plain") == str(form.plain())
+            assert ("<option selected " in form.quick()) is (chosen != "nowhere")

@@ -2,6 +2,7 @@
 
 import dataclasses
 from datetime import date, datetime, time
+from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -34,7 +35,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import SiteForm
+from ..forms import ManyOptionsSelect, SiteForm
 from ..languages import lazy_gettext as _l
 from ..models import Event
 from .services.talk_data import TalkData
@@ -171,9 +172,10 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    """Return the IANA time zone names, sorted, as select options."""
-    return [(name, name) for name in sorted(available_timezones())]
+@cache
+def timezone_choices() -> tuple[tuple[str, str], ...]:
+    """Return the IANA time zone names, sorted, as select options (read from disk once)."""
+    return tuple((name, name) for name in sorted(available_timezones()))
 
 
 class EventForm(OrganiserForm):
@@ -198,7 +200,7 @@ class EventForm(OrganiserForm):
     organised_by = StringField(_l("Organised by"), validators=[Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     description = TextAreaField(_l("Description (Markdown)"))
-    timezone = SelectField(_l("Time zone"), default="Europe/Brussels")
+    timezone = SelectField(_l("Time zone"), default="Europe/Brussels", widget=ManyOptionsSelect())
     starts_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
     starts_time = TimeField(_l("Starts at"), validators=[DataRequired(_l("Enter the start time."))])
     ends_on = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date."))])
