@@ -185,6 +185,16 @@ def test_the_walk_finds_english_where_a_text_is_not_translated(app, client, make
     assert not english_on(client.get("/").text, english)
 
 
+def test_make_translations_keeps_the_catalogs_wrapped_at_100_columns():
+    """The committed catalogs are wrapped at 100 columns: updating them keeps it so."""
+    dry = subprocess.run(["make", "-n", "translations"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    commands = dry.stdout.replace("\\\n", " ").splitlines()
+    pybabel = [line for line in commands if "pybabel extract" in line or "pybabel update" in line]
+    assert len(pybabel) == 2, dry.stdout + dry.stderr
+    assert all("--width 100" in line for line in pybabel), pybabel
+
+
 def test_catalogs_live_in_the_package():
     for language in LANGUAGES:
         assert (CATALOGS / language / "LC_MESSAGES" / "messages.po").is_file()
