@@ -230,6 +230,7 @@ class AnswerColumns:
         last = None
         # Fetched at once: a batch's few thousand rows, fetched one by one, take twice as long.
         rows = answer_rows(registration_ids).all()
+        words = {value: str(text) for value, text in READABLE.items()}  # translated once
         for registration_id, question_id, option_id, label, position, kind, value in rows:
             if registration_id != last:
                 cells = found[registration_id] = blank.copy()
@@ -241,7 +242,7 @@ class AnswerColumns:
             place = by_key.get(question_id if question_id is not None else (position, label))
             if place is None:  # a sensitive question left out
                 continue
-            text = READABLE.get(value, value) if kind in WORDED_KINDS else value
+            text = words.get(value, value) if kind in WORDED_KINDS else value
             given = cells[place]
             cells[place] = text if given is None else f"{given}; {text}"
         return found
