@@ -85,7 +85,8 @@ def test_the_titles_are_in_the_organiser_language(app, owner, owner_client, owne
     assert header == [
         "Vorname", "Nachname", "E-Mail", "Organisation", "Land", "Status",
         "Angemeldet (Europe/Brussels)", "Teilgenommen", "Teilgenommen um (Europe/Brussels)",
-        "E-Mails", "Einwilligung in Neuigkeiten", "Einwilligung in Neuigkeiten am (Europe/Brussels)",
+        "E-Mails", "Einwilligung in Neuigkeiten",
+        "Einwilligung in Neuigkeiten am (Europe/Brussels)",
         "Abgemeldet am (Europe/Brussels)", "Datenschutz-Einwilligung am (Europe/Brussels)",
         "Version des Datenschutzhinweises", "utm_source",
     ]  # fmt: skip

@@ -68,9 +68,10 @@ def test_the_csv_titles_are_in_the_organiser_language(app, owner, owner_client, 
         db.session.commit()
     response = owner_client.get(f"/organiser/series/{followed.id}/followers.csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["E-mail", "Nom", "Langue", "Abonné depuis (UTC)",
-                       "Fin de l'abonnement (UTC)", "Consentement à l'avis de confidentialité (UTC)",
-                       "Version de l'avis de confidentialité"]  # fmt: skip
+    assert rows[0] == [
+        "E-mail", "Nom", "Langue", "Abonné depuis (UTC)", "Fin de l'abonnement (UTC)",
+        "Consentement à l'avis de confidentialité (UTC)", "Version de l'avis de confidentialité",
+    ]  # fmt: skip
     assert "'=HYPERLINK(\"http://evil\")" in {row[1] for row in rows[1:]}
 
 

@@ -234,7 +234,8 @@ def test_a_french_owner_reads_every_team_message_in_french(app, owner_client, ow
         "Cora Colleague a déjà le rôle de lecteur sur cette conférence : changez plutôt le rôle "
         "dans la liste.")  # fmt: skip
     owner = post(owner_client, team_url(owned_event), email=OWNER_EMAIL, role="editor")
-    assert field_error(owner.text, "email") == "Olga Owner est déjà propriétaire de cette conférence."
+    assert field_error(owner.text, "email") == (
+        "Olga Owner est déjà propriétaire de cette conférence.")
     same = post(owner_client, f"{team_url(owned_event)}/{cora}/role", role="viewer")
     assert "Cora Colleague a déjà le rôle de lecteur." in owner_client.get(same.location).text
 
