@@ -64,10 +64,12 @@ bench: $(VENV)/.installed-test
 
 # After changing text in the code or templates: gather it into messages.pot
 # and merge it into each language's .po, then translate the new entries.
+# Lines are wrapped at 100 columns, as the committed catalogs are.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg $(BABEL_KEYS) \
+	$(BIN)/pybabel extract --no-location --sort-output --width 100 -F babel.cfg $(BABEL_KEYS) \
 		-o $(CATALOGS)/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width 100 \
+		-i $(CATALOGS)/messages.pot -d $(CATALOGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

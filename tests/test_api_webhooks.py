@@ -137,3 +137,7 @@ def test_the_api_answers_in_english_whatever_language_the_client_reads(owner_api
                                   "events": ["talk.updated"]})  # fmt: skip
     assert answer.status_code == 422
     assert answer.get_json()["errors"]["url"] == ["Enter an address starting with https://."]
+    answer = owner_api.post("/api/v1/webhooks", headers={"Accept-Language": "fr"},
+                            json={"url": "https://10.0.0.1/x", "events": ["talk.updated"]})
+    assert answer.get_json()["errors"]["url"] == [
+        "Webhooks cannot go there: 10.0.0.1 is a private address."]

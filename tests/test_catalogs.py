@@ -176,6 +176,80 @@ def test_no_english_text_is_left_on_any_page(app, client, owner_client, walked_s
     assert not left, left
 
 
+class PostForms(HTMLParser):
+    """Collect the forms of a page that post and ask for something: (action, CSRF token)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "form" and (values.get("method") or "").lower() == "post":
+            self.forms.append({"action": values.get("action") or self.path, "token": "",
+                               "required": False})  # fmt: skip
+        elif self.forms and tag in ("input", "select", "textarea"):
+            if values.get("name") == "csrf_token":
+                self.forms[-1]["token"] = values.get("value") or ""
+            elif "required" in values and values.get("type") != "hidden":
+                self.forms[-1]["required"] = True
+
+
+def library_english() -> list[re.Pattern]:
+    """Return the messages of WTForms and Flask-WTF in English, as patterns of whole texts."""
+    import wtforms
+    from babel.messages.pofile import read_po
+
+    po = Path(wtforms.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "wtforms.po"
+    with po.open("rb") as source:
+        ids = [text for m in read_po(source) if m.id
+               for text in (m.id if isinstance(m.id, tuple) else (m.id,))]  # fmt: skip
+    ids += ["The CSRF token is missing.", "The CSRF token has expired.",
+            "The CSRF token is invalid.", "The CSRF session token is missing.",
+            "The CSRF tokens do not match."]  # fmt: skip
+    return [re.compile(re.sub(r"%(\\\(\w+\\\))?[sd]", ".+", re.escape(text))) for text in ids]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_english_text_is_left_on_a_form_sent_empty(
+    app, client, owner_client, walked_site, language
+):
+    """Every form that asks for something, sent empty, answers with messages in the language."""
+    english, library = untranslated_english(language), library_english()
+    left: dict[str, set[str]] = {}
+    sent = 0
+    for browser, public in ((client, True), (owner_client, False)):
+        browser.set_cookie("lang", language)
+        for rule in get_rules(app, public=public):
+            path = walked_site.url(rule)
+            if rule.endpoint == "languages.choose" or path in ENGLISH_ONLY_PAGES:
+                continue
+            page = browser.get(path)
+            page.close()
+            if page.mimetype != "text/html" or page.status_code != 200:
+                continue
+            forms = PostForms(path)
+            forms.feed(page.text)
+            for form in forms.forms:
+                if not form["required"]:
+                    continue  # a button: sending it empty would do what it says
+                answer = browser.post(form["action"], data={"csrf_token": form["token"]})
+                answer.close()
+                if answer.mimetype != "text/html" or answer.status_code >= 300:
+                    continue
+                sent += 'class="field-error"' in answer.text
+                parser = VisibleTexts()
+                parser.feed(answer.text)
+                found = {text for text in parser.texts if text in english
+                         or any(pattern.fullmatch(text) for pattern in library)}  # fmt: skip
+                if found:
+                    left[f"{path} -> {form['action']}"] = found
+    assert sent > 20, sent  # forms answered with their errors
+    assert not left, left
+
+
 def test_the_walk_finds_english_where_a_text_is_not_translated(app, client, make_event):
     """The check itself works: an English-only page is caught by it."""
     make_event()
@@ -183,6 +257,16 @@ def test_the_walk_finds_english_where_a_text_is_not_translated(app, client, make
     assert "Upcoming talks" in english_on(client.get("/").text, english)
     client.set_cookie("lang", "fr")
     assert not english_on(client.get("/").text, english)
+
+
+def test_make_translations_keeps_the_catalogs_wrapped_at_100_columns():
+    """The committed catalogs are wrapped at 100 columns: updating them keeps it so."""
+    dry = subprocess.run(["make", "-n", "translations"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    commands = dry.stdout.replace("\\\n", " ").splitlines()
+    pybabel = [line for line in commands if "pybabel extract" in line or "pybabel update" in line]
+    assert len(pybabel) == 2, dry.stdout + dry.stderr
+    assert all("--width 100" in line for line in pybabel), pybabel
 
 
 def test_catalogs_live_in_the_package():

@@ -69,8 +69,32 @@ def test_the_switch_keeps_the_page_and_its_query(client):
     assert chosen.headers["Location"] == "/?page=1&topic=Deep+tech"
 
 
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">')
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)">')
+
+
+def test_a_talk_in_one_language_links_only_that_language(client, make_event):
+    event = make_event(language="de")
+    base = f"http://webinar.test/events/{event.slug}"
+    for reader in ("de", "fr", "en"):
+        page = client.get(f"/events/{event.slug}?lang={reader}").text
+        # The interface may be in another language; the talk's page is the German one.
+        assert ALTERNATE.findall(page) == [("de", f"{base}?lang=de"), ("x-default", base)]
+        assert CANONICAL.findall(page) == [f"{base}?lang=de"]
+
+
+def test_a_talk_in_three_languages_links_each_and_is_canonical_in_each(client, make_event):
+    event = make_event(other_languages=["fr", "de"])
+    base = f"http://webinar.test/events/{event.slug}"
+    urls = {"en": base, "fr": f"{base}?lang=fr", "de": f"{base}?lang=de"}
+    for reader, url in urls.items():
+        page = client.get(url).text
+        assert ALTERNATE.findall(page) == [*urls.items(), ("x-default", base)]
+        assert CANONICAL.findall(page) == [url]
+
+
 def test_each_language_of_a_public_page_has_its_own_url(client, make_event):
-    event = make_event()
+    event = make_event(other_languages=["fr", "de"])
     base = f"http://webinar.test/events/{event.slug}"
     english = client.get(f"/events/{event.slug}").text
     assert f'<link rel="canonical" href="{base}">' in english

@@ -47,8 +47,15 @@ def test_the_switch_works_without_javascript_and_is_remembered(new_tab, live_ser
 def test_each_alternate_is_the_page_in_its_language_and_names_itself_canonical(
     new_tab, live_server, make_event
 ):
-    make_event(title="Clean hydrogen for clusters")
+    make_event(title="Clean hydrogen for clusters", other_languages=["fr", "de"])
+    make_event(title="Only in English")
     tab = new_tab(javascript=False)
+    # A talk offered in one language links that one only, whatever the interface's language.
+    tab.goto("/events/talk-2?lang=fr")
+    assert alternates(tab) == {"en": live_server.url + "/events/talk-2",
+                               "x-default": live_server.url + "/events/talk-2"}  # fmt: skip
+    expect(tab.locator("link[rel=canonical]")).to_have_attribute(
+        "href", live_server.url + "/events/talk-2")  # fmt: skip
     for path in ("/", "/events/past", "/events/talk-1", "/privacy"):
         tab.goto(path)
         found = alternates(tab)

@@ -195,6 +195,21 @@ def test_inviting_an_address_with_an_account_adds_nothing_and_tells_the_inviter(
     assert actions(app) == []
 
 
+@pytest.mark.parametrize(("language", "told"), [
+    ("en", "Enter an email address such as name@example.org."),
+    ("fr", "Saisissez une adresse e-mail telle que nom@example.org."),
+])  # fmt: skip
+def test_a_malformed_address_is_explained_in_the_inviter_language(
+    app, admin_client, language, told
+):
+    admin_client.set_cookie("lang", language)
+    answer = invite(admin_client, "nina@example")
+    assert answer.status_code == 200
+    assert told in answer.text
+    assert "period" not in answer.text  # the validator's own reason, in English
+    assert stored_rows(app, Invitation) == []
+
+
 def test_inviting_an_address_twice_offers_to_resend_instead(app, admin_client):
     invite(admin_client, NEW_EMAIL)
     (invitation,) = stored_rows(app, Invitation)
@@ -311,6 +326,19 @@ def test_an_organiser_is_made_an_administrator_and_back(app, owner, owner_client
     done = post(admin_client, f"{PAGE}/{owner}/remove-admin")
     assert "Olga Owner is no longer an administrator." in flashed(admin_client, done)
     assert owner_client.get(PAGE).status_code == 403
+
+
+def test_an_administrator_is_told_what_cannot_be_done_in_their_language(
+    app, admin, owner, admin_client
+):
+    admin_client.set_cookie("lang", "de")
+    done = post(admin_client, f"{PAGE}/{admin}/remove-admin")
+    assert "Ada Admin ist die einzige aktive Administratorin bzw. der einzige aktive " \
+           "Administrator" in flashed(admin_client, done)  # fmt: skip
+    done = post(admin_client, f"{PAGE}/{owner}/remove-admin")
+    assert "Olga Owner ist kein Administrator." in flashed(admin_client, done)
+    done = post(admin_client, f"{PAGE}/{owner}/reactivate")
+    assert "Das Konto von Olga Owner ist bereits aktiv." in flashed(admin_client, done)
 
 
 # -- The audit log --------------------------------------------------------------

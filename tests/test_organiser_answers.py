@@ -123,6 +123,13 @@ def test_every_question_but_the_sensitive_one_is_a_column_by_default(owner_clien
     assert column(page, "May we record you?")["Dee Tester"] == "No"
 
 
+def test_yes_and_no_answers_read_in_the_organiser_language(owner_client, survey):
+    owner_client.set_cookie("lang", "fr")
+    answers = column(attendees(owner_client, survey["event"]), "May we record you?")
+    assert answers["Dee Tester"] == "Non" and "Oui" in answers.values()
+    assert not {"Yes", "No"} & set(answers.values())
+
+
 def test_the_organiser_chooses_the_columns(owner_client, survey):
     event, health, topics = survey["event"], survey["health"]["id"], survey["topics"]["id"]
     page = attendees(owner_client, event, f"?cols=1&col={health}&col={topics}")

@@ -13,6 +13,7 @@ from flask import request_finished
 from support.factories import registration_row, stored
 
 from webinar.extensions import db
+from webinar.models import Organiser
 from webinar.models.types import UTCDateTime
 
 START = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)
@@ -28,7 +29,7 @@ def export(client, event, query: str = "") -> list[list[str]]:
     """Download the CSV and return its rows, header first, as a spreadsheet reads them."""
     response = client.get(f"/organiser/events/{event.id}/attendees.csv{query}")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:], newline="")))
@@ -73,6 +74,23 @@ def test_columns_hold_the_table_and_the_consents(app, owner_client, owned_event)
         "Privacy consent at (Europe/Brussels)": "2030-01-15 09:00",
         "Privacy notice version": "2024-01", "utm_source": "newsletter",
     }  # fmt: skip
+
+
+def test_the_titles_are_in_the_organiser_language(app, owner, owner_client, owned_event):
+    with app.app_context():
+        db.session.get(Organiser, owner).language = "de"  # chosen on the account page
+        db.session.commit()
+    add(app, owned_event, "=Ada")
+    header, row = export(owner_client, owned_event)
+    assert header == [
+        "Vorname", "Nachname", "E-Mail", "Organisation", "Land", "Status",
+        "Angemeldet (Europe/Brussels)", "Teilgenommen", "Teilgenommen um (Europe/Brussels)",
+        "E-Mails", "Einwilligung in Neuigkeiten",
+        "Einwilligung in Neuigkeiten am (Europe/Brussels)",
+        "Abgemeldet am (Europe/Brussels)", "Datenschutz-Einwilligung am (Europe/Brussels)",
+        "Version des Datenschutzhinweises", "utm_source",
+    ]  # fmt: skip
+    assert row[0] == "'=Ada"
 
 
 def test_the_list_filter_and_search_apply(app, owner_client, owned_event):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from webinar.extensions import db
-from webinar.models import AuditEntry, SeriesRole
+from webinar.models import AuditEntry, Organiser, SeriesRole
 
 
 def give_role(app, series, organiser_id: int, role: str) -> None:
@@ -60,6 +60,19 @@ def test_the_csv_export_keeps_formulas_inert_and_is_logged(app, owner_client, fo
             db.select(AuditEntry).where(AuditEntry.action == "followers_exported")
         ).all()
     assert entry.details == f"series {followed.id}: Cluster Voices"
+
+
+def test_the_csv_titles_are_in_the_organiser_language(app, owner, owner_client, followed):
+    with app.app_context():
+        db.session.get(Organiser, owner).language = "fr"  # chosen on the account page
+        db.session.commit()
+    response = owner_client.get(f"/organiser/series/{followed.id}/followers.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "E-mail", "Nom", "Langue", "Abonné depuis (UTC)", "Fin de l'abonnement (UTC)",
+        "Consentement à l'avis de confidentialité (UTC)", "Version de l'avis de confidentialité",
+    ]  # fmt: skip
+    assert "'=HYPERLINK(\"http://evil\")" in {row[1] for row in rows[1:]}
 
 
 @pytest.mark.parametrize("role", ["viewer", "editor"])

@@ -224,3 +224,36 @@ def test_a_copy_belongs_to_whoever_made_it_and_has_no_team(
     assert created.status_code == 302
     [copy] = stored_rows(app, Event, title="Cora's own talk")
     assert copy.owner_id == cora and roles(app, copy) == {}
+
+
+def test_a_french_owner_reads_every_team_message_in_french(app, owner_client, owned_event, cora):
+    owner_client.set_cookie("lang", "fr")
+    post(owner_client, team_url(owned_event), email="cora@example.org", role="viewer")
+    again = post(owner_client, team_url(owned_event), email="cora@example.org", role="editor")
+    assert field_error(again.text, "email") == (
+        "Cora Colleague a déjà le rôle de lecteur sur cette conférence : changez plutôt le rôle "
+        "dans la liste.")  # fmt: skip
+    owner = post(owner_client, team_url(owned_event), email=OWNER_EMAIL, role="editor")
+    assert field_error(owner.text, "email") == (
+        "Olga Owner est déjà propriétaire de cette conférence.")
+    same = post(owner_client, f"{team_url(owned_event)}/{cora}/role", role="viewer")
+    assert "Cora Colleague a déjà le rôle de lecteur." in owner_client.get(same.location).text
+
+
+@pytest.mark.parametrize(("role", "language", "told"), [
+    ("viewer", "fr", "Vous êtes lecteur de cette conférence, et les lecteurs ne peuvent pas faire "
+                     "cela."),
+    ("editor", "de", "Sie sind Bearbeiter dieses Vortrags, und Bearbeiter dürfen dies nicht."),
+    ("viewer", "en", "You are a viewer of this talk, and viewers cannot do this."),
+])  # fmt: skip
+def test_a_member_refused_an_action_is_told_their_role_in_their_language(
+    app, signed_in, owned_event, cora, role, language, told
+):
+    with app.app_context():
+        db.session.add(EventRole(event_id=owned_event.id, organiser_id=cora, role=role))
+        db.session.commit()
+    member = signed_in("cora@example.org")
+    member.set_cookie("lang", language)
+    refused = member.get(f"/organiser/events/{owned_event.id}/delete")
+    assert refused.status_code == 403
+    assert told in refused.text

@@ -116,6 +116,22 @@ def test_a_banner_claiming_too_many_pixels_is_refused_with_the_limit(
     assert stored_files(app) == []
 
 
+@pytest.mark.parametrize(("language", "wrong", "limit"), [
+    ("fr", "La bannière doit être une image JPEG, PNG ou WebP.",
+     "Cette image est trop grande : 8\u202f000 x 8\u202f000 pixels au maximum."),
+    ("de", "Das Banner muss ein JPEG-, PNG- oder WebP-Bild sein.",
+     "Dieses Bild ist zu groß: höchstens 8.000 x 8.000 Pixel."),
+])  # fmt: skip
+def test_a_refused_banner_is_explained_in_the_organiser_language(
+    owner_client, owned_event, language, wrong, limit
+):
+    owner_client.set_cookie("lang", language)
+    text = upload_banner(owner_client, owned_event, b"just some text\n", "photo.png").text
+    assert wrong in text and "The banner must be" not in text
+    assert limit in upload_banner(owner_client, owned_event, image_claiming(9_000, 100),
+                                  "bomb.png").text  # fmt: skip
+
+
 def test_a_banner_over_5_mb_is_refused_with_the_limit(app, owner_client, owned_event):
     big = image_bytes() + b"\0" * (5 * 1024 * 1024)
     response = upload_banner(owner_client, owned_event, big, "big.png")

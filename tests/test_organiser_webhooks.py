@@ -10,7 +10,7 @@ from support.organisers import token_of
 from support.webhooks import add_endpoint_with_delivery, deliveries
 
 from webinar.extensions import db
-from webinar.models import AuditEntry, WebhookEndpoint
+from webinar.models import AuditEntry, Organiser, WebhookEndpoint
 
 NEW = "/organiser/webhooks/new"
 
@@ -176,3 +176,17 @@ def test_a_test_event_reaches_a_turned_off_endpoint(
     [received] = receiver.received
     assert received.verified and received.event_type == "webhook.test"
     assert "Turned off by its owner." in owner_client.get(page).text
+
+
+def test_a_refused_address_is_explained_in_the_organiser_language(app, owner, owner_client):
+    with app.app_context():
+        db.session.get(Organiser, owner).language = "de"  # chosen on the account page
+        db.session.commit()
+
+    page = add_through_form(owner_client, "https://10.0.0.1/in")
+    assert "Webhooks können nicht dorthin gehen: 10.0.0.1 ist eine private Adresse." in page
+    page = add_through_form(owner_client, "https://localhost/in")
+    assert re.search(r"localhost verweist auf (127\.0\.0\.1|::1), eine Loopback-Adresse\.", page)
+    assert "loopback address" not in page and "private address" not in page
+    assert "Geben Sie eine Adresse ein, die mit https:// beginnt." in add_through_form(
+        owner_client, "ftp://hooks.example.org/in")  # fmt: skip

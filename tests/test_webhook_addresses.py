@@ -84,6 +84,21 @@ def test_each_try_refuses_a_non_public_address_before_connecting(
     assert no_connection == []
 
 
+def test_a_refused_try_is_recorded_in_english_whatever_the_site_language(
+    app, client, owner, owned_event, make_endpoint, deliver_webhooks, no_connection
+):
+    app.config["WEBHOOK_ALLOW_HOSTS"] = ["10.0.0.1"]
+    make_endpoint(owner, "https://10.0.0.1/hooks", events=["registration.created"])
+    app.config["WEBHOOK_ALLOW_HOSTS"] = []
+    app.config["DEFAULT_LANGUAGE"] = "fr"  # the worker's language
+
+    register_through_form(client, owned_event.slug)
+    deliver_webhooks()
+
+    [row] = deliveries(app)
+    assert row.last_error.startswith("refused: 10.0.0.1 is a private address")
+
+
 def test_an_allow_listed_name_is_delivered_to_the_address_that_was_checked(
     app, client, owner, owned_event, receiver, make_endpoint, deliver_webhooks
 ):

@@ -74,6 +74,16 @@ def languages() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
 
 
+def page_languages() -> list[str]:
+    """Return the languages this request's page is offered in, its default first.
+
+    A talk's page is offered in the talk's languages (`g.page_languages`);
+    any other page in every language of the interface.
+    """
+    offered = languages()
+    return [code for code in g.get("page_languages") or offered if code in offered]
+
+
 def select_language() -> str:
     """Return the language of this request (Flask-Babel's locale selector)."""
     offered = languages()
@@ -84,8 +94,7 @@ def select_language() -> str:
                    g.get("preferred_language")):  # fmt: skip
         if chosen in offered:
             return chosen
-    page_languages = [code for code in g.get("page_languages") or offered if code in offered]
-    best = request.accept_languages.best_match(page_languages)
+    best = request.accept_languages.best_match(page_languages())
     if best:
         return best
     page_default = g.get("page_default_language")
@@ -121,6 +130,17 @@ def page_url(code: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + request.path + query
 
 
+def canonical_url() -> str:
+    """Return this page's canonical URL: in its language, or its default one if not offered in it.
+
+    A talk offered in English only, read with a French interface, is the
+    English page for search engines: its canonical URL is the English one.
+    """
+    offered = page_languages()
+    current = current_language()
+    return page_url(current if current in offered else offered[0])
+
+
 def switch_url(code: str) -> str:
     """Return the link that picks a language for the visitor and comes back to this page."""
     args = kept_args()
@@ -131,11 +151,13 @@ def switch_url(code: str) -> str:
 def language_links() -> list[dict]:
     """Return, per language, what the header's switch and the page's alternates need."""
     current = current_language()
+    offered = page_languages()
     return [
         {
             "code": code,
             "name": NAMES.get(code, code),
             "current": code == current,
+            "offered": code in offered,
             "switch_url": switch_url(code),
             "page_url": page_url(code),
         }
@@ -185,6 +207,7 @@ def init_app(app: Flask) -> None:
     # Form messages reach JSON answers too (the API checks a registration as the form does).
     app.json = TextJSONProvider(app)
     app.jinja_env.globals.update(
-        current_language=current_language, language_links=language_links, page_url=page_url
+        current_language=current_language, language_links=language_links, page_url=page_url,
+        canonical_url=canonical_url,
     )
     app.after_request(vary_on_language)

@@ -11,8 +11,12 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
+
+from .languages import lazy_gettext as _l
 
 BANNER_SIZE = (1600, 600)
 BANNER_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -21,9 +25,16 @@ BANNER_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Pillow's DecompressionBombWarning and DecompressionBombError only ever come
 # from an image refused here anyway.
 MAX_IMAGE_SIDE = 8_000
-TOO_LARGE = (f"This image is too large: at most {MAX_IMAGE_SIDE:,} x {MAX_IMAGE_SIDE:,} pixels. "
-             "Please choose a smaller image.")
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|webp|pdf)$")
+
+
+NOT_AN_IMAGE = _l("The banner must be a JPEG, PNG or WebP image.")
+# What is wrong with an upload, in one sentence per kind of file.
+TOO_MANY_BYTES = {
+    "banner": _l("The banner is larger than %(size)s. Please choose a smaller file."),
+    "slides": _l("The slides file is larger than %(size)s. Please choose a smaller file."),
+}
+EMPTY = {"banner": _l("The banner file is empty."), "slides": _l("The slides file is empty.")}
 
 
 class UploadError(ValueError):
@@ -31,23 +42,28 @@ class UploadError(ValueError):
 
 
 def megabytes(size: int) -> str:
-    """Return a size in bytes as people read it: '5 MB', '0.5 MB'."""
-    return f"{size / (1024 * 1024):g} MB"
+    """Return a size in bytes as the reader's language writes it: '5 MB', '0,5 Mo'."""
+    return _("%(number)s MB", number=format_decimal(size / (1024 * 1024), "#,##0.##"))
+
+
+def too_large() -> str:
+    """Say that an image has too many pixels, in the reader's language."""
+    side = format_decimal(MAX_IMAGE_SIDE)
+    return _("This image is too large: at most %(width)s x %(height)s pixels. Please choose a "
+             "smaller image.", width=side, height=side)  # fmt: skip
 
 
 def read_upload(storage: FileStorage, max_bytes: int, what: str) -> bytes:
-    """Return the bytes of an upload, refusing a folder path in its name or too many bytes."""
+    """Return the bytes of a "banner" or "slides" upload; refuse a folder path or too many bytes."""
     name = storage.filename or ""
     if "/" in name or "\\" in name or ".." in name:
-        raise UploadError(
-            "The file name contains a folder path (such as ../). Rename the file and try again."
-        )
+        raise UploadError(_("The file name contains a folder path (such as ../). Rename the file "
+                            "and try again."))  # fmt: skip
     data = storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadError(f"The {what} is larger than {megabytes(max_bytes)}. "
-                          "Please choose a smaller file.")
+        raise UploadError(str(TOO_MANY_BYTES[what]) % {"size": megabytes(max_bytes)})
     if not data:
-        raise UploadError(f"The {what} file is empty.")
+        raise UploadError(str(EMPTY[what]))
     return data
 
 
@@ -71,13 +87,13 @@ def save_banner(storage: FileStorage) -> str:
             probe.verify()
     # Pillow's warning is an error where warnings are made errors (as in the tests).
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise UploadError(TOO_LARGE) from error
+        raise UploadError(too_large()) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise UploadError("The banner must be a JPEG, PNG or WebP image.") from error
+        raise UploadError(str(NOT_AN_IMAGE)) from error
     if image_format not in BANNER_FORMATS:
-        raise UploadError("The banner must be a JPEG, PNG or WebP image.")
+        raise UploadError(str(NOT_AN_IMAGE))
     if max(size) > MAX_IMAGE_SIDE:
-        raise UploadError(TOO_LARGE)
+        raise UploadError(too_large())
     try:
         # verify() leaves the image unusable: open it again to decode it.
         with Image.open(io.BytesIO(data)) as image:
@@ -85,7 +101,7 @@ def save_banner(storage: FileStorage) -> str:
             banner = ImageOps.fit(ImageOps.exif_transpose(image), BANNER_SIZE,
                                   Image.Resampling.LANCZOS)
     except (OSError, SyntaxError, ValueError) as error:
-        raise UploadError("The banner image is damaged and cannot be read.") from error
+        raise UploadError(_("The banner image is damaged and cannot be read.")) from error
 
     output = io.BytesIO()
     # Transparency survives in WebP; everything else becomes a JPEG.
@@ -100,9 +116,9 @@ def save_banner(storage: FileStorage) -> str:
 
 def save_slides(storage: FileStorage) -> str:
     """Check uploaded slides are a PDF and store them; return the stored name."""
-    data = read_upload(storage, current_app.config["SLIDES_MAX_BYTES"], "slides file")
+    data = read_upload(storage, current_app.config["SLIDES_MAX_BYTES"], "slides")
     if not data.startswith(b"%PDF-"):
-        raise UploadError("The slides must be a PDF file.")
+        raise UploadError(_("The slides must be a PDF file."))
     return _store(data, "pdf")
 
 

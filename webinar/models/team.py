@@ -26,11 +26,6 @@ class TalkRole(StrEnum):
         """Return the role as the pages name it, in the reader's language."""
         return str(ROLE_LABELS[self.value])
 
-    @property
-    def with_article(self) -> str:
-        """Return the role in a sentence: "an editor", "a viewer", "the owner"."""
-        return {"owner": "the owner", "editor": "an editor", "viewer": "a viewer"}[self.value]
-
 
 # The roles an EventRole row may hold: ownership lives on the event itself.
 TEAM_ROLES = (TalkRole.EDITOR, TalkRole.VIEWER)

@@ -19,11 +19,50 @@ from urllib.parse import SplitResult, urlsplit
 from flask import current_app
 from flask_babel import gettext
 
+from ..languages import LazyText
+from ..languages import lazy_gettext as _l
+
 METADATA = ipaddress.ip_address("169.254.169.254")
+
+# Why an address is not public, in whole sentences per kind: for an address
+# given as such, and for a host name that resolves to it.
+NOT_PUBLIC = {
+    "metadata": (_l("%(address)s is the cloud metadata address"),
+                 _l("%(host)s resolves to %(address)s, the cloud metadata address")),
+    "unspecified": (_l("%(address)s is an unspecified address"),
+                    _l("%(host)s resolves to %(address)s, an unspecified address")),
+    "loopback": (_l("%(address)s is a loopback address"),
+                 _l("%(host)s resolves to %(address)s, a loopback address")),
+    "link-local": (_l("%(address)s is a link-local address"),
+                   _l("%(host)s resolves to %(address)s, a link-local address")),
+    "multicast": (_l("%(address)s is a multicast address"),
+                  _l("%(host)s resolves to %(address)s, a multicast address")),
+    "private": (_l("%(address)s is a private address"),
+                _l("%(host)s resolves to %(address)s, a private address")),
+    "reserved": (_l("%(address)s is a reserved address"),
+                 _l("%(host)s resolves to %(address)s, a reserved address")),
+    "not public": (_l("%(address)s is not a public address"),
+                   _l("%(host)s resolves to %(address)s, not a public address")),
+}  # fmt: skip
 
 
 class Refused(Exception):
-    """The address may not receive webhooks; the message says why."""
+    """The address may not receive webhooks; the message says why, in the reader's language.
+
+    The message is read when it is shown: the Webhooks page shows it in the
+    organiser's language, a delivery's record keeps it in English.
+    """
+
+
+class HostNotFound(Refused):
+    """The host name cannot be found (now): a delivery refuses it, a saved endpoint may wait."""
+
+
+def not_public(host: str, address: str, kind: str) -> str:
+    """Say in the current language that a host is, or resolves to, a non-public address."""
+    literal, named = NOT_PUBLIC[kind]
+    said = literal if host.strip("[]") == address else named
+    return str(said) % {"host": host, "address": address}
 
 
 def allowed_hosts() -> set[str]:
@@ -32,19 +71,19 @@ def allowed_hosts() -> set[str]:
 
 
 def why_not_public(address: str) -> str | None:
-    """Say what kind of non-public IP address this is ("a loopback address"), or None."""
+    """Say what kind of non-public IP address this is (a key of NOT_PUBLIC), or None."""
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip == METADATA:
-        return "the cloud metadata address"
-    kinds = (("an unspecified", ip.is_unspecified), ("a loopback", ip.is_loopback),
-             ("a link-local", ip.is_link_local), ("a multicast", ip.is_multicast),
-             ("a private", ip.is_private), ("a reserved", ip.is_reserved))  # fmt: skip
+        return "metadata"
+    kinds = (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
+             ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
+             ("private", ip.is_private), ("reserved", ip.is_reserved))  # fmt: skip
     for kind, flag in kinds:
         if flag:
-            return f"{kind} address"
-    return None if ip.is_global else "not a public address"
+            return kind
+    return None if ip.is_global else "not public"
 
 
 def check_url(url: str) -> SplitResult:
@@ -53,15 +92,13 @@ def check_url(url: str) -> SplitResult:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError on a port out of range)
     except ValueError as error:
-        raise Refused(gettext("This is not a valid address.")) from error
+        raise Refused(_l("This is not a valid address.")) from error
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise Refused(gettext("Enter an address starting with https://."))
+        raise Refused(_l("Enter an address starting with https://."))
     if parts.username or parts.password:
-        raise Refused(gettext("Leave the user name and password out of the address."))
+        raise Refused(_l("Leave the user name and password out of the address."))
     if parts.scheme == "http" and parts.hostname.lower() not in allowed_hosts():
-        raise Refused(
-            gettext("Use https://: plain http is only for hosts the site's settings allow.")
-        )
+        raise Refused(_l("Use https://: plain http is only for hosts the site's settings allow."))
     return parts
 
 
@@ -73,7 +110,7 @@ def resolve(parts: SplitResult) -> list[str]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise Refused(f"could not find {host}: {error}") from error
+        raise HostNotFound(f"could not find {host}: {error}") from error
     addresses, refused = [], []
     for *_, sockaddr in found:
         address = sockaddr[0]
@@ -85,9 +122,7 @@ def resolve(parts: SplitResult) -> list[str]:
     if addresses:
         return list(dict.fromkeys(addresses))
     address, kind = refused[0]
-    if host.strip("[]") == address:
-        raise Refused(f"{address} is {kind}")
-    raise Refused(f"{host} resolves to {address}, {kind}")
+    raise Refused(LazyText(not_public, host, address, kind))
 
 
 def check_destination(url: str) -> None:
@@ -98,9 +133,10 @@ def check_destination(url: str) -> None:
     parts = check_url(url)
     try:
         resolve(parts)
+    except HostNotFound:
+        pass
     except Refused as error:
-        if "could not find" not in str(error):
-            raise Refused(gettext("Webhooks cannot go there: %(reason)s.", reason=error)) from error
+        raise Refused(gettext("Webhooks cannot go there: %(reason)s.", reason=error)) from error
 
 
 def open_socket(addresses: list[str], port: int, timeout: float) -> socket.socket:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
 
 from .. import queue
 from ..calendar import public_url
@@ -120,7 +120,9 @@ def deliver(parcel: Parcel) -> bool:
         parts = check_url(parcel.url)
         addresses = resolve(parts)
     except Refused as error:
-        failed(parcel, f"refused: {error}")
+        with force_locale("en"):  # a delivery's record is kept in English
+            reason = f"refused: {error}"
+        failed(parcel, reason)
         return False
     # The moment of this try by the wall clock, which receivers compare with theirs.
     timestamp = int(time.time())

@@ -62,15 +62,22 @@ ALLOWED: dict[TalkRole, frozenset[Permission]] = {
     TalkRole.OWNER: frozenset(Permission),
 }
 
-# What a role too low is told, with the way to more.
-REFUSED = _l(
-    "You are {role} of this talk, and {roles} cannot do this. "
-    "The talk's owner or an administrator can change your role on its Team page."
-)
-REFUSED_ON_SERIES = _l(
-    "You are {role} of this series, and {roles} cannot do this. "
-    "The series' owner or an administrator can change your role on its Team page."
-)
+# What a role too low is told, with the way to more, in one sentence per role
+# (an owner may do everything).
+REFUSED = {
+    TalkRole.EDITOR: _l("You are an editor of this talk, and editors cannot do this. The talk's "
+                        "owner or an administrator can change your role on its Team page."),
+    TalkRole.VIEWER: _l("You are a viewer of this talk, and viewers cannot do this. The talk's "
+                        "owner or an administrator can change your role on its Team page."),
+}
+REFUSED_ON_SERIES = {
+    TalkRole.EDITOR: _l("You are an editor of this series, and editors cannot do this. The "
+                        "series' owner or an administrator can change your role on its Team "
+                        "page."),
+    TalkRole.VIEWER: _l("You are a viewer of this series, and viewers cannot do this. The "
+                        "series' owner or an administrator can change your role on its Team "
+                        "page."),
+}
 
 
 class RoleTooLow(Forbidden):
@@ -78,12 +85,12 @@ class RoleTooLow(Forbidden):
 
     def __init__(self, role: TalkRole, thing: Event | Series):
         if isinstance(thing, Series):
-            message = REFUSED_ON_SERIES
+            messages = REFUSED_ON_SERIES
             link = (url_for("organiser.series", series_id=thing.id), _("Back to the series"))
         else:
-            message = REFUSED
+            messages = REFUSED
             link = (url_for("organiser.event", event_id=thing.id), _("Back to the talk"))
-        self.page_message = message.format(role=role.with_article, roles=f"{role.value}s")
+        self.page_message = str(messages[role])
         self.page_link = link
         super().__init__(self.page_message)
 

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, exists
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import AGREED, NO, YES, Answer, Question, QuestionKind, Registration
 
 # Filters are query arguments a<question id>=<value>: an option id for a choice
@@ -36,8 +37,8 @@ MAX_FILTER_VALUES = 50
 # REMOVED_SENSITIVE, the removed sensitive questions' answers show in it too.
 REMOVED = "removed"
 REMOVED_SENSITIVE = "removed_sensitive"
-# How a yes/no or agreement answer reads in the list and the export.
-READABLE = {YES: "Yes", NO: "No", AGREED: "Agreed"}
+# How a yes/no or agreement answer reads in the list and the export, in the organiser's language.
+READABLE = {YES: _l("Yes"), NO: _l("No"), AGREED: _l("Agreed")}
 
 
 def event_questions(event_id: int) -> list[Question]:
@@ -166,7 +167,7 @@ def answer_rows(registration_ids: list[int], *, removed_sensitive: bool = True):
 
 def readable(kind: str, value: str) -> str:
     """Return an answer's value as the list and the export show it ("yes" -> "Yes")."""
-    return READABLE.get(value, value) if kind in WORDED_KINDS else value
+    return str(READABLE[value]) if kind in WORDED_KINDS and value in READABLE else value
 
 
 def answers_of(registration_ids: list[int], *,

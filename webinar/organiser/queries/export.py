@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, String, case, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -135,14 +136,15 @@ def inert(value: str) -> str:
 
 
 def header(event: Event) -> list[str]:
-    """Return the column titles; times are in the event's zone."""
+    """Return the column titles in the organiser's language; times are in the event's zone."""
     zone = event.timezone
     return [
-        "First name", "Last name", "Email", "Organisation", "Country", "Status",
-        f"Registered ({zone})", "Joined", f"Joined at ({zone})", "Emails",
-        "Marketing consent", f"Marketing consent at ({zone})", f"Unsubscribed at ({zone})",
-        f"Privacy consent at ({zone})",
-        "Privacy notice version", "utm_source",
+        _("First name"), _("Last name"), _("Email"), _("Organisation"), _("Country"),
+        _("Status"), _("Registered (%(zone)s)", zone=zone), _("Joined"),
+        _("Joined at (%(zone)s)", zone=zone), _("Emails"), _("Marketing consent"),
+        _("Marketing consent at (%(zone)s)", zone=zone),
+        _("Unsubscribed at (%(zone)s)", zone=zone), _("Privacy consent at (%(zone)s)", zone=zone),
+        _("Privacy notice version"), "utm_source",
     ]  # fmt: skip
 
 
@@ -186,7 +188,7 @@ class AnswerColumns:
         for question in self.questions:
             if self.split(question):
                 titles += [f"{question.label}: {option.text}" for option in question.options]
-                titles.append(f"{question.label}: other answers")
+                titles.append(_("%(question)s: other answers", question=question.label))
             else:
                 titles.append(question.label)
         return titles + [label for _, label in self.removed]
@@ -228,6 +230,7 @@ class AnswerColumns:
         last = None
         # Fetched at once: a batch's few thousand rows, fetched one by one, take twice as long.
         rows = answer_rows(registration_ids).all()
+        words = {value: str(text) for value, text in READABLE.items()}  # translated once
         for registration_id, question_id, option_id, label, position, kind, value in rows:
             if registration_id != last:
                 cells = found[registration_id] = blank.copy()
@@ -239,7 +242,7 @@ class AnswerColumns:
             place = by_key.get(question_id if question_id is not None else (position, label))
             if place is None:  # a sensitive question left out
                 continue
-            text = READABLE.get(value, value) if kind in WORDED_KINDS else value
+            text = words.get(value, value) if kind in WORDED_KINDS else value
             given = cells[place]
             cells[place] = text if given is None else f"{given}; {text}"
         return found

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ...dates import local_minutes
@@ -95,8 +96,11 @@ def follower_page(series: Series, page: int):
     return db.paginate(listed(series), page=page, per_page=PER_PAGE, error_out=False)
 
 
-HEADER = ["Email", "Name", "Language", "Following since (UTC)", "Stopped (UTC)",
-          "Privacy consent at (UTC)", "Privacy notice version"]  # fmt: skip
+def header() -> list[str]:
+    """Return the column titles in the organiser's language; times are in UTC."""
+    return [_("Email"), _("Name"), _("Language"), _("Following since (%(zone)s)", zone="UTC"),
+            _("Stopped (%(zone)s)", zone="UTC"), _("Privacy consent at (%(zone)s)", zone="UTC"),
+            _("Privacy notice version")]  # fmt: skip
 
 
 def csv_lines(series: Series) -> Iterator[str]:
@@ -104,7 +108,7 @@ def csv_lines(series: Series) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BYTE_ORDER_MARK)
-    writer.writerow(HEADER)
+    writer.writerow(header())
     rows = db.session.scalars(listed(series).execution_options(yield_per=ROWS_PER_FETCH))
     for follower in rows:
         writer.writerow([

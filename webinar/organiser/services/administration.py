@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from ... import audit
 from ...extensions import db
+from ...languages import lazy_gettext as _l
 from ...models import AuditAction, Organiser, PasswordResetToken, utcnow
 from .accounts import AccountError
 from .sessions import end_all_sessions
@@ -22,6 +23,13 @@ from .sessions import end_all_sessions
 
 class AdministrationError(AccountError):
     """A change to an account that is refused; the message says why."""
+
+
+# What cannot be done to the last active administrator, in whole sentences.
+LAST_DEACTIVATED = _l("%(name)s is the only active administrator, so you cannot deactivate their "
+                      "account: make someone else an administrator first.")
+LAST_DEMOTED = _l("%(name)s is the only active administrator, so you cannot remove their role: "
+                  "make someone else an administrator first.")
 
 
 def _active_administrators() -> list[int]:
@@ -43,12 +51,10 @@ def _lock(target: Organiser) -> list[int]:
     return administrators
 
 
-def _refuse_if_last_administrator(administrators: list[int], target: Organiser, what: str):
+def _refuse_if_last_administrator(administrators: list[int], target: Organiser, refused):
+    """Refuse, with the sentence `refused` about the target, to leave no active administrator."""
     if administrators == [target.id]:
-        raise AdministrationError(
-            f"{target.name} is the only active administrator, so you cannot {what}: "
-            "make someone else an administrator first."
-        )
+        raise AdministrationError(str(refused) % {"name": target.name})
 
 
 def deactivate(target: Organiser, actor: Organiser) -> None:
@@ -57,8 +63,8 @@ def deactivate(target: Organiser, actor: Organiser) -> None:
         raise AdministrationError(_("You cannot deactivate your own account."))
     administrators = _lock(target)
     if not target.is_active:
-        raise AdministrationError(f"{target.name}'s account is deactivated already.")
-    _refuse_if_last_administrator(administrators, target, "deactivate their account")
+        raise AdministrationError(_("%(name)s's account is deactivated already.", name=target.name))
+    _refuse_if_last_administrator(administrators, target, LAST_DEACTIVATED)
     now = utcnow()
     target.deactivated_at = now
     end_all_sessions(target.id)
@@ -77,7 +83,7 @@ def reactivate(target: Organiser, actor: Organiser) -> None:
     """Let a deactivated account sign in again; commit."""
     _lock(target)
     if target.is_active:
-        raise AdministrationError(f"{target.name}'s account is active already.")
+        raise AdministrationError(_("%(name)s's account is active already.", name=target.name))
     target.deactivated_at = None
     audit.record(AuditAction.ACCOUNT_REACTIVATED, actor=actor, details=target.email)
     db.session.commit()
@@ -88,10 +94,10 @@ def grant_admin(target: Organiser, actor: Organiser) -> None:
     _lock(target)
     if not target.is_active:
         raise AdministrationError(
-            f"{target.name}'s account is deactivated: reactivate it first."
+            _("%(name)s's account is deactivated: reactivate it first.", name=target.name)
         )
     if target.is_admin:
-        raise AdministrationError(f"{target.name} is an administrator already.")
+        raise AdministrationError(_("%(name)s is an administrator already.", name=target.name))
     target.is_admin = True
     audit.record(AuditAction.ADMIN_GRANTED, actor=actor, details=target.email)
     db.session.commit()
@@ -101,8 +107,8 @@ def remove_admin(target: Organiser, actor: Organiser) -> None:
     """Make an administrator an ordinary organiser, unless they are the last active one; commit."""
     administrators = _lock(target)
     if not target.is_admin:
-        raise AdministrationError(f"{target.name} is not an administrator.")
-    _refuse_if_last_administrator(administrators, target, "remove their role")
+        raise AdministrationError(_("%(name)s is not an administrator.", name=target.name))
+    _refuse_if_last_administrator(administrators, target, LAST_DEMOTED)
     target.is_admin = False
     audit.record(AuditAction.ADMIN_REMOVED, actor=actor, details=target.email)
     db.session.commit()

@@ -92,15 +92,16 @@ def invite(email: str, name: str, inviter: Organiser) -> Invitation:
             validate_email(email.strip(), check_deliverability=False).normalized
         )
     except EmailNotValidError as error:
-        raise InvitationError(_(
-            "This is not a valid email address: %(error)s",
-            error=error
-        )) from error
+        # The validator's reason is in English: the page says what it expects instead.
+        raise InvitationError(_("Enter an email address such as name@example.org.")) from error
     existing = find_organiser(email)
     if existing is not None:
         # Deactivated accounts are listed too: reactivating is the way back, not a second account.
-        state = "" if existing.is_active else " (deactivated: you can reactivate it below)"
-        raise InvitationError(f"{email} already has an account{state}.")
+        raise InvitationError(
+            _("%(email)s already has an account.", email=email) if existing.is_active
+            else _("%(email)s already has an account (deactivated: you can reactivate it below).",
+                   email=email)
+        )  # fmt: skip
     pending = open_invitation_for(email)
     if pending is not None:
         raise AlreadyInvited(pending)
@@ -119,15 +120,18 @@ def invite(email: str, name: str, inviter: Organiser) -> Invitation:
 
 def _check_open(invitation: Invitation) -> None:
     if not invitation.is_open:
-        done = "accepted" if invitation.accepted_at is not None else "revoked"
-        raise InvitationError(f"The invitation of {invitation.email} was {done} already.")
+        raise InvitationError(
+            _("The invitation of %(email)s was accepted already.", email=invitation.email)
+            if invitation.accepted_at is not None
+            else _("The invitation of %(email)s was revoked already.", email=invitation.email)
+        )
 
 
 def resend(invitation: Invitation, inviter: Organiser) -> Invitation:
     """Send an open invitation again with a new link (the old one stops working); commit."""
     _check_open(invitation)
     if find_organiser(invitation.email) is not None:
-        raise InvitationError(f"{invitation.email} already has an account.")
+        raise InvitationError(_("%(email)s already has an account.", email=invitation.email))
     _send(invitation, inviter)
     audit.record(AuditAction.INVITATION_RESENT, actor=inviter, details=invitation.email)
     db.session.commit()

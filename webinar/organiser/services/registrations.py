@@ -31,7 +31,7 @@ def record_attendance(registration: Registration, attended_at: datetime | None) 
     The one place attendance changes, so whatever follows from it is added here.
     """
     if registration.anonymised_at is not None:
-        raise AttendeeError("These details were erased; there is no one to record.")
+        raise AttendeeError(_("These details were erased; there is no one to record."))
     registration.attended_at = attended_at
     webhooks.registration_event("attendance.recorded", registration)
     audit.record(
@@ -50,8 +50,9 @@ def cancel(registration: Registration) -> None:
         _record(AuditAction.REGISTRATION_CANCELLED, registration)
     db.session.commit()
     if not cancelled:
-        name = registration.full_name or _("The registration")
-        raise AttendeeError(f"{name} was already cancelled.")
+        name = registration.full_name
+        raise AttendeeError(_("%(name)s was already cancelled.", name=name) if name
+                            else _("This registration was already cancelled."))  # fmt: skip
 
 
 def promote(registration: Registration) -> None:
@@ -71,7 +72,7 @@ def promote(registration: Registration) -> None:
             )
         )
     if outcome != seats.CONFIRMED:
-        raise AttendeeError(f"{name} is not on the waiting list any more.")
+        raise AttendeeError(_("%(name)s is not on the waiting list any more.", name=name))
 
 
 def resend_confirmation(registration: Registration) -> None:

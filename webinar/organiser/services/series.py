@@ -23,6 +23,7 @@ from ...uploads import UploadError, delete_upload, save_banner
 from ..queries.access import forget_roles
 from .accounts import find_organiser
 from .talk_data import slugify
+from .team import ALREADY_ROLE, said
 
 SLUG_TAKEN = _l("Another series already uses this address. Choose another one.")
 # A person's role on a series, in whole sentences (a series may have several owners).
@@ -38,11 +39,6 @@ ALREADY_ON_TEAM = {
                         "list instead."),
     TalkRole.VIEWER: _l("%(name)s is already a viewer of this series: change the role in the "
                         "list instead."),
-}
-ALREADY_ROLE = {
-    TalkRole.OWNER: _l("%(name)s is already an owner."),
-    TalkRole.EDITOR: _l("%(name)s is already an editor."),
-    TalkRole.VIEWER: _l("%(name)s is already a viewer."),
 }
 # The columns a form writes as typed (trimmed), and the defaults a new talk of the series takes.
 TEXT_FIELDS = ("name", "description", "language", "banner_alt", "organised_by", "event_type",
@@ -147,7 +143,7 @@ def add_member(series: Series, email: str, role: str) -> tuple[Organiser, TalkRo
                             "invite them."))  # fmt: skip
     held = db.session.get(SeriesRole, (series.id, organiser.id))
     if held is not None:
-        raise SeriesError(str(ALREADY_ON_TEAM[TalkRole(held.role)]) % {"name": organiser.name})
+        raise SeriesError(said(ALREADY_ON_TEAM[TalkRole(held.role)], organiser.name))
     db.session.add(SeriesRole(series_id=series.id, organiser_id=organiser.id, role=role))
     audit.record(AuditAction.SERIES_ROLE_GIVEN,
                  details=f"{_named(series)}: {organiser.email} as {role}")  # fmt: skip
@@ -167,7 +163,7 @@ def change_role(series: Series, organiser_id: int, role: str) -> tuple[Organiser
     role = _role(role)
     member = _member(series, organiser_id)
     if member.role == role:
-        raise SeriesError(str(ALREADY_ROLE[role]) % {"name": member.organiser.name})
+        raise SeriesError(said(ALREADY_ROLE[role], member.organiser.name))
     if member.role == TalkRole.OWNER:
         _keep_an_owner(series)
     details = f"{_named(series)}: {member.organiser.email}: {member.role} -> {role}"
@@ -236,7 +232,7 @@ def _commit(series: Series, data: SeriesData) -> None:
 
 def now_role_message(name: str, role: TalkRole) -> str:
     """Return the sentence that says someone now has this role on the series."""
-    return str(NOW_ROLE[role]) % {"name": name}
+    return said(NOW_ROLE[role], name)
 
 
 def _named(series: Series) -> str:
@@ -262,4 +258,4 @@ def _keep_an_owner(series: Series) -> None:
         .where(SeriesRole.series_id == series.id, SeriesRole.role == TalkRole.OWNER)
     )  # fmt: skip
     if owners <= 1:
-        raise SeriesError("A series keeps at least one owner: make someone else an owner first.")
+        raise SeriesError(_("A series keeps at least one owner: make someone else an owner first."))

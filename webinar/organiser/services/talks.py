@@ -270,6 +270,14 @@ def _move(
     db.session.commit()
 
 
+# A change of status that the talk's present status does not allow, per status.
+NOT_FROM = {
+    EventStatus.DRAFT: _l("A draft talk cannot be changed that way."),
+    EventStatus.PUBLISHED: _l("A published talk cannot be changed that way."),
+    EventStatus.CANCELLED: _l("A cancelled talk cannot be changed that way."),
+}
+
+
 def _refuse_unless(event: Event, allowed_from: tuple[str, ...]) -> None:
     if event.status not in allowed_from:
-        raise TalkError(f"A {event.status} talk cannot be changed that way.")
+        raise TalkError(str(NOT_FROM[EventStatus(event.status)]))

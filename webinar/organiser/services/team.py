@@ -22,17 +22,36 @@ from .accounts import find_organiser
 UNKNOWN_ADDRESS = _l("No organiser account uses this address; an administrator can invite them.")
 
 
+OWNS_ALREADY = _l("%(name)s owns this talk already.")
 # A person's role on a talk, in whole sentences.
 NOW_ROLE = {
     TalkRole.OWNER: _l("%(name)s is now the owner of this talk."),
     TalkRole.EDITOR: _l("%(name)s is now an editor of this talk."),
     TalkRole.VIEWER: _l("%(name)s is now a viewer of this talk."),
 }
+# Only editors and viewers are members of a talk's team (its owner is the talk's own).
+ALREADY_ON_TEAM = {
+    TalkRole.EDITOR: _l("%(name)s is already an editor of this talk: change the role in the "
+                        "list instead."),
+    TalkRole.VIEWER: _l("%(name)s is already a viewer of this talk: change the role in the "
+                        "list instead."),
+}
+# The role someone is given again, on a talk or a series.
+ALREADY_ROLE = {
+    TalkRole.OWNER: _l("%(name)s is already an owner."),
+    TalkRole.EDITOR: _l("%(name)s is already an editor."),
+    TalkRole.VIEWER: _l("%(name)s is already a viewer."),
+}
 
 
 def now_role_message(name: str, role: TalkRole) -> str:
     """Return the sentence that says someone now has this role on the talk."""
-    return str(NOW_ROLE[role]) % {"name": name}
+    return said(NOW_ROLE[role], name)
+
+
+def said(sentence, name: str) -> str:
+    """Return one of the sentences above about someone, in the reader's language."""
+    return str(sentence) % {"name": name}
 
 
 class TeamError(ValueError):
@@ -44,18 +63,18 @@ def add_member(event: Event, email: str, role: str) -> tuple[Organiser, TalkRole
     role = _team_role(role)
     organiser = _organiser_at(email)
     if organiser.id == event.owner_id:
-        raise TeamError(f"{organiser.name} owns this talk already.")
+        raise TeamError(said(OWNS_ALREADY, organiser.name))
     held = db.session.get(EventRole, (event.id, organiser.id))
     if held is not None:
-        raise TeamError(f"{organiser.name} is already {TalkRole(held.role).with_article} of "
-                        "this talk: change the role in the list instead.")  # fmt: skip
+        raise TeamError(said(ALREADY_ON_TEAM[TalkRole(held.role)], organiser.name))
     db.session.add(EventRole(event_id=event.id, organiser_id=organiser.id, role=role))
     audit.record(AuditAction.ROLE_GIVEN, event=event, details=f"{organiser.email} as {role}")
     try:
         db.session.commit()
     except IntegrityError as error:  # added by someone else a moment ago
         db.session.rollback()
-        raise TeamError(f"{organiser.name} is already on this talk's team.") from error
+        on_team = _("%(name)s is already on this talk's team.", name=organiser.name)
+        raise TeamError(on_team) from error
     forget_roles()
     return organiser, role
 
@@ -65,7 +84,7 @@ def change_role(event: Event, organiser_id: int, role: str) -> tuple[Organiser, 
     role = _team_role(role)
     member = _member(event, organiser_id)
     if member.role == role:
-        raise TeamError(f"{member.organiser.name} is already {role.with_article}.")
+        raise TeamError(said(ALREADY_ROLE[role], member.organiser.name))
     details = f"{member.organiser.email}: {member.role} -> {role}"
     member.role = role
     audit.record(AuditAction.ROLE_CHANGED, event=event, details=details)
@@ -90,7 +109,7 @@ def transfer_ownership(event: Event, email: str) -> Organiser:
     """Make another organiser the talk's owner; the old owner becomes an editor; commit."""
     new_owner = _organiser_at(email)
     if new_owner.id == event.owner_id:
-        raise TeamError(f"{new_owner.name} owns this talk already.")
+        raise TeamError(said(OWNS_ALREADY, new_owner.name))
     old_owner = event.owner
     held = db.session.get(EventRole, (event.id, new_owner.id))
     if held is not None:

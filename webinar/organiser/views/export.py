@@ -25,7 +25,8 @@ def export_attendees(event_id: int):
     audit.record(AuditAction.ATTENDEES_EXPORTED, event=event, details=details)
     db.session.commit()
     response = Response(
-        stream_with_context(csv_lines(event, params, options)), mimetype="text/csv; charset=utf-8"
+        stream_with_context(csv_lines(event, params, options)),
+        content_type="text/csv; charset=utf-8",
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(event)}"'
     response.headers["Cache-Control"] = "no-store"
