@@ -46,7 +46,7 @@ class Talk:
 
 @dataclass
 class Flow:
-    """The registration flow of one database: its talks (a warm-up, then one a round) and figures."""
+    """The registration flow on one database: its talks (a warm-up, then one a round)."""
 
     base_url: str
     pairs: list[tuple[str, str]]
@@ -112,13 +112,13 @@ class Flow:
         }
 
     def next_capacity(self, seconds: float) -> int:
-        """Return the seats for the next run's talk: fewer than the slowest run so far would fill."""
+        """Return the seats for the next run's talk: fewer than the slowest run so far filled."""
         rates = [t.figures["saved"] / t.figures["seconds"] for t in self.talks if t.figures]
         return max(1, int(SEATED_SHARE * min(rates) * seconds))
 
 
 class Browser:
-    """One visitor: a cookie jar and a new connection for each request, as sync workers close them."""
+    """One visitor: a cookie jar, and a new connection a request (sync workers close them)."""
 
     def __init__(self, base_url: str):
         parts = urlsplit(base_url)
@@ -158,7 +158,7 @@ def hidden_values(page: str) -> dict[str, str]:
 
 
 def prepare(app, base_url: str, backend: str, rounds: int) -> Flow:
-    """Create the flow's talks (a warm-up and one a round) and read their form; say if it cannot run."""
+    """Create the flow's talks (a warm-up, one a round) and read their form, or say why not."""
     talks = []
     for number in range(rounds + 1):
         slug = data.unique_slug("bench-flow")
@@ -226,7 +226,8 @@ def check(flow: Flow, app):
         if capacity is not None and audit["seats_taken"] > capacity:
             yield f"{where}: {audit['seats_taken']} seats taken of {capacity}"
         if audit["registrations"] != talk.figures["saved"]:
-            yield f"{where}: {audit['registrations']} registrations for {talk.figures['saved']} POSTs"
+            saved = talk.figures["saved"]
+            yield f"{where}: {audit['registrations']} registrations for {saved} POSTs"
         if audit["seated_after_waiting"]:
             yield f"{where}: {audit['seated_after_waiting']} seated after someone put on the list"
         if capacity is not None and audit["registrations"] > capacity:

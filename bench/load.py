@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 USER_AGENT = "webinar-bench"
+COUNTS = ("n4xx", "n5xx", "nwrong", "socket_errors")
 
 COMMON_LUA = r"""
 local threads = {}
@@ -103,8 +104,7 @@ class Scenario:
             "p99_ms": statistics.median(run["p99_us"] for run in self.runs) / 1000,
             "requests": requests,
             "cpu_ms": 1000 * sum(run["cpu_s"] for run in self.runs) / max(requests, 1),
-            **{key: sum(run[key] for run in self.runs)
-               for key in ("n4xx", "n5xx", "nwrong", "socket_errors")},  # fmt: skip
+            **{key: sum(run[key] for run in self.runs) for key in COUNTS},
         }
 
 

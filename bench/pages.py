@@ -49,7 +49,9 @@ def prepare(env: dict[str, str], app) -> Site:
     own = data.create_event(app, data.unique_slug("bench-talk"), capacity=None)
     [token] = data.add_registrations(app, own, 1, start=10_000_000)
     # Join links redirect only from a quarter of an hour before the start to the end.
-    live = data.create_event(app, data.unique_slug("bench-live"), None, starts_in=-timedelta(minutes=5))
+    live = data.create_event(
+        app, data.unique_slug("bench-live"), None, starts_in=-timedelta(minutes=5)
+    )
     [live_token] = data.add_registrations(app, live, 1, start=10_000_001)
     data.create_organiser(app, [own, live])
     return Site(upcoming, past, series, token, data.join_token(app, live_token),
@@ -74,10 +76,16 @@ def demo_pages(app) -> tuple[str, str, str]:
             return -len(set(talk.other_languages or ()) & set(LANGUAGES))
 
         upcoming = sorted(
-            (t for t in talks if t.starts_at > now and t.registration_state() in ("open", "waitlist")),
+            (
+                t
+                for t in talks
+                if t.starts_at > now and t.registration_state() in ("open", "waitlist")
+            ),
             key=lambda t: (languages(t), t.starts_at),
         )
-        past = sorted((t for t in talks if t.ends_at < now), key=lambda t: (languages(t), t.starts_at))
+        past = sorted(
+            (t for t in talks if t.ends_at < now), key=lambda t: (languages(t), t.starts_at)
+        )
         series = db.session.scalars(
             db.select(Series.slug)
             .join(Event, Event.series_id == Series.id)
@@ -87,7 +95,9 @@ def demo_pages(app) -> tuple[str, str, str]:
         ).first()
         db.session.remove()
     if not upcoming or not past or not series:
-        raise RuntimeError("the demo has no upcoming talk open for registration, past talk or series")
+        raise RuntimeError(
+            "the demo has no upcoming talk open for registration, past talk or series"
+        )
     return upcoming[0].slug, past[0].slug, series
 
 
@@ -99,37 +109,52 @@ def scenarios(site: Site, base_url: str, backend: str) -> list[Scenario]:
     english = {
         "home page": check(client, Scenario("home page", "/", target=page)),
         "past list": check(client, Scenario("past list", "/events/past", target=page)),
-        "series page": check(client, Scenario("series page", f"/series/{site.series}", target=page)),
+        "series page": check(
+            client, Scenario("series page", f"/series/{site.series}", target=page)
+        ),
         "upcoming talk page": check(client, Scenario("upcoming talk page", upcoming, target=page)),
-        "past talk page": check(client, Scenario("past talk page", f"/events/{site.past}", target=page)),
+        "past talk page": check(
+            client, Scenario("past talk page", f"/events/{site.past}", target=page)
+        ),
         "registration form page": check(
-            client, Scenario("registration form page", f"{upcoming}/register", target=page),
-            shown=f"{upcoming}/register", form="/register",
+            client,
+            Scenario("registration form page", f"{upcoming}/register", target=page),
+            shown=f"{upcoming}/register",
+            form="/register",
         ),
         "personal page": check(
-            client, Scenario("personal page", f"/registrations/{site.token}", target=LINK_TARGET),
+            client,
+            Scenario("personal page", f"/registrations/{site.token}", target=LINK_TARGET),
             shown="/registrations/<token>",
         ),
         "join redirect": check(
-            client, Scenario("join redirect", f"/join/{site.join_token}", expect=3, target=LINK_TARGET),
+            client,
+            Scenario("join redirect", f"/join/{site.join_token}", expect=3, target=LINK_TARGET),
             shown="/join/<token>",
         ),
     }
     organiser = LiveClient(base_url)
     attendees = Scenario("organiser attendee list", site.attendees)
-    attendees.skip = sign_in(organiser, site.attendees, data.ORGANISER_EMAIL, data.ORGANISER_PASSWORD)
+    attendees.skip = sign_in(
+        organiser, site.attendees, data.ORGANISER_EMAIL, data.ORGANISER_PASSWORD
+    )
     attendees.cookie = organiser.cookie_header()
     translated = []
     for name in ("home page", "upcoming talk page"):
         for code, language in LANGUAGES.items():
-            scenario = Scenario(f"{name} ({language})", english[name].path, target=page,
-                                headers={"Accept-Language": code}, english=english[name])  # fmt: skip
+            scenario = Scenario(
+                f"{name} ({language})",
+                english[name].path,
+                headers={"Accept-Language": code},
+                target=page,
+                english=english[name],
+            )
             translated.append(check(client, scenario, language=code))
     return [*english.values(), attendees, *translated]
 
 
 def check(client: LiveClient, scenario: Scenario, shown=None, form=None, language=None) -> Scenario:
-    """Request the scenario's page once; mark it skipped, with why, if it is not what is measured."""
+    """Request the scenario's page once; mark it skipped, with why, if it is not as it must be."""
     shown = shown or scenario.path
     status, location, page = client.request("GET", scenario.path, headers=scenario.headers)
     if status // 100 != scenario.expect:
