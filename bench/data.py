@@ -77,10 +77,10 @@ def create_event(
         return event.id
 
 
-def set_capacity(app: Flask, event_id: int, capacity: int) -> None:
-    """Set the seats of a talk nobody has registered for yet."""
+def update_event(app: Flask, event_id: int, **values) -> None:
+    """Change columns of a talk (its updated_at moves too, as pages cached under it need)."""
     with app.app_context():
-        db.session.execute(update(Event).where(Event.id == event_id).values(capacity=capacity))
+        db.session.execute(update(Event).where(Event.id == event_id).values(**values))
         db.session.commit()
 
 

@@ -7,7 +7,7 @@ per connection, so threads of this process drive the server with http.client.
 
 The server's CPU time (gunicorn master and workers, from /proc) over each run
 is divided by the registrations completed. Each run registers for a talk of
-its own whose capacity is below what the run makes (judged from the run
+its own whose capacity is below what the run makes (judged from the runs
 before it), so the waiting list is exercised; afterwards the seats, the order
 of the waiting list and the emails in the outbox are checked.
 """
@@ -49,13 +49,25 @@ class Flow:
     """The registration flow on one database: its talks (a warm-up, then one a round)."""
 
     base_url: str
+    backend: str
     pairs: list[tuple[str, str]]
     talks: list[Talk]
     skip: str | None = None
     errors: list[str] = field(default_factory=list)
 
-    def run(self, server, talk: Talk, seconds: float) -> dict:
-        """Let the visitors register for `seconds`; record and return the run's figures."""
+    def measure(self, app, server, seconds: float) -> dict:
+        """Register for a new talk for `seconds`; it has fewer seats than the run should fill."""
+        talk = new_talk(app, f"flow-{self.backend.lower()}-{len(self.talks)}")
+        data.update_event(app, talk.event_id, capacity=self.next_capacity(seconds))
+        self.talks.append(talk)
+        return self.run(app, server, talk, seconds)
+
+    def run(self, app, server, talk: Talk, seconds: float) -> dict:
+        """Let the visitors register for `seconds`; record and return the run's figures.
+
+        The talk is then taken off the public lists (a draft), so that the pages
+        of the next round are measured as the demo shows them.
+        """
         tally = {"completed": 0, "saved": 0, "errors": 0}
         lock = threading.Lock()
         deadline = time.monotonic() + seconds
@@ -80,6 +92,7 @@ class Flow:
             thread.join()
         elapsed = time.monotonic() - started
         talk.figures = {**tally, "seconds": elapsed, "cpu_s": server.cpu_seconds() - cpu_before}
+        data.update_event(app, talk.event_id, status="draft")
         return talk.figures
 
     def register(self, slug: str, email: str) -> tuple[bool, str | None]:
@@ -157,15 +170,17 @@ def hidden_values(page: str) -> dict[str, str]:
     return values
 
 
-def prepare(app, base_url: str, backend: str, rounds: int) -> Flow:
-    """Create the flow's talks (a warm-up, one a round) and read their form, or say why not."""
-    talks = []
-    for number in range(rounds + 1):
-        slug = data.unique_slug("bench-flow")
-        label = f"flow-{backend.lower()}-{'warm' if number == 0 else number}"
-        talks.append(Talk(data.create_event(app, slug, capacity=None), slug, label))
-    flow = Flow(base_url, [], talks)
-    path = f"/events/{talks[0].slug}/register"
+def new_talk(app, label: str) -> Talk:
+    """Create a published talk open for registration, with unlimited seats for now."""
+    slug = data.unique_slug("bench-flow")
+    return Talk(data.create_event(app, slug, capacity=None), slug, label)
+
+
+def prepare(app, base_url: str, backend: str) -> Flow:
+    """Create the warm-up run's talk and read its form; say why not when it cannot run."""
+    warm_up = new_talk(app, f"flow-{backend.lower()}-warm")
+    flow = Flow(base_url, backend, [], [warm_up])
+    path = f"/events/{warm_up.slug}/register"
     status, _, page = LiveClient(base_url).request("GET", path)
     matching = [f for f in forms.post_forms(page, path) if f.action.endswith("/register")]
     if status != 200 or not matching:

@@ -1,11 +1,12 @@
 """The public and personal pages the HTTP part loads, chosen among the demo talks.
 
 `flask demo` gives past and upcoming talks, series and translations; the
-benchmark adds a talk of its own with one registration (for the personal
-page), a talk that is on now (for the join link, which redirects only then)
-and an organiser. Each page is requested once before the rounds: a page that
-does not answer as it should is skipped with the reason, and a page asked for
-in French or German must answer in that language.
+benchmark adds a registration to the upcoming talk (for the personal page),
+a talk that is on now with one registration (for the join link, which
+redirects only then) and an organiser of both. Each page is requested once
+before the rounds: a page that does not answer as it should is skipped with
+the reason, and a page asked for in French or German must answer in that
+language.
 """
 
 from __future__ import annotations
@@ -42,24 +43,23 @@ class Site:
 
 
 def prepare(env: dict[str, str], app) -> Site:
-    """Migrate, load the demo, and add the benchmark's talks, registrations and organiser."""
+    """Migrate, load the demo, and add the benchmark's registrations, live talk and organiser."""
     servers.flask_command(env, "db", "upgrade")
     servers.flask_command(env, "demo")
-    upcoming, past, series = demo_pages(app)
-    own = data.create_event(app, data.unique_slug("bench-talk"), capacity=None)
-    [token] = data.add_registrations(app, own, 1, start=10_000_000)
+    upcoming_id, upcoming, past, series = demo_pages(app)
+    [token] = data.add_registrations(app, upcoming_id, 1, start=10_000_000)
     # Join links redirect only from a quarter of an hour before the start to the end.
     live = data.create_event(
         app, data.unique_slug("bench-live"), None, starts_in=-timedelta(minutes=5)
     )
     [live_token] = data.add_registrations(app, live, 1, start=10_000_001)
-    data.create_organiser(app, [own, live])
+    data.create_organiser(app, [upcoming_id, live])
     return Site(upcoming, past, series, token, data.join_token(app, live_token),
-                f"/organiser/events/{own}/attendees")  # fmt: skip
+                f"/organiser/events/{upcoming_id}/attendees")  # fmt: skip
 
 
-def demo_pages(app) -> tuple[str, str, str]:
-    """Return the slugs of an upcoming talk open for registration, a past talk and a series.
+def demo_pages(app) -> tuple[int, str, str, str]:
+    """Return an upcoming talk open for registration (id and slug), a past talk and a series.
 
     The talks offered in the most languages are preferred, so that the French
     and German pages are the talk's own translations; then the soonest
@@ -93,12 +93,13 @@ def demo_pages(app) -> tuple[str, str, str]:
             .group_by(Series.slug)
             .order_by(func.count().desc(), Series.slug)
         ).first()
+        if not upcoming or not past or not series:
+            raise RuntimeError(
+                "the demo has no upcoming talk open for registration, past talk or series"
+            )
+        found = upcoming[0].id, upcoming[0].slug, past[0].slug, series
         db.session.remove()
-    if not upcoming or not past or not series:
-        raise RuntimeError(
-            "the demo has no upcoming talk open for registration, past talk or series"
-        )
-    return upcoming[0].slug, past[0].slug, series
+    return found
 
 
 def scenarios(site: Site, base_url: str, backend: str) -> list[Scenario]:

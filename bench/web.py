@@ -33,21 +33,18 @@ def run(backend: str, database_url: str, workdir: Path, load: Load) -> list[dict
             reference = Scenario("bare Flask app (hello)", "/")
             scenarios = pages.scenarios(site, server.url, backend)
             active = [s for s in scenarios if not s.skip]
-            registrations = flow.prepare(app, server.url, backend, load.rounds)
+            registrations = flow.prepare(app, server.url, backend)
             if not registrations.skip:
                 # A short first run warms the workers and says how many seats a run fills.
-                registrations.run(server, registrations.talks[0], min(load.duration / 2, 3))
+                warm_up = min(load.duration / 2, 3)
+                registrations.run(app, server, registrations.talks[0], warm_up)
             for number in range(load.rounds):
                 load.run(reference, bare, f"{backend}-bare-{number}")
                 for scenario in active:
                     label = re.sub(r"\W+", "-", f"{backend}-{scenario.name}-{number}")
                     load.run(scenario, server, label)
                 if not registrations.skip:
-                    talk = registrations.talks[number + 1]
-                    data.set_capacity(
-                        app, talk.event_id, registrations.next_capacity(load.duration)
-                    )
-                    registrations.run(server, talk, load.duration)
+                    registrations.measure(app, server, load.duration)
                 print(f"  {backend}: round {number + 1}/{load.rounds} done", flush=True)
             memory = server.worker_rss_mb()
         section = f"HTTP, {backend}"
