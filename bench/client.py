@@ -33,13 +33,13 @@ class LiveClient:
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
 
-    def request(self, method: str, path: str, pairs=None) -> tuple[int, str, str]:
+    def request(self, method: str, path: str, pairs=None, headers=None) -> tuple[int, str, str]:
         data = forms.encode(pairs).encode() if pairs is not None else None
         request = urllib.request.Request(
             self.base_url + _path(path),
             data=data,
             method=method,
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
         )
         try:
             with self.opener.open(request, timeout=30) as response:

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import func, insert, text, update
+from sqlalchemy import case, func, insert, text, update
 
 from webinar import create_app
 from webinar.extensions import db
@@ -47,20 +47,22 @@ def migrate(app: Flask) -> None:
         upgrade()
 
 
-def create_event(app: Flask, slug: str, capacity: int | None, speakers: int = 3) -> int:
-    """Create a published talk in a month's time and return its id."""
-    starts_at = (datetime.now(UTC) + timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+def create_event(
+    app: Flask, slug: str, capacity: int | None, speakers: int = 3, starts_in=timedelta(days=30)
+) -> int:
+    """Create a published talk (in a month's time unless told) and return its id."""
+    starts_at = (datetime.now(UTC) + starts_in).replace(second=0, microsecond=0)
     with app.app_context():
         event = Event(
             slug=slug,
             title=f"Benchmark talk {slug}",
-            series="EU Clusters Talk",
             event_type="Webinar",
             target_audience="Cluster managers",
             summary="A talk the benchmark registers thousands of people for.",
             description="## Agenda\n\n- Welcome\n- **Talks**\n- Questions and answers\n",
             starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=1, minutes=30),
+            # Long enough for a talk that is on now to stay on through a whole run.
+            ends_at=starts_at + timedelta(hours=8),
             status="published",
             capacity=capacity,
             waitlist_enabled=True,
@@ -75,14 +77,19 @@ def create_event(app: Flask, slug: str, capacity: int | None, speakers: int = 3)
         return event.id
 
 
-def published_slugs(app: Flask) -> list[str]:
-    """Return the slugs of the published talks, soonest first."""
+def update_event(app: Flask, event_id: int, **values) -> None:
+    """Change columns of a talk (its updated_at moves too, as pages cached under it need)."""
     with app.app_context():
-        return list(
-            db.session.scalars(
-                db.select(Event.slug).where(Event.status == "published").order_by(Event.starts_at)
-            )
-        )
+        db.session.execute(update(Event).where(Event.id == event_id).values(**values))
+        db.session.commit()
+
+
+def join_token(app: Flask, token: str) -> str:
+    """Return the join link's secret of the registration with this personal token."""
+    with app.app_context():
+        return db.session.scalars(
+            db.select(Registration.join_token).where(Registration.token == token)
+        ).one()
 
 
 def create_organiser(app: Flask, event_ids: list[int]) -> None:
@@ -205,6 +212,53 @@ def seat_counts(app: Flask, event_id: int) -> dict:
         counts = {"capacity": event.capacity, "seats_taken": event.seats_taken, **by_status}
         db.session.remove()
         return counts
+
+
+def registration_audit(app: Flask, event_id: int) -> dict:
+    """Return what a talk's registrations must agree on: seats, waiting list order, emails.
+
+    `seated_after_waiting` counts people confirmed although someone who
+    registered before them was put on the waiting list (in the order the app
+    promotes: created_at, then id). Each new registration must have exactly
+    one email, "confirmation" or "waitlisted" as its status says.
+    """
+    kinds = {"confirmed": "confirmation", "waitlisted": "waitlisted"}
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        people = db.session.execute(
+            db.select(Registration.id, Registration.status)
+            .where(Registration.event_id == event_id)
+            .order_by(Registration.created_at, Registration.id)
+        ).all()
+        emails = dict(
+            db.session.execute(
+                db.select(OutboxEmail.registration_id, func.count())
+                .join(Registration, Registration.id == OutboxEmail.registration_id)
+                .where(Registration.event_id == event_id)
+                .where(OutboxEmail.kind == case(kinds, value=Registration.status))
+                .group_by(OutboxEmail.registration_id)
+            ).all()
+        )
+        others = db.session.scalar(
+            db.select(func.count(OutboxEmail.id))
+            .join(Registration, Registration.id == OutboxEmail.registration_id)
+            .where(Registration.event_id == event_id, OutboxEmail.kind.in_(kinds.values()))
+        )
+        audit = {"capacity": event.capacity, "seats_taken": event.seats_taken}
+        db.session.remove()
+    waiting_seen, seated_after = False, 0
+    for _, status in people:
+        waiting_seen = waiting_seen or status == "waitlisted"
+        seated_after += waiting_seen and status == "confirmed"
+    audit.update(
+        registrations=len(people),
+        confirmed=sum(status == "confirmed" for _, status in people),
+        waitlisted=sum(status == "waitlisted" for _, status in people),
+        seated_after_waiting=seated_after,
+        without_email=sum(emails.get(id_) != 1 for id_, _ in people),
+        extra_emails=others - sum(min(emails.get(id_, 0), 1) for id_, _ in people),
+    )
+    return audit
 
 
 def unique_slug(prefix: str) -> str:

@@ -1,8 +1,8 @@
 """Drive HTTP servers with wrk and read back its figures.
 
-Each run gets a generated Lua script that sets the method, headers and body,
-counts 4xx and 5xx answers per thread, and prints one machine-readable line
-with the request count and the latency percentiles.
+Each run gets a generated Lua script that sets the headers, counts 4xx, 5xx
+and unexpected answers per thread, and prints one machine-readable line with
+the request count and the latency percentiles.
 """
 
 from __future__ import annotations
@@ -15,20 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 USER_AGENT = "webinar-bench"
+COUNTS = ("n4xx", "n5xx", "nwrong", "socket_errors")
 
 COMMON_LUA = r"""
 local threads = {}
 
 function setup(thread)
-  thread:set("tid", #threads + 1)
   table.insert(threads, thread)
 end
 
 function init(args)
-  prefix = args[1] or "run"
-  counter = 0
   n4xx = 0
   n5xx = 0
+  nwrong = 0
 end
 
 function response(status, headers, body)
@@ -37,74 +36,75 @@ function response(status, headers, body)
   elseif status >= 400 then
     n4xx = n4xx + 1
   end
+  if math.floor(status / 100) ~= expected_class then
+    nwrong = nwrong + 1
+  end
 end
 
 function done(summary, latency, requests)
-  local c4, c5 = 0, 0
+  local c4, c5, cw = 0, 0, 0
   for _, thread in ipairs(threads) do
     c4 = c4 + thread:get("n4xx")
     c5 = c5 + thread:get("n5xx")
+    cw = cw + thread:get("nwrong")
   end
   local errors = summary.errors
   io.write(string.format(
     'BENCH-RESULT {"requests": %d, "duration_us": %d, "p50_us": %.1f, "p99_us": %.1f, '
-    .. '"n4xx": %d, "n5xx": %d, "socket_errors": %d}\n',
+    .. '"n4xx": %d, "n5xx": %d, "nwrong": %d, "socket_errors": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    c4, c5, errors.connect + errors.read + errors.write + errors.timeout))
+    c4, c5, cw, errors.connect + errors.read + errors.write + errors.timeout))
 end
 """
 
 
 def lua_string(value: str) -> str:
-    """Return value as a Lua string literal (ASCII only: headers and urlencoded bodies)."""
+    """Return value as a Lua string literal (ASCII only: headers)."""
     value.encode("ascii")
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 @dataclass
 class Scenario:
-    """One thing to load: a path, and for a POST a body with a new email in each request."""
+    """One page to load with GET requests, and what its answers must be.
+
+    `expect` is the class of the answer that counts as success: 2 (a page) or
+    3 (a redirect, which wrk does not follow); any other answer is an error.
+    """
 
     name: str
     path: str
-    method: str = "GET"
     cookie: str = ""
-    body_parts: list[str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    expect: int = 2
     target: float | None = None
+    # The same page in the default language, when this one is in another.
+    english: Scenario | None = None
     skip: str | None = None
     runs: list[dict] = field(default_factory=list)
 
     def script(self) -> str:
         """Return the Lua script that makes this scenario's requests."""
-        lines = [COMMON_LUA, f'wrk.method = "{self.method}"']
-        lines.append(f'wrk.headers["User-Agent"] = {lua_string(USER_AGENT)}')
+        lines = [COMMON_LUA, f"expected_class = {self.expect}"]
+        headers = {"User-Agent": USER_AGENT, **self.headers}
         if self.cookie:
-            lines.append(f'wrk.headers["Cookie"] = {lua_string(self.cookie)}')
-        if self.body_parts is not None:
-            parts = ", ".join(lua_string(part) for part in self.body_parts)
-            lines += [
-                'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
-                f"local parts = {{{parts}}}",
-                "function request()",
-                "  counter = counter + 1",
-                '  local email = prefix .. "-" .. tid .. "-" .. counter .. "%40bench.example.org"',
-                "  return wrk.format(nil, nil, nil, table.concat(parts, email))",
-                "end",
-            ]
+            headers["Cookie"] = self.cookie
+        for name, value in headers.items():
+            lines.append(f"wrk.headers[{lua_string(name)}] = {lua_string(value)}")
         return "\n".join(lines) + "\n"
 
     def summary(self) -> dict:
-        """Return the medians over the rounds run so far."""
+        """Return the medians over the rounds run so far, and the server CPU per request."""
         if not self.runs:
             return {}
+        requests = sum(run["requests"] for run in self.runs)
         return {
             "rps": statistics.median(run["rps"] for run in self.runs),
             "p50_ms": statistics.median(run["p50_us"] for run in self.runs) / 1000,
             "p99_ms": statistics.median(run["p99_us"] for run in self.runs) / 1000,
-            "requests": sum(run["requests"] for run in self.runs),
-            "n4xx": sum(run["n4xx"] for run in self.runs),
-            "n5xx": sum(run["n5xx"] for run in self.runs),
-            "socket_errors": sum(run["socket_errors"] for run in self.runs),
+            "requests": requests,
+            "cpu_ms": 1000 * sum(run["cpu_s"] for run in self.runs) / max(requests, 1),
+            **{key: sum(run[key] for run in self.runs) for key in COUNTS},
         }
 
 
@@ -125,8 +125,11 @@ class Load:
     connections: int
     workdir: Path
 
-    def run(self, scenario: Scenario, base_url: str, label: str) -> dict:
-        """Drive base_url + scenario.path with wrk once; record and return the figures."""
+    def run(self, scenario: Scenario, server, label: str) -> dict:
+        """Drive the server at scenario.path with wrk once; record and return the figures.
+
+        The server's CPU time (master and workers) over the run is recorded too.
+        """
         script = self.workdir / f"{label}.lua"
         script.write_text(scenario.script())
         command = [
@@ -142,10 +145,9 @@ class Load:
             "--latency",
             "--script",
             str(script),
-            base_url + scenario.path,
-            "--",
-            label,
+            server.url + scenario.path,
         ]
+        cpu_before = server.cpu_seconds()
         result = subprocess.run(command, capture_output=True, text=True, timeout=self.duration + 60)
         for line in result.stdout.splitlines():
             if line.startswith("BENCH-RESULT "):
@@ -153,6 +155,7 @@ class Load:
                 break
         else:
             raise RuntimeError(f"wrk gave no result:\n{result.stdout}\n{result.stderr}")
+        figures["cpu_s"] = server.cpu_seconds() - cpu_before
         figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
         scenario.runs.append(figures)
         return figures

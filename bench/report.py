@@ -94,7 +94,7 @@ def table(rows: list[dict]) -> str:
 def render(rows: list[dict], args, postgres_reason: str | None) -> str:
     """Return the whole report: when, where, how, the table and how to read it."""
     settings = (
-        f"wrk {args.threads} threads, {args.connections} connections, "
+        f"wrk {args.threads} thread(s), {args.connections} connections, "
         f"{args.rounds} round(s) x {args.duration:g} s per scenario, medians of the rounds; "
         f"gunicorn 2 sync workers on 127.0.0.1 for both the app and the bare app; "
         f"scale sizes {', '.join(f'{n:,}' for n in args.sizes)}; {args.emails:,} emails"

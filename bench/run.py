@@ -34,10 +34,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="smoke run: 1 round of 2 s, scale up to 10,000, 1,000 emails",
     )
-    parser.add_argument("--duration", type=float, help="seconds of each wrk run (default 10)")
-    parser.add_argument("--rounds", type=int, help="rounds of app and bare runs (default 3)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        help="seconds of each wrk run and of each registration flow run (default 10)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="rounds of the bare app, every page and the registration flow (default 3)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument(
         "--sizes",
         type=lambda s: [int(n) for n in s.split(",")],

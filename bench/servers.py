@@ -7,6 +7,7 @@ group of its own so that stopping it stops its workers too.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 POSTGRES_ADMIN_URL = os.environ.get(
     "WEBINAR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -130,6 +132,39 @@ class Server:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-4000:]
 
+    def pids(self) -> list[int]:
+        """Return the ids of the gunicorn master and its workers (the master first)."""
+        master = self.process.pid
+        workers = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                stat = _stat(int(entry.name))
+                if stat and int(stat[1]) == master:
+                    workers.append(int(entry.name))
+        return [master, *sorted(workers)]
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time (user and system) the master and its workers have used so far."""
+        ticks = 0
+        for pid in self.pids():
+            stat = _stat(pid)
+            if stat:
+                ticks += int(stat[11]) + int(stat[12])  # utime, stime
+        return ticks / CLOCK_TICKS
+
+    def worker_rss_mb(self) -> dict[int, float]:
+        """Return the resident memory (VmRSS) of each worker, in MB."""
+        sizes = {}
+        for pid in self.pids()[1:]:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            kilobytes = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
+            if kilobytes:
+                sizes[pid] = int(kilobytes.group(1)) / 1024
+        return sizes
+
     def stop(self) -> None:
         """Stop gunicorn and its workers: TERM to the group, KILL if it lingers."""
         if self.process.poll() is None:
@@ -142,6 +177,16 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
         self.log.close()
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Return the fields of /proc/<pid>/stat after the command name (state is [0], ppid [1])."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name is in parentheses and may itself hold spaces or parentheses.
+    return text[text.rindex(")") + 2 :].split()
 
 
 @contextmanager
