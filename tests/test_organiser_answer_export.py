@@ -89,8 +89,8 @@ def test_answers_and_labels_are_made_inert(owner_client, owned_event, form):
 def test_one_yes_no_column_per_option_when_asked(owner_client, owned_event, form):
     people = by_name(export(owner_client, owned_event, "?per_option=1"))
     titles = ("Topics: AI", "Topics: Funding", "Topics: Policy")
-    assert [people["Ada"][title] for title in titles] == ["yes", "no", "yes"]
-    assert [people["Bob"][title] for title in titles] == ["no", "yes", "no"]
+    assert [people["Ada"][title] for title in titles] == ["Yes", "No", "Yes"]
+    assert [people["Bob"][title] for title in titles] == ["No", "Yes", "No"]
     assert "Topics" not in people["Ada"]
     # A single-choice question keeps its one column.
     assert people["Ada"]["Cluster"] == "Energy"

@@ -66,17 +66,17 @@ def test_columns_hold_the_table_and_the_consents(app, owner_client, owned_event)
     header, row = export(owner_client, owned_event)
     assert dict(zip(header, row, strict=True)) == {
         "First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.org",
-        "Organisation": "Engines", "Country": "GB", "Status": "confirmed",
-        "Registered (Europe/Brussels)": "2030-01-15 09:00", "Joined": "yes",
-        "Joined at (Europe/Brussels)": "2030-01-20 10:05", "Emails": "none",
-        "Marketing consent": "yes", "Marketing consent at (Europe/Brussels)": "2030-01-15 09:00",
+        "Organisation": "Engines", "Country": "GB", "Status": "Confirmed",
+        "Registered (Europe/Brussels)": "2030-01-15 09:00", "Joined": "Yes",
+        "Joined at (Europe/Brussels)": "2030-01-20 10:05", "Emails": "None",
+        "Marketing consent": "Yes", "Marketing consent at (Europe/Brussels)": "2030-01-15 09:00",
         "Unsubscribed at (Europe/Brussels)": "",
         "Privacy consent at (Europe/Brussels)": "2030-01-15 09:00",
         "Privacy notice version": "2024-01", "utm_source": "newsletter",
     }  # fmt: skip
 
 
-def test_the_titles_are_in_the_organiser_language(app, owner, owner_client, owned_event):
+def test_the_titles_and_words_are_in_the_organiser_language(app, owner, owner_client, owned_event):
     with app.app_context():
         db.session.get(Organiser, owner).language = "de"  # chosen on the account page
         db.session.commit()
@@ -91,6 +91,8 @@ def test_the_titles_are_in_the_organiser_language(app, owner, owner_client, owne
         "Version des Datenschutzhinweises", "utm_source",
     ]  # fmt: skip
     assert row[0] == "'=Ada"
+    # The cells that are words too: status, joined, emails, consent.
+    assert [row[5], row[7], row[9], row[10]] == ["Bestätigt", "Nein", "Keine", "Nein"]
 
 
 def test_the_list_filter_and_search_apply(app, owner_client, owned_event):

@@ -26,7 +26,8 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ...dates import local_minutes
 from ...extensions import db
-from ...models import Event, Question, QuestionKind, Registration, utcnow
+from ...models import NO, YES, Event, Question, QuestionKind, Registration, utcnow
+from ...templating import STATUS_TEXTS, status_text
 from .answers import (
     READABLE,
     WORDED_KINDS,
@@ -127,7 +128,8 @@ COLUMNS = (
     inert_text(Registration.utm_source),
 )
 TIMES = (6, 8, 11, 12, 13)
-EMAILS = 9
+STATUS, EMAILS = 5, 9
+YES_NO = (7, 10)
 
 
 def inert(value: str) -> str:
@@ -148,12 +150,21 @@ def header(event: Event) -> list[str]:
     ]  # fmt: skip
 
 
-def cells(row, minutes: LocalMinutes) -> list[str]:
-    """Return the CSV cells of one registration row: its times written in the event's zone."""
+def words() -> dict[str, str]:
+    """Return the cells that are words (a status, yes or no) in the organiser's language."""
+    said = {value: status_text(value) for value in STATUS_TEXTS}
+    return said | {"yes": str(READABLE[YES]), "no": str(READABLE[NO])}
+
+
+def cells(row, minutes: LocalMinutes, said: dict[str, str]) -> list[str]:
+    """Return the CSV cells of one registration row: times in the event's zone, words translated."""
     found = list(row)
     for place in TIMES:
         found[place] = minutes[found[place]]
-    found[EMAILS] = EMAIL_SUMMARIES.get(found[EMAILS], "")
+    for place in YES_NO:
+        found[place] = said[found[place]]
+    found[STATUS] = said.get(found[STATUS], found[STATUS])
+    found[EMAILS] = said[EMAIL_SUMMARIES[found[EMAILS]]] if found[EMAILS] in EMAIL_SUMMARIES else ""
     return found
 
 
@@ -179,6 +190,8 @@ class AnswerColumns:
         ]  # fmt: skip
         self.removed = removed_questions(event.id, sensitive=options.sensitive)
         self.per_option = options.per_option
+        # A ticked option's own column says Yes or No, in the organiser's language.
+        self.yes, self.no = str(READABLE[YES]), str(READABLE[NO])
 
     def split(self, question: Question) -> bool:
         return self.per_option and question.kind == QuestionKind.MULTIPLE_CHOICE
@@ -198,7 +211,7 @@ class AnswerColumns:
 
         A question's answers go to its cell (key: question id; a removed
         question's: (position, label)); a ticked option of a question split
-        into one column per option goes to that option's "yes" cell, and a
+        into one column per option goes to that option's Yes cell, and a
         removed option of it to the question's "other answers" cell. Blank
         text cells are None until an answer fills them.
         """
@@ -209,7 +222,7 @@ class AnswerColumns:
             if self.split(question):
                 for option in question.options:
                     by_option[option.id] = len(blank)
-                    blank.append("no")
+                    blank.append(self.no)
             by_key[question.id] = len(blank)
             blank.append(None)
         for key in self.removed:
@@ -237,7 +250,7 @@ class AnswerColumns:
                 last = registration_id
             place = by_option.get(option_id) if option_id is not None else None
             if place is not None:
-                cells[place] = "yes"
+                cells[place] = self.yes
                 continue
             place = by_key.get(question_id if question_id is not None else (position, label))
             if place is None:  # a sensitive question left out
@@ -297,6 +310,7 @@ def csv_lines(event: Event, params: ListParams,
         .execution_options(yield_per=ROWS_PER_FETCH)
     )
     minutes = LocalMinutes(ZoneInfo(event.timezone))
+    said = words()
     wanted = answer_columns.questions or answer_columns.removed
     no_answers = answer_columns.blank()
     protect = Inert()
@@ -305,7 +319,7 @@ def csv_lines(event: Event, params: ListParams,
         for row in batch:
             given = answers.get(row[0])
             given = no_answers if given is None else [protect[cell] for cell in given]
-            writer.writerow(cells(row[1:], minutes) + given)
+            writer.writerow(cells(row[1:], minutes, said) + given)
             # Lines go out in chunks of a few kilobytes rather than one write each.
             if buffer.tell() >= CHUNK_CHARACTERS:
                 yield taken()
