@@ -94,7 +94,7 @@ class AnswerFilter:
 
     @property
     def share(self) -> float:
-        """Return the part of the answers this filter accepts: a rough guess of the people it keeps."""
+        """Return the part of the answers this filter accepts: a guess of the people it keeps."""
         return len(self.values) / len(filter_choices(self.question))
 
     def clause(self, whole: bool = False) -> ColumnElement:
