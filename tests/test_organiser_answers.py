@@ -231,6 +231,35 @@ def test_filters_work_with_search_status_sort_and_pages(owner_client, survey, pe
     assert names(owner_client.get(second).text) == said_yes[::-1][50:]
 
 
+def test_two_answers_and_a_search_find_exactly_the_people_who_meet_all_three(
+    owner_client, survey, person, make_answer
+):
+    """Two options of one question, "yes" to another and a search, over two pages, both orders."""
+    event, cluster, recorded = survey["event"], survey["cluster"], survey["recorded"]["id"]
+    energy, health, digital = cluster["options"]
+    kept = []
+    for number in range(250):
+        name = f"{'Zed' if number % 2 else 'Amy'}{number:03}"
+        rid = person(event, name)
+        option = (energy, health, digital)[number % 3]
+        make_answer(rid, cluster["id"], option_id=option)
+        if number % 5:
+            make_answer(rid, recorded, value="no" if number % 7 == 0 else "yes")
+        if number % 2 and option != digital and number % 5 and number % 7:
+            kept.append(f"{name} Tester")
+    assert len(kept) > 50
+    query = f"?a{cluster['id']}={energy}&a{cluster['id']}={health}&a{recorded}=yes&q=zed"
+    for order, expected in (("asc", kept), ("desc", kept[::-1])):
+        first = attendees(owner_client, event, f"{query}&sort=name&order={order}")
+        assert f"{len(kept)} people found" in first
+        assert names(first) == expected[:50]
+        links = re.search(r'<nav class="pagination".*?</nav>', first, re.S).group(0)
+        second = owner_client.get(unescape(re.search(r'href="([^"]+)" rel="next"', links).group(1)))
+        assert names(second.text) == expected[50:]
+    # By time, newest first, as the list opens.
+    assert names(attendees(owner_client, event, query)) == kept[::-1][:50]
+
+
 def test_the_list_says_what_it_is_filtered_by_and_clears_it(owner_client, survey):
     event, cluster, recorded = survey["event"], survey["cluster"], survey["recorded"]["id"]
     energy, health = cluster["options"][:2]

@@ -67,9 +67,10 @@ def test_search_matches_name_email_and_organisation_ignoring_case(
     assert names_on(list_page(owner_client, owned_event, "?q=ADA+love")) == ["Ada Lovelace"]
     assert names_on(list_page(owner_client, owned_event, "?q=NAVY")) == ["Grace Hopper"]
     assert names_on(list_page(owner_client, owned_event, "?q=bletch")) == ["Alan Turing"]
-    # Wildcards are searched for literally.
-    page = list_page(owner_client, owned_event, "?q=%25")
-    assert names_on(page) == [] and "Nobody matches" in page
+    # Wildcards, and the character that escapes them, are searched for literally.
+    for wildcard in ("%25", "_", "%2F", "a_e", "ada%25"):
+        page = list_page(owner_client, owned_event, f"?q={wildcard}")
+        assert names_on(page) == [] and "Nobody matches" in page
 
 
 def test_search_finds_either_name_alone_and_the_full_name_across_the_space(

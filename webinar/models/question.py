@@ -145,6 +145,10 @@ class Answer(db.Model):
         Index("ix_answer_registration", "registration_id", "question_position"),
         # The attendee list filtered by an option, and the figures' counts per option.
         Index("ix_answer_question_option", "question_id", "option_id", "registration_id"),
+        # The attendee list filtered by answer after a search: each person the
+        # search kept is probed for a question's answers, which sit side by side
+        # here (one descent of the index, however many options are asked for).
+        Index("ix_answer_question_registration", "question_id", "registration_id", "option_id"),
     )
 
     def __repr__(self) -> str:

@@ -1,11 +1,15 @@
 """The answers to a talk's questions as the attendee list and the CSV export show them.
 
-The list filters people by answer through ix_answer_question_option
+The list filters people by answer. Without a search the people who gave
+the answer are read once as a list (IN), through ix_answer_question_option
 (question_id, option_id, registration_id): an option filter names the
 option, and the other kinds look for option_id IS NULL, which the index
 serves as an equality. After a search each person the search kept is
-probed (EXISTS); without one the people who gave the answer are read once
-as a list (IN), cheaper than probing every registration of the talk.
+probed (EXISTS) through ix_answer_question_registration (question_id,
+registration_id, option_id), where a person's answers to one question sit
+side by side: one descent of the index a person, whatever the options. The
+filter expected to keep the fewest people is probed first, so the others
+probe only those it kept.
 Every answer of a page (or of a chunk of the export) is read in one query
 through ix_answer_registration.
 
@@ -21,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -89,6 +93,11 @@ class AnswerFilter:
         choices = dict(filter_choices(self.question))
         return [choices[value] for value in self.values]
 
+    @property
+    def share(self) -> float:
+        """Return the part of the answers this filter accepts: a guess of the people it keeps."""
+        return len(self.values) / len(filter_choices(self.question))
+
     def clause(self, whole: bool = False) -> ColumnElement:
         """Return the WHERE clause of the registrations this filter keeps.
 
@@ -110,7 +119,12 @@ class AnswerFilter:
             else:
                 conditions.append(Answer.value != "")
         if not whole or self.values == (UNANSWERED,):
-            given = exists().where(Answer.registration_id == Registration.id, *conditions)
+            # The id, not *: SQLite would read each answer's row, not the index alone.
+            given = (
+                db.select(Answer.id)
+                .where(Answer.registration_id == Registration.id, *conditions)
+                .exists()
+            )
         else:
             given = Registration.id.in_(db.select(Answer.registration_id).where(*conditions))
         return ~given if self.values == (UNANSWERED,) else given
@@ -136,6 +150,9 @@ def filter_clauses(event_id: int, raw, whole: bool = False) -> list[ColumnElemen
     if not raw:
         return []
     filters = resolve_filters(event_questions(event_id), raw)
+    # A database tests the probes of one row in the order written (SQLite does,
+    # after the cheaper clauses): the narrowest first leaves the others fewer.
+    filters.sort(key=lambda answer_filter: answer_filter.share)
     return [answer_filter.clause(whole) for answer_filter in filters]
 
 
