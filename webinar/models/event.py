@@ -95,6 +95,13 @@ class Event(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When what the talk's registration form shows last changed: like updated_at,
+    # but a seat taken or released leaves it as it is (seats.py), so the cached
+    # form (registration.form_page) outlives registrations. Moves with the
+    # talk's questions too (question.touch_events_whose_questions_changed).
+    content_updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
 
     speakers: Mapped[list[Speaker]] = relationship(
         back_populates="event", order_by="Speaker.position", cascade="all, delete-orphan"
