@@ -28,6 +28,10 @@ CLOSED = "closed"
 # Registration states of an event in which a registration may be attempted.
 _ACCEPTING = ("open", "waitlist")
 
+# A seat taken or released moves the talk's updated_at (the API lists talks by
+# change), not what its form shows: the cached form stays (registration.form_page).
+KEEP_CONTENT_VERSION = {"content_updated_at": Event.content_updated_at}
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -140,7 +144,7 @@ def _take_seat(event_id: int) -> bool:
             Event.id == event_id,
             sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
         )
-        .values(seats_taken=Event.seats_taken + 1)
+        .values(seats_taken=Event.seats_taken + 1, **KEEP_CONTENT_VERSION)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -150,7 +154,7 @@ def _release_seat(event_id: int) -> None:
     db.session.execute(
         sa.update(Event)
         .where(Event.id == event_id, Event.seats_taken > 0)
-        .values(seats_taken=Event.seats_taken - 1)
+        .values(seats_taken=Event.seats_taken - 1, **KEEP_CONTENT_VERSION)
         .execution_options(synchronize_session=False)
     )
 
