@@ -30,7 +30,7 @@ _ACCEPTING = ("open", "waitlist")
 
 # A seat taken or released moves the talk's updated_at (the API lists talks by
 # change), not what its form shows: the cached form stays (registration.form_page).
-KEEP_CONTENT_VERSION = {"content_updated_at": Event.content_updated_at}
+KEEP_CONTENT_VERSION = {"content_version": Event.content_version}
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,10 @@ def register(event: Event, data: dict, *, on_created=None) -> Outcome:
 
 
 def _register(event_id: int, email: str, data: dict) -> Outcome:
-    event = db.session.get(Event, event_id, populate_existing=True)
+    # The caller's talk when this session has it: the form read it in this
+    # transaction (on SQLite under the write lock); the seat is decided by the
+    # conditional UPDATE below in any case.
+    event = db.session.get(Event, event_id)
     state = event.registration_state() if event else EventStatus.DRAFT
     # Decide "closed" and "full" before looking the address up, so the answer
     # never depends on whether someone registered with it.
@@ -71,16 +74,16 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
     if state not in _ACCEPTING:
         return Outcome(CLOSED)
 
-    existing = _already_registered(event_id, email)
-    if existing.registration is not None:
-        return existing
-
+    # No lookup of the address first: the unique index refuses a second active
+    # registration at the flush below, and register() then rolls back (the
+    # seat too) and re-sends the personal link.
     if _take_seat(event_id):
         status = CONFIRMED
     elif event.waitlist_enabled:
         status = WAITLISTED
     else:
-        return Outcome(FULL)
+        existing = _already_registered(event_id, email)
+        return existing if existing.registration is not None else Outcome(FULL)
 
     now = utcnow()
     registration = Registration(

@@ -15,7 +15,6 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
-from .types import utcnow
 
 if TYPE_CHECKING:
     from .event import Event
@@ -155,18 +154,17 @@ class Answer(db.Model):
 
 @sa_event.listens_for(Session, "before_flush")
 def touch_events_whose_questions_changed(session: Session, _context, _instances) -> None:
-    """Move a talk's updated_at when its questions or their options change.
+    """Raise a talk's content_version when its questions or their options change.
 
-    The registration form is cached under updated_at (registration.form_page),
-    so a changed question must move it, as a changed speaker does.
+    The registration form is cached under it (registration.form_page), so a
+    changed question must raise it; the talk's own UPDATE moves updated_at too.
     """
     from .event import Event
 
-    now = utcnow()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, QuestionOption):
             obj = obj.question or (obj.question_id and session.get(Question, obj.question_id))
         if isinstance(obj, Question):
             event = obj.event or (obj.event_id and session.get(Event, obj.event_id))
             if event is not None:
-                event.updated_at = now
+                event.content_version = Event.content_version + 1

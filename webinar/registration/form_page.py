@@ -4,7 +4,7 @@ Both are the same for everyone but for a few values of the visitor's own:
 the form's CSRF token and the hidden fields that keep where the visit came
 from (campaign, referrer), the address the "received" page names. A page is
 rendered with markers in their place and cached under a key of the talk's
-content_updated_at (moved by any change the pages show, its questions
+content_version (raised by any change the pages show, its questions
 included, but not by seats), its registration state, the language and the
 templates (events.pagecache.page_key); each response puts its own values in.
 Several processes each keep their own cache; none can serve a stale page,
@@ -54,7 +54,7 @@ _VERSION = db.select(
     *(
         _EVENT.c[name]
         for name in (
-            "id", "content_updated_at", "seats_taken", "status", "capacity", "ends_at",
+            "id", "content_version", "seats_taken", "status", "capacity", "ends_at",
             "registration_opens_at", "registration_closes_at", "waitlist_enabled",
             "language", "other_languages",
         )
@@ -77,7 +77,7 @@ def talk_version(slug: str):
 
 def page_key(page: str, row, *parts: object) -> str:
     """Return the cache key of one of these pages of a talk: what it shows, the language."""
-    return pagecache.page_key(page, row.id, row.content_updated_at, *parts)
+    return pagecache.page_key(page, row.id, row.content_version, *parts)
 
 
 def source_values() -> dict[str, str]:
