@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.eventdata import queries_to_show
+from support.eventdata import counted_queries, queries_to_show
 from support.forms import VALID_FORM, csrf_token, hidden_value
 from support.organisers import token_of
 from support.stored import registrations
@@ -27,26 +27,12 @@ def with_questions(event, make_question, count: int) -> None:
 
 def queries_to_register(app, client, event, email: str) -> tuple[int, int]:
     """Return the SQL statements of the POST and of the "received" page of one registration."""
-    from sqlalchemy import event as sa_event
-
-    page = form_of(client, event)
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(_conn, _cursor, statement, *_args):
-        if not statement.startswith("BEGIN"):
-            statements.append(statement)
-
-    form = dict(VALID_FORM, email=email, csrf_token=csrf_token(page))
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
+    form = dict(VALID_FORM, email=email, csrf_token=csrf_token(form_of(client, event)))
+    with counted_queries(app) as statements:
         response = client.post(f"/events/{event.slug}/register", data=form)
         assert response.status_code == 303, response.text
         posted = len(statements)
         assert client.get(response.location).status_code == 200
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
     return posted, len(statements) - posted
 
 

@@ -19,14 +19,14 @@ import re
 import secrets
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from .. import talk_languages
 from ..events import pagecache
-from ..events.queries import PUBLIC_STATUSES, public_event
+from ..events import queries
+from ..events.queries import public_event
 from ..extensions import db
 from ..models import Event
 from ..models.event import registration_state
@@ -48,21 +48,9 @@ def marker(name: str) -> str:
     return f"visitor-{name}-{NONCE}"
 
 
-# Plain columns of the table, compiled once: read on every request, cached page or not.
-_EVENT = Event.__table__
-_VERSION = db.select(
-    *(
-        _EVENT.c[name]
-        for name in (
-            "id", "content_version", "seats_taken", "status", "capacity", "ends_at",
-            "registration_opens_at", "registration_closes_at", "waitlist_enabled",
-            "language", "other_languages",
-        )
-    )
-).where(
-    _EVENT.c.slug == sa.bindparam("slug"),
-    sa.or_(*(_EVENT.c.status == status for status in PUBLIC_STATUSES)),
-)  # fmt: skip
+# The talk page's key query (plain columns, compiled once) and the version of
+# what the form shows: read on every request, cached page or not.
+_VERSION = queries._PAGE_VERSION.add_columns(Event.__table__.c.content_version)
 
 
 def talk_version(slug: str):
