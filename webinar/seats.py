@@ -139,18 +139,21 @@ def _already_registered(event_id: int, email: str) -> Outcome:
     return Outcome(ALREADY_REGISTERED, registration)
 
 
+# Built once: every registration runs it.
+_TAKE_SEAT = (
+    sa.update(Event)
+    .where(
+        Event.id == sa.bindparam("event_id"),
+        sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
+    )
+    .values(seats_taken=Event.seats_taken + 1, **KEEP_CONTENT_VERSION)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _take_seat(event_id: int) -> bool:
     """Take one seat if one is free; the WHERE clause makes it safe under concurrency."""
-    result = db.session.execute(
-        sa.update(Event)
-        .where(
-            Event.id == event_id,
-            sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
-        )
-        .values(seats_taken=Event.seats_taken + 1, **KEEP_CONTENT_VERSION)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return db.session.execute(_TAKE_SEAT, {"event_id": event_id}).rowcount == 1
 
 
 def _release_seat(event_id: int) -> None:
