@@ -47,7 +47,8 @@ def test_an_email_is_written_in_the_language_the_person_registered_in(
     smtp_server, app, client, make_event, deliver
 ):
     event = make_event(other_languages=["fr", "de"])
-    register_through_form(client, event.slug, query="?lang=de", email="ada@example.org")
+    client.get(f"/language/de?next=/events/{event.slug}")
+    register_through_form(client, event.slug, email="ada@example.org")
     assert stored_one(app, OutboxEmail, kind="confirmation").language == "de"
     deliver()
     (message,) = smtp_server.messages

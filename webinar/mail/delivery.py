@@ -67,12 +67,14 @@ def claim_due(limit: int) -> list[Letter]:
 
 
 def write_bodies(letters: list[Letter]) -> list[Letter]:
-    """Write the emails enqueued without their bodies, store them, commit; return the batch.
+    """Write the emails enqueued without their bodies, store each, commit; return the batch.
 
-    Rendered after the claim's commit, so no write lock is held meanwhile;
-    one that cannot be written waits its backoff like a failed send.
+    One email a transaction: outside a request every transaction takes
+    SQLite's write lock (webinar.database), so registrations wait for one
+    email's rendering at most, not a batch's. One that cannot be written
+    waits its backoff like a failed send.
     """
-    written, values = [], []
+    written = []
     for letter in letters:
         if letter.language is None:
             written.append(letter)
@@ -81,15 +83,15 @@ def write_bodies(letters: list[Letter]) -> list[Letter]:
             registration = db.session.get(Registration, letter.registration_id)
             bodies = written_email(letter.kind, registration, letter.language)
         except Exception as error:
+            db.session.rollback()
             logger.exception("Could not write email %d", letter.id)
             retry_later(letter, f"could not write the email: {error}")
             continue
-        values.append({"id": letter.id, **bodies, "language": None})
+        db.session.execute(
+            sa.update(OutboxEmail), [{"id": letter.id, **bodies, "language": None}]
+        )
+        db.session.commit()
         written.append(dataclasses.replace(letter, language=None, **bodies))
-    if values:
-        # One UPDATE per row by primary key, in one short transaction.
-        db.session.execute(sa.update(OutboxEmail), values)
-    db.session.commit()
     return written
 
 
