@@ -1,4 +1,4 @@
-"""The registration pages stay cheap and never stale: fixed query counts, a form that changes at once."""
+"""The registration pages stay cheap and never stale: fixed query counts, changes shown at once."""
 
 from __future__ import annotations
 
