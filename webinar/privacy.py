@@ -121,9 +121,11 @@ def purge(now: datetime | None = None) -> PurgeResult:
                 OutboxEmail.text_body != "",
                 OutboxEmail.html_body != "",
                 OutboxEmail.ics.is_not(None),
+                # Held past the period and never written: never written then.
+                OutboxEmail.language.is_not(None),
             )
         )
-        .values(text_body="", html_body="", ics=None)
+        .values(text_body="", html_body="", ics=None, language=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     sessions = end_idle_sessions(now)

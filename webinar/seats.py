@@ -28,6 +28,10 @@ CLOSED = "closed"
 # Registration states of an event in which a registration may be attempted.
 _ACCEPTING = ("open", "waitlist")
 
+# A seat taken or released moves the talk's updated_at (the API lists talks by
+# change), not what its form shows: the cached form stays (registration.form_page).
+KEEP_CONTENT_VERSION = {"content_version": Event.content_version}
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -58,7 +62,10 @@ def register(event: Event, data: dict, *, on_created=None) -> Outcome:
 
 
 def _register(event_id: int, email: str, data: dict) -> Outcome:
-    event = db.session.get(Event, event_id, populate_existing=True)
+    # The caller's talk when this session has it: the form read it in this
+    # transaction (on SQLite under the write lock); the seat is decided by the
+    # conditional UPDATE below in any case.
+    event = db.session.get(Event, event_id)
     state = event.registration_state() if event else EventStatus.DRAFT
     # Decide "closed" and "full" before looking the address up, so the answer
     # never depends on whether someone registered with it.
@@ -67,16 +74,16 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
     if state not in _ACCEPTING:
         return Outcome(CLOSED)
 
-    existing = _already_registered(event_id, email)
-    if existing.registration is not None:
-        return existing
-
+    # No lookup of the address first: the unique index refuses a second active
+    # registration at the flush below, and register() then rolls back (the
+    # seat too) and re-sends the personal link.
     if _take_seat(event_id):
         status = CONFIRMED
     elif event.waitlist_enabled:
         status = WAITLISTED
     else:
-        return Outcome(FULL)
+        existing = _already_registered(event_id, email)
+        return existing if existing.registration is not None else Outcome(FULL)
 
     now = utcnow()
     registration = Registration(
@@ -132,25 +139,28 @@ def _already_registered(event_id: int, email: str) -> Outcome:
     return Outcome(ALREADY_REGISTERED, registration)
 
 
+# Built once: every registration runs it.
+_TAKE_SEAT = (
+    sa.update(Event)
+    .where(
+        Event.id == sa.bindparam("event_id"),
+        sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
+    )
+    .values(seats_taken=Event.seats_taken + 1, **KEEP_CONTENT_VERSION)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _take_seat(event_id: int) -> bool:
     """Take one seat if one is free; the WHERE clause makes it safe under concurrency."""
-    result = db.session.execute(
-        sa.update(Event)
-        .where(
-            Event.id == event_id,
-            sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
-        )
-        .values(seats_taken=Event.seats_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return db.session.execute(_TAKE_SEAT, {"event_id": event_id}).rowcount == 1
 
 
 def _release_seat(event_id: int) -> None:
     db.session.execute(
         sa.update(Event)
         .where(Event.id == event_id, Event.seats_taken > 0)
-        .values(seats_taken=Event.seats_taken - 1)
+        .values(seats_taken=Event.seats_taken - 1, **KEEP_CONTENT_VERSION)
         .execution_options(synchronize_session=False)
     )
 

@@ -1,5 +1,6 @@
 """Building blocks for event tests: the reference talk's parts and ways to attach them."""
 
+from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -103,11 +104,12 @@ def create_reference_event(app, make_event) -> Event:
     return event
 
 
-def queries_to_show(app, client, path: str) -> int:
-    """Return how many SQL statements the app runs to answer GET path (which must be 200)."""
+@contextmanager
+def counted_queries(app):
+    """Collect the SQL statements the app runs inside the block into the list it gives."""
     from sqlalchemy import event as sa_event
 
-    statements = []
+    statements: list[str] = []
     with app.app_context():
         engine = db.engine
 
@@ -118,7 +120,13 @@ def queries_to_show(app, client, path: str) -> int:
 
     sa_event.listen(engine, "before_cursor_execute", count)
     try:
-        assert client.get(path).status_code == 200
+        yield statements
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_to_show(app, client, path: str) -> int:
+    """Return how many SQL statements the app runs to answer GET path (which must be 200)."""
+    with counted_queries(app) as statements:
+        assert client.get(path).status_code == 200
     return len(statements)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from webinar.extensions import db
+from webinar.mail.delivery import written_email
 from webinar.models import Event, Organiser, OutboxEmail, Registration
 
 
@@ -33,9 +34,26 @@ def registration(app, token: str) -> Registration:
 
 
 def emails(app, kind: str | None = None) -> list[OutboxEmail]:
-    """Return the outbox rows (of one kind), oldest first, detached."""
-    where = {} if kind is None else {"kind": kind}
-    return stored_rows(app, OutboxEmail, **where)
+    """Return the outbox rows (of one kind), oldest first, detached, as they will be sent.
+
+    An email still to be written by the worker gets the bodies the worker
+    would write now (not stored: the outbox stays as it was).
+    """
+    query = db.select(OutboxEmail).order_by(OutboxEmail.id)
+    if kind is not None:
+        query = query.where(OutboxEmail.kind == kind)
+    with app.app_context():
+        rows = db.session.scalars(query).all()
+        written = {
+            row.id: written_email(row.kind, row.registration, row.language)
+            for row in rows
+            if row.language is not None
+        }
+        db.session.expunge_all()
+    for row in rows:
+        for name, value in written.get(row.id, {}).items():
+            setattr(row, name, value)
+    return rows
 
 
 def kinds(app) -> list[tuple[str, str]]:

@@ -1,4 +1,8 @@
-"""Deliver the emails of the outbox: claim due ones, send them, record what happened.
+"""Deliver the emails of the outbox: claim due ones, write them, send them, record what happened.
+
+An email enqueued without its bodies (webinar.notifications.rows) is written
+here, after the claim and before sending, in the language its row names;
+the bodies are stored on the row, so it keeps exactly what was sent.
 
 The queue itself (claim, backoff, retries, stuck rows) is webinar.queue;
 this module adds what is particular to email: one SMTP connection per batch,
@@ -17,6 +21,7 @@ worker one timeout per pass.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable
@@ -25,12 +30,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from flask import current_app
 
 from .. import queue
-from ..models import OutboxEmail, OutboxStatus, utcnow
+from ..extensions import db
+from ..models import OutboxEmail, OutboxStatus, Registration, utcnow
+from ..talk_languages import in_language
 from . import smtp
 from .message import Letter, UnsafeHeader, build_message
+from .render import render_email, template_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +54,7 @@ def deliver_due() -> int:
     sent = 0
     batch_size = current_app.config["OUTBOX_BATCH_SIZE"]
     while letters := claim_due(batch_size):
-        outcome = send_batch(letters)
+        outcome = send_batch(write_bodies(letters))
         sent += outcome.sent
         if outcome.interrupted or len(letters) < batch_size:
             break
@@ -55,6 +64,48 @@ def deliver_due() -> int:
 def claim_due(limit: int) -> list[Letter]:
     """Mark up to `limit` due emails as sending, commit, and return them."""
     return queue.claim_due(OutboxEmail, limit, Letter.from_row)
+
+
+def write_bodies(letters: list[Letter]) -> list[Letter]:
+    """Write the emails enqueued without their bodies, store each, commit; return the batch.
+
+    One email a transaction: outside a request every transaction takes
+    SQLite's write lock (webinar.database), so registrations wait for one
+    email's rendering at most, not a batch's. One that cannot be written
+    waits its backoff like a failed send.
+    """
+    written = []
+    for letter in letters:
+        if letter.language is None:
+            written.append(letter)
+            continue
+        try:
+            registration = db.session.get(Registration, letter.registration_id)
+            bodies = written_email(letter.kind, registration, letter.language)
+        except Exception as error:
+            db.session.rollback()
+            logger.exception("Could not write email %d", letter.id)
+            retry_later(letter, f"could not write the email: {error}")
+            continue
+        db.session.execute(
+            sa.update(OutboxEmail), [{"id": letter.id, **bodies, "language": None}]
+        )
+        db.session.commit()
+        written.append(dataclasses.replace(letter, language=None, **bodies))
+    return written
+
+
+def written_email(kind: str, registration: Registration, language: str) -> dict[str, str | None]:
+    """Return the columns of an email enqueued without its bodies, written now in its language."""
+    with in_language(language):
+        email = render_email(template_of(kind), registration)
+    return {
+        "subject": email.subject,
+        "text_body": email.text_body,
+        "html_body": email.html_body,
+        "ics": email.ics,
+        "unsubscribe_url": email.unsubscribe_url,
+    }
 
 
 def send_batch(letters: list[Letter]) -> BatchOutcome:
@@ -153,8 +204,10 @@ def retry_failed(
 
     Held emails (webinar.notifications.caps) are only sent again when `statuses` names them.
     """
-    # One whose body the retention purge emptied would go out blank.
-    return queue.requeue(OutboxEmail, email_ids, statuses, OutboxEmail.text_body != "")
+    # One whose body the retention purge emptied would go out blank; one still
+    # to be written is written when it is sent.
+    written = sa.or_(OutboxEmail.text_body != "", OutboxEmail.language.is_not(None))
+    return queue.requeue(OutboxEmail, email_ids, statuses, written)
 
 
 def counts_by_status() -> dict[str, int]:

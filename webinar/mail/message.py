@@ -78,6 +78,9 @@ class Letter:
     attempts: int
     created_at: datetime
     claimed_at: datetime
+    registration_id: int | None = None
+    # Set while the bodies are still to be written, in this language (delivery.write_bodies).
+    language: str | None = None
 
     @property
     def label(self) -> str:
@@ -99,6 +102,8 @@ class Letter:
             attempts=row.attempts,
             created_at=row.created_at,
             claimed_at=claimed_at,
+            registration_id=row.registration_id,
+            language=row.language,
         )
 
 

@@ -1,8 +1,12 @@
 """Render the emails and the personal calendar file of a registration.
 
-Emails are rendered when they are enqueued, from templates/email/<kind>.txt
-and .html, so the outbox row holds exactly what will be sent. Every link is
-absolute and built from PUBLIC_URL, never from a request's Host header.
+An email about a registration is written from templates/email/<kind>.txt and
+.html by the worker, just before it is sent (webinar.mail.delivery): the
+request that enqueued it only wrote its kind, registration, language and
+subject, so the email shows the talk as it is when it goes out. Emails with
+text of their own (announcements, follow-ups) are written when enqueued.
+Either way the row holds exactly what was sent. Every link is absolute and
+built from PUBLIC_URL, never from a request's Host header.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ SUBJECTS = {
     "follow_up": _l("After the talk: %(title)s"),
     "announcement": "%(title)s",
 }
+
+# Kinds written with another kind's templates and subject.
+TEMPLATES = {"confirmation_resend": "confirmation"}
 
 # Kinds whose email carries the personal calendar file.
 WITH_CALENDAR = (
@@ -128,7 +135,7 @@ def _render_email(
         "unsubscribe_url": unsubscribe_url(registration) if kind in NEWS_KINDS else None,
         **extra,
     }
-    subject = one_line(subject or str(SUBJECTS[kind]) % {"title": text_of(event, "title")})
+    subject = one_line(subject) if subject else render_subject(kind, registration)
     context["subject"] = subject
     ics = None
     if kind in WITH_CALENDAR:
@@ -141,6 +148,17 @@ def _render_email(
         ics=ics,
         unsubscribe_url=context["unsubscribe_url"],
     )
+
+
+def template_of(kind: str) -> str:
+    """Return the templates an email of this kind is written with."""
+    return TEMPLATES.get(kind, kind)
+
+
+def render_subject(kind: str, registration: Registration) -> str:
+    """Return the usual subject of an email of this kind, in the current language."""
+    title = text_of(registration.event, "title")
+    return one_line(str(SUBJECTS[template_of(kind)]) % {"title": title})
 
 
 def registration_uid(registration: Registration) -> str:

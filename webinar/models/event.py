@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, literal_column
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -95,6 +95,13 @@ class Event(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Counts the changes of what the talk's registration form shows: raised by
+    # every UPDATE of the row, except a seat taken or released (seats.py), so
+    # the cached form (registration.form_page) outlives registrations. Raised
+    # with the talk's questions too (question.touch_events_whose_questions_changed).
+    content_version: Mapped[int] = mapped_column(
+        default=0, server_default="0", onupdate=literal_column("content_version") + 1
+    )
 
     speakers: Mapped[list[Speaker]] = relationship(
         back_populates="event", order_by="Speaker.position", cascade="all, delete-orphan"

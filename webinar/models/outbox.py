@@ -67,6 +67,10 @@ class OutboxEmail(Queued, db.Model):
     ics: Mapped[str | None] = mapped_column(Text)
     # The one-click unsubscribe link of news emails: it becomes the List-Unsubscribe header.
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    # Set while the bodies are still to be written: the worker renders them in
+    # this language just before sending (webinar.mail.render.write_bodies), then
+    # clears it. None for an email written in full when it was enqueued.
+    language: Mapped[str | None] = mapped_column(String(8))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -11,7 +11,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 
@@ -153,3 +154,21 @@ class Answer(db.Model):
 
     def __repr__(self) -> str:
         return f"<Answer {self.id} to {self.question_id}>"
+
+
+@sa_event.listens_for(Session, "before_flush")
+def touch_events_whose_questions_changed(session: Session, _context, _instances) -> None:
+    """Raise a talk's content_version when its questions or their options change.
+
+    The registration form is cached under it (registration.form_page), so a
+    changed question must raise it; the talk's own UPDATE moves updated_at too.
+    """
+    from .event import Event
+
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, QuestionOption):
+            obj = obj.question or (obj.question_id and session.get(Question, obj.question_id))
+        if isinstance(obj, Question):
+            event = obj.event or (obj.event_id and session.get(Event, obj.event_id))
+            if event is not None:
+                event.content_version = Event.content_version + 1

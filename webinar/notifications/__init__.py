@@ -59,8 +59,9 @@ def enqueue_confirmation(registration: Registration) -> OutboxEmail:
 def enqueue_confirmation_again(registration: Registration) -> OutboxEmail:
     """Send an attendee their confirmation once more, at an organiser's request."""
     # "confirmation" goes out once per registration (a unique index keeps it so);
-    # a re-send is a kind of its own that may repeat, with the same content.
-    return enqueue("confirmation_resend", registration, template="confirmation")
+    # a re-send is a kind of its own that may repeat, with the same content
+    # (mail.render.TEMPLATES).
+    return enqueue("confirmation_resend", registration)
 
 
 def enqueue_waitlisted(registration: Registration) -> OutboxEmail:

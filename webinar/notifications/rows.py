@@ -1,15 +1,20 @@
 """Outbox rows: the one builder of the emails the app sends, for one person or for many.
 
-Every email is rendered when it is enqueued, so the row holds exactly what
-will be sent, and added in the caller's transaction, so a change and the
-email it causes are saved together or not at all. Two rules apply here:
+Every email is added in the caller's transaction, so a change and the email
+it causes are saved together or not at all. An email about a registration
+is enqueued as its kind, registration, language and subject: the worker
+writes its bodies and calendar file just before sending (webinar.mail.delivery),
+so no request spends its time (and SQLite's write lock) rendering, and the
+email shows the talk as it is when it goes out. Emails with text of their
+own (`context`: announcements, follow-ups) are rendered here in full. Two
+rules apply here:
 - the cap on emails a public form sends to one mailbox (caps.py): such an
   email past the cap is kept as "held" instead of being sent;
 - news (announcements, follow-ups) skips people who unsubscribed, and
   carries their one-click unsubscribe link (webinar.unsubscribe).
 
-Bulk emails are read in batches of registrations by id, each batch rendered
-and inserted in one statement. For the kinds that go out once per
+Bulk emails are read in batches of registrations by id, each batch inserted
+in one statement. For the kinds that go out once per
 registration, people who already have that email are left out of the query,
 and the insert skips any row another process wrote meanwhile (the unique
 index decides).
@@ -23,7 +28,7 @@ from sqlalchemy import Select
 
 from ..database import insert_new
 from ..extensions import db
-from ..mail.render import render_email
+from ..mail.render import render_email, render_subject
 from ..models import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Registration, utcnow
 from ..talk_languages import in_language
 from ..unsubscribe import NEWS_KINDS, receives_news
@@ -36,31 +41,42 @@ def outbox_row(
     kind: str,
     registration: Registration,
     *,
-    template: str = "",
     context: Callable[[Registration], dict] | None = None,
     language: Callable[[Registration], str] | None = None,
 ) -> dict:
-    """Render one email (from the kind's templates, or those named) and return its row's values.
+    """Return the values of one email's row: its bodies to be written at delivery, or in full.
 
     All of it in one language: the one the person registered in, or the one
     `language` gives for them (an announcement not written in theirs goes
-    out whole in the talk's language); `context` (the extra template values
-    of this registration) included.
+    out whole in the talk's language). With `context` (the extra template
+    values of this registration) the email is rendered now, as its text is
+    the caller's; without, the row carries the language for the worker.
     """
-    with in_language(language(registration) if language else registration.language):
-        extra = context(registration) if context else {}
-        rendered = render_email(template or kind, registration, **extra)
+    code = language(registration) if language else registration.language
+    with in_language(code):
+        if context is None:
+            subject, bodies = render_subject(kind, registration), {"language": code}
+        else:
+            rendered = render_email(kind, registration, **context(registration))
+            subject, bodies = rendered.subject, {
+                "text_body": rendered.text_body,
+                "html_body": rendered.html_body,
+                "ics": rendered.ics,
+                "unsubscribe_url": rendered.unsubscribe_url,
+                "language": None,
+            }
     now = utcnow()
     return {
         "kind": kind,
         "registration_id": registration.id,
         "recipient": registration.email,
         "mailbox": canonical_mailbox(registration.email),
-        "subject": rendered.subject,
-        "text_body": rendered.text_body,
-        "html_body": rendered.html_body,
-        "ics": rendered.ics,
-        "unsubscribe_url": rendered.unsubscribe_url,
+        "subject": subject,
+        "text_body": "",
+        "html_body": "",
+        "ics": None,
+        "unsubscribe_url": None,
+        **bodies,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "last_error": "",
@@ -69,9 +85,9 @@ def outbox_row(
     }
 
 
-def enqueue(kind: str, registration: Registration, *, template: str = "") -> OutboxEmail:
+def enqueue(kind: str, registration: Registration) -> OutboxEmail:
     """Add one email to the session (held if a form sent its mailbox enough); the caller commits."""
-    row = outbox_row(kind, registration, template=template)
+    row = outbox_row(kind, registration)
     # Counted before the row is added: the query would flush it and count it too.
     full = kind in FORM_KINDS and mailbox_is_full(row["mailbox"])
     email = OutboxEmail(**row)

@@ -27,14 +27,12 @@ from ..models import Event, EventStatus, Registration, RegistrationStatus, utcno
 from ..notifications.followers import follower_of_link
 from ..privacy import erase
 from . import bp
+from .form_page import FORM_STATES, empty_form_page, received_page, source_values
 from .forms import ConfirmForm
 from .questions import registration_form_class
 
 # The join link works from this long before the start until the end.
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
-
-# Registration states in which the form is shown.
-FORM_STATES = ("open", "waitlist")
 
 TOO_MANY_FROM_CLIENT = _l(
     "Too many registrations for this talk have come from your internet connection in the "
@@ -107,6 +105,11 @@ def private(response: Response | str, status: int = 200) -> Response:
 @limiter.limit(registration_rate_limit, methods=["POST"])
 def register(slug: str):
     """Register an attendee for an event."""
+    # An empty form for a new visitor comes from the cache when it can.
+    if request.method == "GET" and not request.args.get("follower"):
+        page = empty_form_page(slug)
+        if page is not None:
+            return page
     # The form is the talk's own (its questions), so the talk is read first. On
     # SQLite that query takes a POST's write lock until the commit: validating
     # meanwhile is in memory only (no address lookups), and quick.
@@ -119,9 +122,8 @@ def register(slug: str):
         return render_template("registration/unavailable.html", event=event, state=state)
 
     if request.method == "GET":
-        for name in ("utm_source", "utm_medium", "utm_campaign"):
-            getattr(form, name).data = request.args.get(name, "")
-        form.referrer.data = request.args.get("ref") or request.referrer or ""
+        for name, value in source_values().items():
+            getattr(form, name).data = value
         prefill_from_follow(form, request.args.get("follower", ""))
 
     if submitted and not form.is_spam() and not client_may_register(event):
@@ -171,11 +173,8 @@ def prefill_from_follow(form, signed: str) -> None:
 @bp.get("/events/<slug>/register/received")
 def received(slug: str):
     """Say that the registration is received and a confirmation is on its way."""
-    event = public_event(slug, with_details=False)
-    talk_languages.offer_page_languages(event)
     registered = session.get("registered") or {}
-    email = registered.get("email") if registered.get("slug") == slug else None
-    return render_template("registration/received.html", event=event, email=email)
+    return received_page(slug, registered.get("email") if registered.get("slug") == slug else None)
 
 
 @bp.get("/registrations/<token>")
