@@ -8,7 +8,8 @@ used: the page's, or the one an email is rendered in (flask_babel.force_locale).
 
 import re
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_date, get_timezone_name
 from flask import has_app_context
@@ -104,3 +105,9 @@ def local_minutes(moment: datetime | None, zone: str | ZoneInfo) -> str:
     # isoformat() rather than strftime(): the attendee export formats five of these a row.
     local = moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
     return local.replace(tzinfo=None).isoformat(" ", "minutes")
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Return the IANA time zone names this machine knows (read from disk once, not per call)."""
+    return frozenset(available_timezones())

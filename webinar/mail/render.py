@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from icalendar import vCalAddress
 
 from ..calendar import calendar_file, make_vevent, public_domain, public_url
-from ..dates import span
+from ..dates import span, zone_names
 from ..languages import current_language
 from ..languages import lazy_gettext as _l
 from ..models import Registration, RegistrationStatus
@@ -83,7 +83,7 @@ def links(registration: Registration) -> dict[str, str | None]:
 def attendee_zone(registration: Registration) -> ZoneInfo | None:
     """Return the attendee's own time zone, when the browser gave a valid one."""
     name = registration.attendee_timezone
-    return ZoneInfo(name) if name and name in available_timezones() else None
+    return ZoneInfo(name) if name and name in zone_names() else None
 
 
 def times(registration: Registration) -> tuple[str, str | None]:

@@ -4,7 +4,7 @@ import dataclasses
 from datetime import date, datetime, time
 from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_wtf.file import FileField
@@ -35,6 +35,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..dates import zone_names
 from ..forms import ManyOptionsSelect, SiteForm
 from ..languages import lazy_gettext as _l
 from ..models import Event
@@ -175,7 +176,7 @@ class CheckboxListField(SelectMultipleField):
 @cache
 def timezone_choices() -> tuple[tuple[str, str], ...]:
     """Return the IANA time zone names, sorted, as select options (read from disk once)."""
-    return tuple((name, name) for name in sorted(available_timezones()))
+    return tuple((name, name) for name in sorted(zone_names()))
 
 
 class EventForm(OrganiserForm):

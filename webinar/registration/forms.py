@@ -6,7 +6,6 @@ import gettext
 import re
 import unicodedata
 from functools import cache
-from zoneinfo import available_timezones
 
 import pycountry
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 # SiteForm refuses control characters in every field (CR/LF in a name or an
 # address would be a header injection wherever the text reaches an email).
+from ..dates import zone_names
 from ..forms import SiteForm
 from ..languages import current_language
 from ..languages import lazy_gettext as _l
@@ -65,11 +65,6 @@ def countries_in(language: str) -> list[tuple[str, str]]:
         return sorted(pairs, key=lambda pair: pair[1])
     # "Émirats arabes unis" among the E, "Österreich" among the O.
     return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]).casefold())
-
-
-@cache
-def timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 # The fixed text fields: their label and what the form says when one is left empty.
@@ -181,7 +176,7 @@ class RegistrationForm(SiteForm):
     def source(self) -> dict[str, str]:
         """Return the browser's time zone and the visit's origin, cleaned; never an error."""
         zone = (self.timezone.data or "").strip()
-        values = {"timezone": zone if zone in timezones() else ""}
+        values = {"timezone": zone if zone in zone_names() else ""}
         limits = {"utm_source": 200, "utm_medium": 200, "utm_campaign": 200, "referrer": 500}
         for name, limit in limits.items():
             # SiteForm has removed control characters: the person cannot correct these.
