@@ -10,10 +10,15 @@ remembering to.
 """
 
 from datetime import date, datetime
+from functools import cache
 
+from babel.support import Translations
+from flask import current_app
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import HiddenField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.widgets import Select
 
 from .languages import lazy_gettext as _l
@@ -37,6 +42,14 @@ class SiteForm(FlaskForm):
     Hidden fields are cleaned instead of refused: the person cannot see them
     to correct them.
     """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            # Flask-WTF reads WTForms' own catalog from disk in every request
+            # that builds a form; it is the same file for every request.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations(str(get_locale()))
 
     def validate(self, extra_validators=None) -> bool:
         self._clean_hidden_fields()
@@ -103,3 +116,9 @@ class ManyOptionsSelect(Select):
         selected = "selected " if choice.selected else ""
         label = escape(choice.label or value)
         return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')
+
+
+@cache
+def wtforms_translations(locale: str) -> Translations:
+    """Return WTForms' own messages (required field, not a number...) in a language."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
