@@ -133,6 +133,22 @@ def test_join_link_inside_the_window_records_the_join_and_redirects(
     assert second.last_joined_at >= first.last_joined_at
 
 
+def test_a_join_is_noted_once_a_minute_at_most(app, client, clock, make_event, make_registration):
+    clock.set(now())
+    event = make_event(starts_at=now() + timedelta(minutes=10))
+    token = make_registration(event).token
+    client.get(f"/join/{token}")
+    first = registration(app, token)
+    clock.advance(seconds=40)
+    assert client.get(f"/join/{token}").location == JOIN_URL
+    assert registration(app, token).last_joined_at == first.last_joined_at
+    clock.advance(seconds=30)
+    assert client.get(f"/join/{token}").location == JOIN_URL
+    later = registration(app, token)
+    assert later.joined_at == first.joined_at
+    assert later.last_joined_at == first.joined_at + timedelta(seconds=70)
+
+
 def test_join_link_works_while_the_talk_is_on(app, client, make_event, make_registration):
     event = make_event(starts_at=now() - timedelta(minutes=30))
     token = make_registration(event).token

@@ -33,6 +33,8 @@ from .questions import registration_form_class
 
 # The join link works from this long before the start until the end.
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
+# How often a join is written down for one person: "last joined" to the minute.
+JOIN_NOTED_EVERY = timedelta(minutes=1)
 
 TOO_MANY_FROM_CLIENT = _l(
     "Too many registrations for this talk have come from your internet connection in the "
@@ -272,10 +274,23 @@ def join(token: str):
 
     # Read before the commit below expires the loaded objects (no second SELECT).
     join_url, registration_id = event.join_url, registration.id
+    last_joined_at = registration.last_joined_at
     # This GET writes. End the read transaction first, so that on SQLite the
     # UPDATE opens a transaction of its own and waits for the write lock
     # instead of failing to upgrade a read.
     db.session.commit()
+    # A click again within the minute changes nothing worth a write: people
+    # click the link twice, and a whole audience clicks at the start.
+    if last_joined_at is None or now - last_joined_at >= JOIN_NOTED_EVERY:
+        note_join(registration_id, now)
+    response = redirect(join_url, code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def note_join(registration_id: int, now) -> None:
+    """Record that a confirmed attendee joined now (the first time is kept too)."""
     db.session.execute(
         sa.update(Registration)
         .where(
@@ -286,10 +301,6 @@ def join(token: str):
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    response = redirect(join_url, code=303)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @bp.get("/privacy")
