@@ -8,7 +8,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
-# Test processes (pytest-xdist); 0 runs the suite in this process alone.
+# Test processes (pytest-xdist); 0 runs the suite in this process alone. An idle
+# process takes tests from a busy one's queue (worksteal): a few tests take minutes.
 PYTEST_WORKERS ?= 2
 
 export FLASK_APP := app
@@ -53,7 +54,7 @@ run: $(VENV)/.installed dev-config $(COMPILED)
 	FLASK_OUTBOX_THREAD=true $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test $(COMPILED)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
