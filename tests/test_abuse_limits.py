@@ -80,7 +80,7 @@ def test_an_organiser_sees_a_held_email_and_can_send_it_by_hand(
     assert [m["To"] for m in smtp_server.messages] == ["a+1@example.org"]
 
     attendees = owner_client.get(f"/organiser/events/{talk.id}/attendees").text
-    assert "confirmation: held (not sent: too many emails to this mailbox" in attendees
+    assert "Confirmation: Held back (not sent: too many emails to this mailbox" in attendees
     dashboard = owner_client.get("/organiser/").text
     assert "Retry" in dashboard
     owner_client.post(f"/organiser/events/{talk.id}/emails/retry",

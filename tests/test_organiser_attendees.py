@@ -52,7 +52,7 @@ def test_list_shows_details_times_in_the_event_zone_joined_and_email_states(
     # Brussels is UTC+1 in January.
     assert row_of(page, "Ada Lovelace")[:7] == [
         "ada@example.org", "Analytical Engines", "GB", "Confirmed", "2030-01-15 09:00",
-        "Yes, 2030-01-20 10:05", "Failed confirmation: sent reminder 24h: failed",
+        "Yes, 2030-01-20 10:05", "Failed Confirmation: Sent Reminder 24 hours before: Failed",
     ]  # fmt: skip
     assert row_of(page, "Grace Hopper")[5:7] == ["No", "None"]
     assert "2 people" in page
@@ -347,5 +347,5 @@ def test_a_visitor_who_registers_appears_in_the_list_and_the_export(
         "vera@example.org", "Analytical Engines", "BE", "Confirmed"
     ]  # fmt: skip
     export = owner_client.get(f"/organiser/events/{owned_event.id}/attendees.csv").text
-    assert "Vera,Visitor,vera@example.org,Analytical Engines,BE,confirmed" in export
+    assert "Vera,Visitor,vera@example.org,Analytical Engines,BE,Confirmed" in export
     assert export.rstrip().endswith(",newsletter")

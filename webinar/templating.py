@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
         language_names=languages.NAMES,
         material_kind=material_kind,
         status_text=status_text,
+        email_kind=email_kind,
     )
 
 
@@ -66,12 +67,33 @@ STATUS_TEXTS = {
     "pending": _l("Pending"),
     "sending": _l("Being sent"),
     "failed": _l("Failed"),
+    "held": _l("Held back"),
+}
+
+# The emails a registration gets, as the attendee list names them.
+EMAIL_KINDS = {
+    "confirmation": _l("Confirmation"),
+    "waitlisted": _l("On the waiting list"),
+    "promoted": _l("Seat from the waiting list"),
+    "already_registered": _l("Already registered"),
+    "cancelled": _l("Registration cancelled"),
+    "reminder_24h": _l("Reminder 24 hours before"),
+    "reminder_1h": _l("Reminder 1 hour before"),
+    "updated": _l("Talk changed"),
+    "event_cancelled": _l("Talk cancelled"),
+    "follow_up": _l("After the talk"),
+    "announcement": _l("Announcement"),
 }
 
 
 def status_text(value: str) -> str:
     """Return a status in the reader's language: 'confirmed' reads 'Confirmed'."""
     return str(STATUS_TEXTS.get(value, value.capitalize()))
+
+
+def email_kind(kind: str) -> str:
+    """Return the name of a kind of email in the reader's language."""
+    return str(EMAIL_KINDS.get(kind, kind.replace("_", " ")))
 
 
 def material_kind(kind: str) -> str:
