@@ -1,19 +1,37 @@
 """The webinar application: find online talks, register, get the join details."""
 
 import os
+from functools import lru_cache
+from inspect import iscoroutinefunction
 from pathlib import Path
 
 from flask import Flask
 
-from .routing import WebinarFlask
+from .routing import LazyRule
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 
 
+class Webinar(Flask):
+    """Flask, with URL builders compiled at first use and the async check made once a function."""
+
+    url_rule_class = LazyRule
+
+    def ensure_sync(self, func):
+        # Flask asks for every view and hook of every request; the answer never changes.
+        return self.async_to_sync(func) if is_coroutine(func) else func
+
+
+@lru_cache(maxsize=1024)
+def is_coroutine(func) -> bool:
+    """Say whether a view or hook is an async function."""
+    return iscoroutinefunction(func)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
-    app = WebinarFlask(
+    app = Webinar(
         __name__,
         instance_path=instance_folder(),
         instance_relative_config=True,
@@ -89,7 +107,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from . import database, languages, security
+    from . import database, languages, security, session_cookie
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
@@ -101,10 +119,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    session_cookie.init_app(app)
     babel.init_app(
         app,
         default_locale=app.config["DEFAULT_LANGUAGE"],
-        locale_selector=languages.select_language,
+        locale_selector=languages.select_locale,
     )
 
 

@@ -17,7 +17,12 @@ DEVELOPMENT = False
 
 # None means SQLite at instance/webinar.sqlite3 (filled in by the factory).
 SQLALCHEMY_DATABASE_URI = None
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# Connections older than this many seconds are replaced (a server or a firewall
+# may close idle ones). On PostgreSQL, a pooled connection idle for more than
+# DATABASE_PING_AFTER_IDLE seconds is checked before use and replaced if it died;
+# under load none is idle that long, and a request costs no extra round trip.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
+DATABASE_PING_AFTER_IDLE = 2
 # SQLite: how long a write waits for another one to finish, then the request
 # gets a "please try again" page (503 with Retry-After, in seconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000

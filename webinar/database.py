@@ -6,9 +6,11 @@ the site's "please try again" page, status 503 with Retry-After, and the
 transaction rolled back, so nothing is half-written.
 """
 
+import time
+
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from .api.problems import is_api_request, problem
 from .errors import error_page, error_text
@@ -16,6 +18,8 @@ from .extensions import db
 
 # SQLite's words for "another connection holds the lock".
 SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+# An execution option: this connection runs one statement, which needs no transaction.
+ONE_STATEMENT = "one_statement"
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +30,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
+        ping_idle_connections(engine, float(app.config["DATABASE_PING_AFTER_IDLE"]))
         return
     busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
@@ -46,10 +51,51 @@ def init_app(app: Flask) -> None:
         # another writer got in between; IMMEDIATE takes the write lock up front
         # and waits for it. Pages that only read keep deferred transactions so
         # readers never queue behind each other.
+        if connection.get_execution_options().get(ONE_STATEMENT):
+            return  # pysqlite leaves the statement in a transaction of its own
         if has_request_context() and request.method in ("GET", "HEAD"):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use when it has been idle, and replace it if it died.
+
+    The pool's pre-ping would cost a round trip on every request. A busy
+    worker takes its connection back within milliseconds, when a database
+    restart is unlikely to have come in between; one that was idle longer
+    is checked first. A connection that dies anyway fails its request with
+    the "please try again" page, and the pool then replaces every connection
+    older than the failure.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out a fresh one.
+            raise DisconnectionError(str(error)) from error
+
+
+def one_statement(engine: Engine) -> Connection:
+    """Return a connection for a single read, without a transaction around it.
+
+    One statement sees one state of the database on its own. On PostgreSQL
+    this saves the round trips of BEGIN and ROLLBACK, on SQLite the BEGIN.
+    """
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection.execution_options(**{ONE_STATEMENT: True})
 
 
 def insert_new(model, rows: list[dict]) -> int:

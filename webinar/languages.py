@@ -23,8 +23,10 @@ Accept-Language and Cookie.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode, urlsplit
 
+from babel import Locale
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale, gettext, ngettext
@@ -99,6 +101,17 @@ def select_language() -> str:
         return best
     page_default = g.get("page_default_language")
     return page_default if page_default in offered else default
+
+
+def select_locale() -> Locale:
+    """Return the locale of this request (Flask-Babel's locale selector), made once per language."""
+    return locale_of(select_language())
+
+
+@functools.cache
+def locale_of(code: str) -> Locale:
+    """Return Babel's locale of a language code; parsing one costs more than a cached page."""
+    return Locale.parse(code)
 
 
 def current_language() -> str:
@@ -195,8 +208,10 @@ def choose(code: str):
 def vary_on_language(response: Response) -> Response:
     """Tell caches that a page's language depends on the browser's language and cookies."""
     if response.mimetype == "text/html":
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        if "Vary" in response.headers:
+            response.vary.update(("Accept-Language", "Cookie"))
+        else:  # most pages: no parsing of a header that is not there
+            response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Flask
 from werkzeug.routing import Rule
 
 
@@ -26,8 +25,3 @@ class LazyRule(Rule):
 
         return build_first
 
-
-class WebinarFlask(Flask):
-    """Flask, with URL rules that compile their builders lazily."""
-
-    url_rule_class = LazyRule

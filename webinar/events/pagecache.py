@@ -1,10 +1,13 @@
-"""Conditional requests and a render cache for the public talk page.
+"""Conditional requests and a render cache for the public pages.
 
 A talk page is the same for every visitor until the talk, its seats or the
 time-dependent registration state change, so its HTML is cached under a key
-made of exactly those (read from the database on every request). Several
-processes each keep their own cache; none can serve a stale page, because the
-key changes with the row. The same key is the page's ETag.
+made of exactly those (read from the database on every request). The lists of
+talks and a series' page are cached the same way, under what they show: the
+published talks' count and latest change, how many of them are past by now,
+and the series. Several processes each keep their own cache; none can serve a
+stale page, because the key changes with the rows. The same key is the page's
+ETag.
 """
 
 from __future__ import annotations
@@ -12,11 +15,18 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request, session
+from flask_wtf.csrf import generate_csrf
 
 from ..languages import current_language, kept_args
+
+# Where a cached page's form takes the visitor's CSRF token: the page is the
+# same for everyone, so each response puts its own token in (with_csrf_token).
+CSRF_MARKER = "cached-page-csrf-token"
 
 
 class RenderCache:
@@ -69,3 +79,39 @@ def page_key(*parts: object) -> str:
 
 def cache() -> RenderCache:
     return current_app.extensions["page_cache"]
+
+
+def cached_page(
+    key: str, render: Callable[[], tuple[str, str]], last_modified: datetime | None = None
+) -> Response:
+    """Answer with the page kept under key, or 304 when the browser holds it.
+
+    On a miss, render() returns the page and the key of what it rendered
+    (read before the rendering, or from the rows it rendered: never older).
+    """
+    if request.if_none_match.contains(key):
+        response = current_app.response_class(status=304)
+        response.set_etag(key)
+        return response
+    # A page with a flashed message is for one visitor only: never cached.
+    personal = "_flashes" in session
+    # Kept encoded: a cached page goes out as it is.
+    body = None if personal else cache().get(key)
+    if body is None:
+        key, html = render()
+        body = html.encode()
+        if not personal:
+            cache().put(key, body)
+    response = current_app.response_class(with_csrf_token(body), mimetype="text/html")
+    response.set_etag(key)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    # Revalidate each time: seats, registration states and the past move without notice.
+    response.cache_control.no_cache = True
+    return response
+
+
+def with_csrf_token(body: bytes) -> bytes:
+    """Put the visitor's own CSRF token into a cached page's form, if it has one."""
+    marker = CSRF_MARKER.encode()
+    return body.replace(marker, generate_csrf().encode()) if marker in body else body

@@ -1,9 +1,10 @@
 """The queries behind the public pages, each loading what its page shows in one go."""
 
 from flask import abort
-from sqlalchemy import Row, Select, bindparam, or_
+from sqlalchemy import Row, Select, bindparam, case, func, or_
 from sqlalchemy.orm import selectinload
 
+from ..database import one_statement
 from ..extensions import db
 from ..models import Event, EventStatus, Question, Series, Topic, utcnow
 from ..models.event import event_topic
@@ -107,15 +108,49 @@ def public_event_version(slug: str) -> Row:
 
     Plain columns, not an Event: a cached page is answered from this one row,
     and loading an ORM object would cost more than the rest of the request.
-    It is read on a short connection of its own rather than through the
-    session, whose bookkeeping costs as much again; a page rendered after it
-    is keyed by what the session then loads, so the two never get mixed up.
     """
-    with db.engine.connect() as connection:
-        row = connection.execute(_PAGE_VERSION, {"slug": slug}).one_or_none()
+    row = page_version(_PAGE_VERSION, slug=slug)
     if row is None:
         abort(404)
     return row
+
+
+def page_version(statement: Select, **params) -> Row | None:
+    """Return the one row that a cached page's key is made of, or None.
+
+    It is read on a short connection of its own rather than through the
+    session, whose bookkeeping costs as much again; a page rendered after it
+    is keyed by it or by what the session then loads, never by anything older.
+    """
+    with one_statement(db.engine) as connection:
+        return connection.execute(statement, params).one_or_none()
+
+
+# What a list of published talks shows moves whenever one of these does: a talk
+# published, edited (its speakers, topics and translations too) or withdrawn
+# moves the count, the latest change or the sum of the ids; a talk ending moves
+# the count of past ones, which is how a list follows the clock. Counted over
+# the talks the query joins as published (None for a series without any).
+TALKS_SHOWN = (
+    func.count(_EVENT.c.id),
+    func.max(_EVENT.c.updated_at),
+    func.sum(_EVENT.c.id),
+    func.count(case((_EVENT.c.ends_at <= bindparam("now"), 1))),
+)
+_IS_PUBLISHED = _EVENT.c.status == EventStatus.PUBLISHED
+
+# The lists show every published talk's series by name and link, and offer the
+# series as a filter: a series renamed or removed moves their latest change or count.
+_LISTING_VERSION = db.select(
+    *TALKS_SHOWN,
+    db.select(func.count(_SERIES.c.id)).scalar_subquery(),
+    db.select(func.max(_SERIES.c.updated_at)).scalar_subquery(),
+).where(_IS_PUBLISHED)
+
+
+def listing_version() -> Row:
+    """Return what the lists of talks (upcoming, past) show, as their cache key needs it."""
+    return page_version(_LISTING_VERSION, now=utcnow())
 
 
 def calendar_feed() -> list[Event]:

@@ -3,17 +3,8 @@
 import mimetypes
 from urllib.parse import quote, urlencode
 
-from flask import (
-    abort,
-    current_app,
-    make_response,
-    render_template,
-    request,
-    send_from_directory,
-    session,
-)
+from flask import abort, current_app, render_template, request, send_from_directory
 from flask_babel import gettext
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,9 +17,6 @@ from . import bp, pagecache, queries
 # Uploads shown in the page; anything else (PDF, SVG that could carry script,
 # office files) is sent as a download so a browser never renders it as ours.
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}
-# Where a talk page's follow form takes the visitor's CSRF token: the page is
-# cached for everyone, so each response puts its own token in (with_csrf_token).
-FOLLOW_CSRF = "follow-form-csrf-token"
 
 
 @bp.get("/")
@@ -51,15 +39,17 @@ def _listing(*, past: bool):
     number = paging.page_number(request.args)
     if number is None:
         abort(404)
-    page = db.paginate(
-        queries.listing(past=past, topic=topic, event_type=event_type, series=series),
-        page=number,
-        per_page=current_app.config["EVENTS_PER_PAGE"],
-    )
-    topics, types = queries.filter_choices()
-    series_choices = series_queries.listed_series()
-    response = make_response(
-        render_template(
+    # The filters and the page number are in the key through the page's kept arguments.
+    key = pagecache.page_key("listing", past, queries.listing_version())
+
+    def render() -> tuple[str, str]:
+        page = db.paginate(
+            queries.listing(past=past, topic=topic, event_type=event_type, series=series),
+            page=number,
+            per_page=current_app.config["EVENTS_PER_PAGE"],
+        )
+        topics, types = queries.filter_choices()
+        html = render_template(
             "events/index.html",
             page=page,
             past=past,
@@ -67,17 +57,12 @@ def _listing(*, past: bool):
             types=types,
             topic=topic,
             event_type=event_type,
-            series_choices=series_choices,
+            series_choices=series_queries.listed_series(),
             series=series,
         )
-    )
-    # The ETag is a digest of the page itself, so it changes with anything shown
-    # (a new talk, a seat count, a flashed message); a browser holding the same
-    # page gets a 304 without the body. Revalidate each time: talks move from
-    # upcoming to past without any change in the database.
-    response.add_etag()
-    response.cache_control.no_cache = True
-    return response.make_conditional(request)
+        return key, html
+
+    return pagecache.cached_page(key, render)
 
 
 @bp.get("/events/<slug>")
@@ -89,45 +74,24 @@ def detail(slug: str):
     talk_languages.offer_page_languages(version)
     register_args = campaign_args()
     key = page_key(version, version.series_updated_at, register_args)
-    if request.if_none_match.contains(key):
-        response = current_app.response_class(status=304)
-        response.set_etag(key)
-        return response
 
-    # A page with a flashed message is for one visitor only: never cached.
-    personal = "_flashes" in session
-    # Kept encoded: a cached page goes out as it is.
-    body = None if personal else pagecache.cache().get(key)
-    updated_at = version.updated_at
-    if body is None:
+    def render() -> tuple[str, str]:
         event = queries.public_event(slug)
         # The key of what is rendered: the talk may have changed since the first read.
         series_updated_at = event.series.updated_at if event.series else None
-        key, updated_at = page_key(event, series_updated_at, register_args), event.updated_at
         url = calendar.public_url("events.detail", slug=event.slug)
-        body = render_template(
+        html = render_template(
             "events/detail.html",
             event=event,
             state=event.registration_state(),
             share_links=share_links(talk_languages.text_of(event, "title"), url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
-            follow_csrf=FOLLOW_CSRF,
-        ).encode()
-        if not personal:
-            pagecache.cache().put(key, body)
-    response = current_app.response_class(with_csrf_token(body), mimetype="text/html")
-    response.set_etag(key)
-    response.last_modified = updated_at
-    # Revalidate each time: seats and registration state change without notice.
-    response.cache_control.no_cache = True
-    return response
+            follow_csrf=pagecache.CSRF_MARKER,
+        )
+        return page_key(event, series_updated_at, register_args), html
 
-
-def with_csrf_token(body: bytes) -> bytes:
-    """Put the visitor's own CSRF token into a cached page's follow form."""
-    marker = FOLLOW_CSRF.encode()
-    return body.replace(marker, generate_csrf().encode()) if marker in body else body
+    return pagecache.cached_page(key, render, last_modified=version.updated_at)
 
 
 def page_key(event, series_updated_at, register_args: dict[str, str]) -> str:

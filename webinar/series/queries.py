@@ -6,9 +6,11 @@ keeps an upcoming cancelled talk, marked cancelled, so that calendars which
 subscribed to it drop the entry (as the site's own calendar feed does).
 """
 
-from sqlalchemy import Select
+from flask import abort
+from sqlalchemy import Row, Select, bindparam
 from sqlalchemy.orm import selectinload
 
+from ..events.queries import TALKS_SHOWN, page_version
 from ..extensions import db
 from ..models import Event, EventStatus, Series, utcnow
 
@@ -21,6 +23,30 @@ FEED_ENTRIES = 50
 def public_series(slug: str) -> Series:
     """Return the series with this address, or answer 404."""
     return db.one_or_404(db.select(Series).where(Series.slug == slug))
+
+
+_SERIES = Series.__table__
+_EVENT = Event.__table__
+# The series' own row and its published talks: what its page shows.
+_PAGE_VERSION = (
+    db.select(_SERIES.c.id, _SERIES.c.updated_at, *TALKS_SHOWN)
+    .select_from(
+        _SERIES.outerjoin(
+            _EVENT,
+            (_EVENT.c.series_id == _SERIES.c.id) & (_EVENT.c.status == EventStatus.PUBLISHED),
+        )
+    )
+    .where(_SERIES.c.slug == bindparam("slug"))
+    .group_by(_SERIES.c.id, _SERIES.c.updated_at)
+)
+
+
+def series_page_version(slug: str) -> Row:
+    """Return what a series page's cache key needs, or answer 404."""
+    row = page_version(_PAGE_VERSION, slug=slug, now=utcnow())
+    if row is None:
+        abort(404)
+    return row
 
 
 def _published(series: Series) -> Select:

@@ -3,23 +3,30 @@
 from flask import current_app, make_response, render_template, request
 
 from .. import calendar
+from ..events import pagecache
 from . import bp, feeds, queries
 
 
 @bp.get("/series/<series_slug>")
 def page(series_slug: str):
     """Show a series: what it is, its coming talks and its past talks with their recordings."""
-    series = queries.public_series(series_slug)
-    past, more_past = queries.past_talks(series)
-    body = render_template(
-        "series/page.html",
-        series=series,
-        upcoming=queries.upcoming_talks(series),
-        past=past,
-        more_past=more_past,
-        canonical_url=calendar.public_url("series.page", series_slug=series.slug),
-    )
-    return _revalidated(make_response(body))
+    key = pagecache.page_key("series", queries.series_page_version(series_slug))
+
+    def render() -> tuple[str, str]:
+        series = queries.public_series(series_slug)
+        past, more_past = queries.past_talks(series)
+        html = render_template(
+            "series/page.html",
+            series=series,
+            upcoming=queries.upcoming_talks(series),
+            past=past,
+            more_past=more_past,
+            canonical_url=calendar.public_url("series.page", series_slug=series.slug),
+            follow_csrf=pagecache.CSRF_MARKER,
+        )
+        return key, html
+
+    return pagecache.cached_page(key, render)
 
 
 @bp.get("/series/<series_slug>.ics")
