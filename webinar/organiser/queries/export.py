@@ -234,11 +234,11 @@ class AnswerColumns:
         return by_key, by_option, blank
 
     def alongside(self, registrations: Iterable[Row],
-                  answers: Iterator[Row]) -> Iterator[tuple[Row, list[str]]]:  # fmt: skip
+                  answers: Iterable[Row]) -> Iterator[tuple[Row, list[str]]]:  # fmt: skip
         """Yield each registration row with its answer cells, made inert.
 
         The answers come in the registrations' order, each person's together,
-        so the two streams advance side by side. The cells are built straight
+        so the two streams advance side by side, led by the answers. The cells are built straight
         from the rows: this runs for every answer of an export, hundreds of
         thousands of times.
         """
@@ -246,27 +246,33 @@ class AnswerColumns:
         no_answers = self.blank()
         protect = Inert()
         words = {value: str(text) for value, text in READABLE.items()}  # translated once
-        answer = next(answers, None)
-        for row in registrations:
-            registration_id = row[0]
-            if answer is None or answer[0] != registration_id:
-                yield row, no_answers
+        registrations = iter(registrations)
+        row, person, cells = None, None, None
+        for person_id, question_id, option_id, label, position, kind, value in answers:
+            if person_id != person:
+                if cells is not None:
+                    yield row, [protect[cell] for cell in cells]
+                for row in registrations:
+                    if row[0] == person_id:
+                        break
+                    yield row, no_answers
+                else:  # the answers of someone not listed: not within one snapshot
+                    return
+                person, cells = person_id, blank.copy()
+            place = by_option.get(option_id) if option_id is not None else None
+            if place is not None:
+                cells[place] = self.yes
                 continue
-            cells = blank.copy()
-            while answer is not None and answer[0] == registration_id:
-                _, question_id, option_id, label, position, kind, value = answer
-                answer = next(answers, None)
-                place = by_option.get(option_id) if option_id is not None else None
-                if place is not None:
-                    cells[place] = self.yes
-                    continue
-                place = by_key.get(question_id if question_id is not None else (position, label))
-                if place is None:  # a sensitive question left out
-                    continue
-                text = words.get(value, value) if kind in WORDED_KINDS else value
-                given = cells[place]
-                cells[place] = text if given is None else f"{given}; {text}"
+            place = by_key.get(question_id if question_id is not None else (position, label))
+            if place is None:  # a sensitive question left out
+                continue
+            text = words.get(value, value) if kind in WORDED_KINDS else value
+            given = cells[place]
+            cells[place] = text if given is None else f"{given}; {text}"
+        if cells is not None:
             yield row, [protect[cell] for cell in cells]
+        for row in registrations:
+            yield row, no_answers
 
     def blank(self) -> list[str]:
         """Return the answer cells of a person who gave no answer."""
@@ -325,7 +331,7 @@ def csv_lines(event: Event, params: ListParams,
     minutes = LocalMinutes(ZoneInfo(event.timezone))
     said = words()
     registrations = chain.from_iterable(rows.partitions())
-    given = chain.from_iterable(answers.partitions()) if answers is not None else iter(())
+    given = chain.from_iterable(answers.partitions()) if answers is not None else ()
     for row, answer_cells in answer_columns.alongside(registrations, given):
         writer.writerow(cells(row[1:], minutes, said) + answer_cells)
         # Lines go out in chunks of a few kilobytes rather than one write each.
