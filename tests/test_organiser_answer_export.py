@@ -170,3 +170,21 @@ def test_a_nul_in_an_answer_does_not_break_the_file(owner_client, owned_event, m
     question = make_question(owned_event, "short_text", "Remark")
     make_answer(person("Ada"), question["id"], value="a\x00b")
     assert by_name(export(owner_client, owned_event))["Ada"]["Remark"] == "a\x00b"
+
+
+@pytest.mark.parametrize("sort", ["time", "name"])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_each_person_keeps_their_own_answers_in_every_order(owner_client, owned_event, form,
+                                                            person, make_answer, sort, order):  # fmt: skip
+    # People without answers between those with answers, in every order the list offers.
+    person("Abe")
+    make_answer(person("Dan"), form["record"]["id"], value="yes")
+    person("Eli")
+    rows = export(owner_client, owned_event, f"?sort={sort}&order={order}")
+    made = ["Ada", "Bob", "Cem", "Abe", "Dan", "Eli"]
+    expected = sorted(made) if sort == "name" else made
+    assert [row[0] for row in rows[1:]] == (expected[::-1] if order == "desc" else expected)
+    record = {name: cells["Record?"] for name, cells in by_name(rows).items()}
+    assert record == {"Ada": "Yes", "Bob": "No", "Cem": "", "Abe": "", "Dan": "Yes", "Eli": ""}
+    topics = {name: cells["Topics"] for name, cells in by_name(rows).items()}
+    assert topics["Ada"] == "AI; Policy" and topics["Bob"] == "Funding" and topics["Eli"] == ""

@@ -10,8 +10,9 @@ registration_id, option_id), where a person's answers to one question sit
 side by side: one descent of the index a person, whatever the options. The
 filter expected to keep the fewest people is probed first, so the others
 probe only those it kept.
-Every answer of a page (or of a chunk of the export) is read in one query
-through ix_answer_registration.
+Every answer of a page is read in one query through ix_answer_registration;
+the export reads the answers of everyone it lists in one streamed query, in
+the list's order.
 
 A removed question's answers keep their label and position (question_id is
 NULL then); they show under that label, after the current questions.
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Result
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -179,6 +180,26 @@ def answer_rows(registration_ids: list[int], *, removed_sensitive: bool = True):
                   Answer.value)
         .where(Answer.registration_id.in_(registration_ids), *unless_removed_sensitive)
         .order_by(Answer.registration_id, Answer.question_position, Answer.id)
+    )  # fmt: skip
+
+
+def listed_answer_rows(clauses: list[ColumnElement], order: list[ColumnElement],
+                       rows_per_fetch: int) -> Result:  # fmt: skip
+    """Return, streamed, the answers of the registrations these clauses select, in this order.
+
+    Rows as answer_rows() gives them, each person's together and in question
+    order. The answers read are an alias of the table, so that an answer
+    filter among the clauses still probes the answers of its registration only.
+    """
+    given = Answer.__table__.alias("given")
+    return db.session.connection().execute(
+        db.select(given.c.registration_id, given.c.question_id, given.c.option_id,
+                  given.c.question_label, given.c.question_position, given.c.question_kind,
+                  given.c.value)
+        .join_from(Registration, given, given.c.registration_id == Registration.id)
+        .where(*clauses)
+        .order_by(*order, given.c.question_position, given.c.id)
+        .execution_options(yield_per=rows_per_fetch)
     )  # fmt: skip
 
 

@@ -3,7 +3,8 @@
 The rows come from a server-side cursor (yield_per: psycopg streams them on
 PostgreSQL, sqlite3 fetches as it goes), so an export of 100,000 people
 never holds the whole list in memory, neither in the database driver nor here.
-The answers of each fetched batch of rows are read in one more query.
+The answers of everyone listed come streamed the same way from one more
+query, in the list's order, and are merged in as both streams advance.
 
 Answers come one column per question in form order, then one per removed
 question that still has answers, headed by the label it had. Sensitive
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from itertools import chain
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, String, case, func
+from sqlalchemy import ColumnElement, Row, String, case, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -31,8 +33,8 @@ from ...templating import STATUS_TEXTS, status_text
 from .answers import (
     READABLE,
     WORDED_KINDS,
-    answer_rows,
     event_questions,
+    listed_answer_rows,
     removed_questions,
 )
 from .attendee_list import (
@@ -47,6 +49,7 @@ BYTE_ORDER_MARK = "\ufeff"
 # A spreadsheet takes a cell that begins with one of these for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_FETCH = 500
+ANSWERS_PER_FETCH = 2_000
 CHUNK_CHARACTERS = 16 * 1024
 # Distinct answer cells kept checked for formulas at a time, and the longest kept.
 INERT_CACHE_SIZE = 10_000
@@ -230,24 +233,32 @@ class AnswerColumns:
             blank.append(None)
         return by_key, by_option, blank
 
-    def rows_of(self, registration_ids: list[int]) -> dict[int, list[str]]:
-        """Return the answer cells of these registrations, read in one query.
+    def alongside(self, registrations: Iterable[Row],
+                  answers: Iterable[Row]) -> Iterator[tuple[Row, list[str]]]:  # fmt: skip
+        """Yield each registration row with its answer cells, made inert.
 
-        The cells are built straight from the rows, in the order the answers
-        were given: this runs for every answer of an export, hundreds of
+        The answers come in the registrations' order, each person's together,
+        so the two streams advance side by side, led by the answers. The cells are built straight
+        from the rows: this runs for every answer of an export, hundreds of
         thousands of times.
         """
         by_key, by_option, blank = self.places()
-        found: dict[int, list] = {}
-        cells: list = []
-        last = None
-        # Fetched at once: a batch's few thousand rows, fetched one by one, take twice as long.
-        rows = answer_rows(registration_ids).all()
+        no_answers = self.blank()
+        protect = Inert()
         words = {value: str(text) for value, text in READABLE.items()}  # translated once
-        for registration_id, question_id, option_id, label, position, kind, value in rows:
-            if registration_id != last:
-                cells = found[registration_id] = blank.copy()
-                last = registration_id
+        registrations = iter(registrations)
+        row, person, cells = None, None, None
+        for person_id, question_id, option_id, label, position, kind, value in answers:
+            if person_id != person:
+                if cells is not None:
+                    yield row, [protect[cell] for cell in cells]
+                for row in registrations:
+                    if row[0] == person_id:
+                        break
+                    yield row, no_answers
+                else:  # the answers of someone not listed: not within one snapshot
+                    return
+                person, cells = person_id, blank.copy()
             place = by_option.get(option_id) if option_id is not None else None
             if place is not None:
                 cells[place] = self.yes
@@ -258,7 +269,10 @@ class AnswerColumns:
             text = words.get(value, value) if kind in WORDED_KINDS else value
             given = cells[place]
             cells[place] = text if given is None else f"{given}; {text}"
-        return found
+        if cells is not None:
+            yield row, [protect[cell] for cell in cells]
+        for row in registrations:
+            yield row, no_answers
 
     def blank(self) -> list[str]:
         """Return the answer cells of a person who gave no answer."""
@@ -298,32 +312,46 @@ def csv_lines(event: Event, params: ListParams,
         buffer.truncate()
         return text
 
+    one_snapshot()
     answer_columns = AnswerColumns(event, options)
     buffer.write(BYTE_ORDER_MARK)
     # Labels are typed by organisers: as untrusted as any answer.
     writer.writerow(header(event) + [inert(title) for title in answer_columns.header()])
     yield taken()
-    rows = db.session.execute(
+    clauses, order = matching(event.id, params), ordering(params)
+    # Through the connection, not the ORM session: its row handling costs as much as the query.
+    rows = db.session.connection().execute(
         db.select(Registration.id, *COLUMNS)
-        .where(*matching(event.id, params))
-        .order_by(*ordering(params))
+        .where(*clauses)
+        .order_by(*order)
         .execution_options(yield_per=ROWS_PER_FETCH)
     )
+    wanted = answer_columns.questions or answer_columns.removed
+    answers = listed_answer_rows(clauses, order, ANSWERS_PER_FETCH) if wanted else None
     minutes = LocalMinutes(ZoneInfo(event.timezone))
     said = words()
-    wanted = answer_columns.questions or answer_columns.removed
-    no_answers = answer_columns.blank()
-    protect = Inert()
-    for batch in rows.partitions():
-        answers = answer_columns.rows_of([row[0] for row in batch]) if wanted else {}
-        for row in batch:
-            given = answers.get(row[0])
-            given = no_answers if given is None else [protect[cell] for cell in given]
-            writer.writerow(cells(row[1:], minutes, said) + given)
-            # Lines go out in chunks of a few kilobytes rather than one write each.
-            if buffer.tell() >= CHUNK_CHARACTERS:
-                yield taken()
+    registrations = chain.from_iterable(rows.partitions())
+    given = chain.from_iterable(answers.partitions()) if answers is not None else ()
+    for row, answer_cells in answer_columns.alongside(registrations, given):
+        writer.writerow(cells(row[1:], minutes, said) + answer_cells)
+        # Lines go out in chunks of a few kilobytes rather than one write each.
+        if buffer.tell() >= CHUNK_CHARACTERS:
+            yield taken()
     yield taken()
+
+
+def one_snapshot() -> None:
+    """Have the export's two streams, registrations and answers, read the same data.
+
+    They are merged as they come, so an answer of a person the registrations'
+    stream does not hold would stall the merge. SQLite reads one snapshot for
+    the whole transaction; PostgreSQL does only at REPEATABLE READ, which must
+    be asked for before the transaction's first query (the export view has
+    just committed).
+    """
+    if db.session().in_transaction() or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def file_name(event: Event) -> str:
