@@ -242,7 +242,7 @@ def test_the_withdrawal_shows_in_the_attendee_list_the_export_and_the_persons_da
     column = header.index("Unsubscribed at (Europe/Brussels)")
     by_name = {row[0]: row for row in rows}
     assert by_name["Ada"][column] == when
-    assert by_name["Ada"][header.index("Marketing consent")] == "no"
+    assert by_name["Ada"][header.index("Marketing consent")] == "No"
     assert by_name["Bob"][column] == ""
 
     data = json.loads(app.test_client().get(f"/registrations/{token}/data.json").data)

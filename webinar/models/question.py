@@ -170,5 +170,6 @@ def touch_events_whose_questions_changed(session: Session, _context, _instances)
             obj = obj.question or (obj.question_id and session.get(Question, obj.question_id))
         if isinstance(obj, Question):
             event = obj.event or (obj.event_id and session.get(Event, obj.event_id))
-            if event is not None:
+            # A talk being created has no cached form yet: it starts at 0.
+            if event is not None and event not in session.new:
                 event.content_version = Event.content_version + 1
