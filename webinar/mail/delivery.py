@@ -67,12 +67,14 @@ def claim_due(limit: int) -> list[Letter]:
 
 
 def write_bodies(letters: list[Letter]) -> list[Letter]:
-    """Write the emails enqueued without their bodies, store each, commit; return the batch.
+    """Write the emails enqueued without their bodies; return the batch, bodies written.
 
-    One email a transaction: outside a request every transaction takes
-    SQLite's write lock (webinar.database), so registrations wait for one
-    email's rendering at most, not a batch's. One that cannot be written
-    waits its backoff like a failed send.
+    Each rendering reads in a transaction of its own, ended at once: outside a
+    request every transaction takes SQLite's write lock (webinar.database), so
+    registrations wait for one email's rendering at most, not a batch's. The
+    bodies are stored with the outcome of the sending (outcome_columns), in
+    the same UPDATE. One that cannot be written waits its backoff like a
+    failed send.
     """
     written = []
     for letter in letters:
@@ -87,12 +89,23 @@ def write_bodies(letters: list[Letter]) -> list[Letter]:
             logger.exception("Could not write email %d", letter.id)
             retry_later(letter, f"could not write the email: {error}")
             continue
-        db.session.execute(
-            sa.update(OutboxEmail), [{"id": letter.id, **bodies, "language": None}]
-        )
-        db.session.commit()
-        written.append(dataclasses.replace(letter, language=None, **bodies))
+        db.session.rollback()  # a read only: end it, and SQLite's lock with it
+        written.append(dataclasses.replace(letter, language=None, written=True, **bodies))
     return written
+
+
+def outcome_columns(letter: Letter) -> dict[str, str | None]:
+    """Return what to store of an email with its outcome: the bodies this worker wrote."""
+    if not letter.written:
+        return {}
+    return {
+        "subject": letter.subject,
+        "text_body": letter.text_body,
+        "html_body": letter.html_body,
+        "ics": letter.ics,
+        "unsubscribe_url": letter.unsubscribe_url,
+        "language": None,
+    }
 
 
 def written_email(kind: str, registration: Registration, language: str) -> dict[str, str | None]:
@@ -179,17 +192,18 @@ def write_to_mailbox(letters: list[Letter]) -> int:
 
 def mark_sent(letter: Letter) -> None:
     """Record that the email left."""
-    queue.settle(OutboxEmail, letter, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
+    queue.settle(OutboxEmail, letter, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="",
+                 **outcome_columns(letter))  # fmt: skip
 
 
 def mark_failed(letter: Letter, reason: str) -> None:
     """Give up on the email for good."""
-    queue.mark_failed(OutboxEmail, letter, reason)
+    queue.mark_failed(OutboxEmail, letter, reason, **outcome_columns(letter))
 
 
 def retry_later(letter: Letter, reason: str) -> None:
     """Charge the email an attempt and schedule the next one, or fail it after the last."""
-    queue.retry_later(OutboxEmail, letter, reason)
+    queue.retry_later(OutboxEmail, letter, reason, **outcome_columns(letter))
 
 
 def release(letters: Iterable[Letter]) -> None:

@@ -81,6 +81,8 @@ class Letter:
     registration_id: int | None = None
     # Set while the bodies are still to be written, in this language (delivery.write_bodies).
     language: str | None = None
+    # Written by this worker: the bodies are stored with the outcome (delivery.outcome_columns).
+    written: bool = False
 
     @property
     def label(self) -> str:
