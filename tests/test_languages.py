@@ -87,7 +87,7 @@ def test_a_talk_in_three_languages_links_each_and_is_canonical_in_each(client, m
     event = make_event(other_languages=["fr", "de"])
     base = f"http://webinar.test/events/{event.slug}"
     urls = {"en": base, "fr": f"{base}?lang=fr", "de": f"{base}?lang=de"}
-    for reader, url in urls.items():
+    for url in urls.values():
         page = client.get(url).text
         assert ALTERNATE.findall(page) == [*urls.items(), ("x-default", base)]
         assert CANONICAL.findall(page) == [url]

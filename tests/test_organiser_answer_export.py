@@ -174,8 +174,9 @@ def test_a_nul_in_an_answer_does_not_break_the_file(owner_client, owned_event, m
 
 @pytest.mark.parametrize("sort", ["time", "name"])
 @pytest.mark.parametrize("order", ["asc", "desc"])
-def test_each_person_keeps_their_own_answers_in_every_order(owner_client, owned_event, form,
-                                                            person, make_answer, sort, order):  # fmt: skip
+def test_each_person_keeps_their_own_answers_in_every_order(
+    owner_client, owned_event, form, person, make_answer, sort, order
+):
     # People without answers between those with answers, in every order the list offers.
     person("Abe")
     make_answer(person("Dan"), form["record"]["id"], value="yes")

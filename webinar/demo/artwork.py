@@ -165,7 +165,8 @@ def banner_png(title: str, series: str, colours) -> bytes:
 @cache
 def slides_pdf(title: str, pages, colours) -> bytes:
     """Return the PDF file of a demo talk's slides."""
-    first, *rest = draw_slides(title, [(heading, list(points)) for heading, points in pages], colours)
+    listed = [(heading, list(points)) for heading, points in pages]
+    first, *rest = draw_slides(title, listed, colours)
     output = io.BytesIO()
     first.save(output, "PDF", save_all=True, append_images=rest, resolution=96.0, title=title)
     return output.getvalue()

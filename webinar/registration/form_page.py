@@ -24,8 +24,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from .. import talk_languages
-from ..events import pagecache
-from ..events import queries
+from ..events import pagecache, queries
 from ..events.queries import public_event
 from ..extensions import db
 from ..models import Event

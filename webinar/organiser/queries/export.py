@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
-from itertools import chain
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
