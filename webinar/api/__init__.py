@@ -12,6 +12,7 @@ import http
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec import openapi_cli
 from flask_smorest.utils import prepare_response
 
 from .problems import CONTENT_TYPE, ProblemSchema, is_api_request, problem_response
@@ -21,9 +22,29 @@ RESOURCES = ("talks", "registrations", "webhooks")
 
 
 class WebinarApi(Api):
-    """flask-smorest's Api, answering and documenting errors as problem details."""
+    """flask-smorest's Api, answering and documenting errors as problem details.
+
+    The OpenAPI document depends on the code alone, so the first app of a
+    process builds it and the next ones share it, as they share this object:
+    building it again would cost half of create_app (each test makes an app,
+    and so does each flask command).
+    """
 
     ERROR_SCHEMA = ProblemSchema
+    documented = False
+
+    def _init_spec(self, **options) -> None:
+        if self.documented:
+            self._app.cli.add_command(openapi_cli)
+        else:
+            super()._init_spec(**options)
+
+    def register_blueprint(self, blp, **options) -> None:
+        if self.documented:
+            self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
+            self._app.register_blueprint(blp, **options)
+        else:
+            super().register_blueprint(blp, **options)
 
     def _register_error_handlers(self) -> None:
         # Error codes without a page of the site (401, 409, 422, ...); the
@@ -76,4 +97,5 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     for name in RESOURCES:
         api.register_blueprint(import_module(f".{name}", __name__).blp, url_prefix="/api/v1")
+    api.documented = True
     app.register_blueprint(reference.bp)
