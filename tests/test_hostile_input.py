@@ -208,13 +208,25 @@ def forms_on(client, paths) -> dict[str, Form]:
     return found
 
 
-def stored(app) -> dict[str, list]:
-    """Return every row of the tables that hold what people entered."""
+def stored(app) -> dict[str, object]:
+    """Return every row of the tables that hold what people entered.
+
+    PostgreSQL sends each table's rows as one JSON text, all in one query:
+    a query per table, after each of hundreds of posts, was a third of the
+    walk's time.
+    """
+    tables = [table for table in db.metadata.sorted_tables if table.name not in NOT_CONTENT]
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            columns = ", ".join(
+                f'(SELECT json_agg(row ORDER BY row::text)::text FROM "{table.name}" row)'
+                for table in tables
+            )
+            texts = db.session.execute(db.text(f"SELECT {columns}")).one()
+            return dict(zip([table.name for table in tables], texts, strict=True))
         return {
             table.name: sorted(map(tuple, db.session.execute(db.select(table))), key=repr)
-            for table in db.metadata.sorted_tables
-            if table.name not in NOT_CONTENT
+            for table in tables
         }
 
 
