@@ -26,10 +26,9 @@ from markupsafe import escape
 from .. import talk_languages
 from ..events import pagecache, queries
 from ..events.queries import public_event
-from ..extensions import db
 from ..models import Event
 from ..models.event import registration_state
-from .questions import registration_form_class
+from .talk_form import talk_form_class
 
 # Registration states in which the form is shown.
 FORM_STATES = ("open", "waitlist")
@@ -54,8 +53,7 @@ _VERSION = queries._PAGE_VERSION.add_columns(Event.__table__.c.content_version)
 
 def talk_version(slug: str):
     """Return what the pages' keys and the registration state need of a public talk, or 404."""
-    with db.engine.connect() as connection:
-        row = connection.execute(_VERSION, {"slug": slug}).one_or_none()
+    row = queries.page_version(_VERSION, slug=slug)
     if row is None:
         abort(404)
     talk_languages.offer_page_languages(row)
@@ -90,7 +88,7 @@ def empty_form_page(slug: str) -> Response | None:
         state = event.registration_state()
         if state not in FORM_STATES:
             return None
-        form = registration_form_class(event)()
+        form = talk_form_class(event, lambda: event)()
         for name in SOURCE_FIELDS:
             getattr(form, name).data = marker(name)
         form.csrf_token.current_token = marker("csrf_token")
