@@ -120,10 +120,10 @@ _INSERT_ANSWER = sa.insert(Answer.__table__)
 def _register(event_id: int, email: str, data: dict, form_version: int | None) -> Outcome:
     connection = db.session.connection()
     talk = connection.execute(_TALK_NOW, {"event_id": event_id}).one_or_none()
+    if form_version is not None and (talk is None or talk.content_version != form_version):
+        return Outcome(CHANGED)
     if talk is None:
         return Outcome(CLOSED)
-    if form_version is not None and talk.content_version != form_version:
-        return Outcome(CHANGED)
     state = registration_state(talk)
     # Decide "closed" and "full" before looking the address up, so the answer
     # never depends on whether someone registered with it.

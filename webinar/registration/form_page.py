@@ -52,13 +52,41 @@ def marker(name: str) -> str:
 _VERSION = queries._PAGE_VERSION.add_columns(Event.__table__.c.content_version)
 
 
+# Talks whose version this process keeps, as last read.
+MOST_VERSIONS_KEPT = 1000
+
+
 def talk_version(slug: str):
     """Return what the pages' keys and the registration state need of a public talk, or 404."""
     row = queries.page_version(_VERSION, slug=slug)
     if row is None:
         abort(404)
     talk_languages.offer_page_languages(row)
+    seen = _seen()
+    if len(seen) >= MOST_VERSIONS_KEPT:
+        # Forgetting costs a POST one read of its talk, at most.
+        seen.clear()
+    seen[slug] = row
     return row
+
+
+def last_talk_version(slug: str):
+    """Return the version of a talk this process read last, if its form was open then; or None.
+
+    Only for a POST, whose transaction checks the version again
+    (seats.register, CHANGED): it spares the POST reading the talk first,
+    and never answers from an older talk than the database holds.
+    """
+    row = _seen().get(slug)
+    if row is None or registration_state(row) not in FORM_STATES:
+        return None
+    talk_languages.offer_page_languages(row)
+    return row
+
+
+def _seen() -> dict:
+    """Return this app's talk versions by slug: one app, one database, whose rows they are."""
+    return current_app.extensions.setdefault("talk_versions", {})
 
 
 def page_key(page: str, row, *parts: object) -> str:

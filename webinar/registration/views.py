@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import flask_babel
 import sqlalchemy as sa
 from flask import (
     Response,
@@ -28,7 +29,14 @@ from ..models.event import registration_state
 from ..notifications.followers import follower_of_link
 from ..privacy import erase
 from . import bp
-from .form_page import FORM_STATES, empty_form_page, received_page, source_values, talk_version
+from .form_page import (
+    FORM_STATES,
+    empty_form_page,
+    last_talk_version,
+    received_page,
+    source_values,
+    talk_version,
+)
 from .forms import ConfirmForm
 from .talk_form import talk_form_class
 
@@ -117,18 +125,24 @@ def register(slug: str):
             return page
     counted = False
     # The talk's form can change while a person sends it: then it is checked again.
-    for _ in range(TRIES):
-        # The talk's version and state, read on a connection of its own: the
-        # form class is kept per version, and on SQLite a POST's write
-        # transaction starts only in seats.register.
-        version = talk_version(slug)
-        form_class = talk_form_class(version, lambda: talk_with_questions(slug))
-        form = form_class()
-        submitted = form.validate_on_submit()
+    for attempt in range(TRIES):
+        # The talk's version and state, read on a connection of its own (on
+        # SQLite a POST's write transaction starts only in seats.register).
+        # A POST first tries the version this process saw last: the
+        # transaction checks it, and a talk changed since costs one more try.
+        version = (attempt == 0 and request.method == "POST" and last_talk_version(slug)) or (
+            talk_version(slug)
+        )
+        if attempt:
+            # The talk's languages may have changed with it: choose the language again.
+            flask_babel.refresh()
         state = registration_state(version)
         if state not in FORM_STATES:
             event = public_event(slug, with_details=False)
             return render_template("registration/unavailable.html", event=event, state=state)
+        form_class = talk_form_class(version, lambda: talk_with_questions(slug))
+        form = form_class()
+        submitted = form.validate_on_submit()
 
         if request.method == "GET":
             for name, value in source_values().items():
@@ -139,13 +153,7 @@ def register(slug: str):
             break
         if not form.is_spam():
             if not counted and not client_may_register(version):
-                page = render_template(
-                    "registration/form.html",
-                    event=public_event(slug, with_details=False),
-                    form=form,
-                    state=state,
-                    refusal=TOO_MANY_FROM_CLIENT,
-                )
+                page = form_page(slug, form, refusal=TOO_MANY_FROM_CLIENT)
                 return page, 429, {"Retry-After": "3600"}
             counted = True
             data = form.registration_data()
@@ -163,10 +171,19 @@ def register(slug: str):
         session["registered"] = {"slug": slug, "email": form.email.data}
         return redirect(url_for(".received", slug=slug), code=303)
 
-    event = public_event(slug, with_details=False)
-    page = render_template("registration/form.html", event=event, form=form, state=state)
+    page = form_page(slug, form)
     # Filled in with a follower's address: a page for that person only.
     return private(page) if request.args.get("follower") else page
+
+
+def form_page(slug: str, form, **values) -> str:
+    """Render the form page of a talk for one visitor: errors, typed values, a refusal."""
+    event = public_event(slug, with_details=False)
+    # From the talk just read: a POST may have been checked against an older state.
+    state = event.registration_state()
+    if state not in FORM_STATES:
+        return render_template("registration/unavailable.html", event=event, state=state)
+    return render_template("registration/form.html", event=event, form=form, state=state, **values)
 
 
 def talk_with_questions(slug: str) -> Event:
