@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -152,11 +151,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--profile", choices=(*STEPS, "flow"), help="profile this step")
     parser.add_argument("--cprofile", action="store_true", help="with cProfile in CPU time")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.postgres:
-            return 0 if measure(f"sqlite:///{tmp}/webinar.sqlite3", Path(tmp), args) else 1
-        with servers.postgres_database() as url:
-            return 0 if measure(url, Path(tmp), args) else 1
+    with servers.scratch_database(args.postgres) as (url, workdir):
+        return 0 if measure(url, workdir, args) else 1
 
 
 if __name__ == "__main__":
