@@ -7,8 +7,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import event as sa_event
 from support.eventdata import counted_queries
-from support.forms import VALID_FORM, csrf_token
+from support.forms import VALID_FORM, csrf_token, register_through_form
 from support.stored import registrations
+from support.webhooks import deliveries
 
 from webinar import seats
 from webinar.extensions import db
@@ -141,3 +142,18 @@ def test_a_registration_runs_five_statements_with_or_without_questions(
     assert len(statements_to_register(plain, "grace@example.org")) == 5 + turn
     assert [r.status for r in registrations(app, plain)] == ["confirmed", "waitlisted"]
     assert answers_of(app, asking) == ["Deep"]
+
+
+def test_an_endpoint_added_after_registrations_without_any_gets_the_next_one(
+    app, client, owner, owned_event, receiver, make_endpoint
+):
+    register_through_form(client, owned_event.slug, email="ada@example.org")
+    assert deliveries(app) == []
+    # Asked in each registration's own transaction: nothing kept from the last one.
+    make_endpoint(owner, receiver.url)
+    register_through_form(app.test_client(), owned_event.slug, email="grace@example.org")
+    (grace,) = [r for r in registrations(app, owned_event) if r.email == "grace@example.org"]
+    assert {d.event_type for d in deliveries(app)} == {
+        "registration.created", "registration.confirmed"
+    }
+    assert {d.registration_id for d in deliveries(app)} == {grace.id}
