@@ -54,9 +54,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--emails", type=int, help="queued emails for the outbox (default 10000)")
     parser.add_argument(
         "--only",
-        choices=("http", "scale", "outbox"),
+        choices=("http", "flow", "scale", "outbox"),
         action="append",
-        help="run only these parts (repeatable)",
+        help="run only these parts (repeatable; flow: the HTTP part's registration flow alone)",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument(
@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     """Run the parts asked for and report; return the exit status."""
     args = parse_args(argv)
     missing = load.wrk_missing()
-    if missing and "http" in args.only:
+    if missing and args.only & {"http", "flow"}:
         print(missing, file=sys.stderr)
         return 2
     # A TERM (from a CI timeout, say) unwinds like an exception, so every server stops.
@@ -90,6 +90,9 @@ def main(argv: list[str]) -> int:
         if "http" in args.only:
             wrk = load.Load(args.duration, args.rounds, args.threads, args.connections, workdir)
             rows += run_on_each_database("http", workdir, postgres_reason, wrk=wrk)
+        elif "flow" in args.only:
+            wrk = load.Load(args.duration, args.rounds, args.threads, args.connections, workdir)
+            rows += run_on_each_database("flow", workdir, postgres_reason, wrk=wrk)
         if "scale" in args.only:
             rows += run_on_each_database("scale", workdir, postgres_reason, sizes=args.sizes)
         if "outbox" in args.only:
@@ -133,8 +136,8 @@ def run_on_each_database(part: str, workdir: Path, postgres_reason: str | None, 
 
 
 def run_part(part: str, backend: str, url: str, where: Path, options: dict) -> list[dict]:
-    if part == "http":
-        return web.run(backend, url, where, options["wrk"])
+    if part in ("http", "flow"):
+        return web.run(backend, url, where, options["wrk"], pages_too=part == "http")
     return scale.run(backend, url, where, options["sizes"])
 
 

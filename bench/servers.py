@@ -234,3 +234,19 @@ def postgres_database():
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def scratch_database(postgres: bool):
+    """Yield (URL, folder) of a new database and a temporary folder, both removed afterwards.
+
+    SQLite in the folder, or a PostgreSQL database of its own (postgres_database).
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if not postgres:
+            yield f"sqlite:///{tmp}/webinar.sqlite3", Path(tmp)
+            return
+        with postgres_database() as url:
+            yield url, Path(tmp)

@@ -18,8 +18,10 @@ BARE_TARGET = "bare:app"
 MEMORY_TARGET_MB = 100
 
 
-def run(backend: str, database_url: str, workdir: Path, load: Load) -> list[dict]:
-    """Benchmark every scenario on one database; return the rows of the report."""
+def run(
+    backend: str, database_url: str, workdir: Path, load: Load, pages_too: bool = True
+) -> list[dict]:
+    """Benchmark every scenario (or, without pages_too, the flow) on one database; return rows."""
     port = servers.free_port()
     secret = servers.new_secret()
     env = servers.app_env(database_url, workdir, port, secret)
@@ -32,7 +34,7 @@ def run(backend: str, database_url: str, workdir: Path, load: Load) -> list[dict
         ):
             reference = Scenario("bare Flask app (hello)", "/")
             scenarios = pages.scenarios(site, server.url, backend)
-            active = [s for s in scenarios if not s.skip]
+            active = [s for s in scenarios if not s.skip and pages_too]
             registrations = flow.prepare(app, server.url, backend)
             if not registrations.skip:
                 # A short first run warms the workers and says how many seats a run fills.
@@ -48,7 +50,7 @@ def run(backend: str, database_url: str, workdir: Path, load: Load) -> list[dict
                 print(f"  {backend}: round {number + 1}/{load.rounds} done", flush=True)
             memory = server.worker_rss_mb()
         section = f"HTTP, {backend}"
-        result = rows(section, reference, scenarios)
+        result = rows(section, reference, scenarios if pages_too else [])
         result.append(flow.rows(registrations, app, backend, reference.summary(), section))
         result.append(memory_row(section, memory))
     finally:

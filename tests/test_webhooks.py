@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 from support.forms import register_through_form
+from support.stored import emails, registrations
 from support.webhooks import deliveries
 
 from webinar import seats
 from webinar.extensions import db
-from webinar.models import Event, Organiser, Registration
+from webinar.models import Event, Organiser, Registration, WebhookDelivery
 from webinar.organiser.services import talks
 from webinar.privacy import erase
 
@@ -76,23 +77,25 @@ def test_a_rolled_back_registration_sends_nothing(
     app, owner, owned_event, receiver, make_endpoint, deliver_webhooks, monkeypatch
 ):
     make_endpoint(owner, receiver.url)
-    # The unique index refuses the flush: the registration, its email and its
-    # webhooks are rolled back together ("already registered" is answered).
-    real_flush = db.session.flush
-
-    def refusing_flush(*args, **kwargs):
-        if any(isinstance(row, Registration) for row in db.session.new):
-            raise IntegrityError("INSERT INTO registration", {}, Exception("duplicate"))
-        return real_flush(*args, **kwargs)
-
+    # The database refuses a row at the commit: the registration, its email and
+    # its webhooks are rolled back together ("already registered" is answered).
     with app.app_context():
-        monkeypatch.setattr(db.session, "flush", refusing_flush)
+        session_class = type(db.session())
+        real_flush = session_class.flush
+
+        def refusing_flush(session, *args, **kwargs):
+            if any(isinstance(row, WebhookDelivery) for row in session.new):
+                raise IntegrityError("INSERT INTO webhook_delivery", {}, Exception("refused"))
+            return real_flush(session, *args, **kwargs)
+
+        monkeypatch.setattr(session_class, "flush", refusing_flush)
         event = db.session.get(Event, owned_event.id)
         outcome = seats.register(event, {"first_name": "Ada", "last_name": "Lovelace",
                                          "email": "ada@example.org"})  # fmt: skip
         monkeypatch.undo()
     assert outcome.status == seats.ALREADY_REGISTERED
 
+    assert registrations(app) == [] and emails(app) == []
     assert deliveries(app) == []
     assert deliver_webhooks() == 0
     assert receiver.received == []

@@ -15,7 +15,15 @@ from sqlalchemy.exc import IntegrityError
 
 from . import notifications, webhooks
 from .extensions import db
-from .models import Answer, Event, EventStatus, Registration, RegistrationStatus, utcnow
+from .models import (
+    Answer,
+    Event,
+    Registration,
+    RegistrationStatus,
+    WebhookEndpoint,
+    utcnow,
+)
+from .models.event import registration_state
 from .text import normalise_email
 
 # What register() can answer: the new registration's status, or why there is none.
@@ -24,6 +32,8 @@ WAITLISTED = RegistrationStatus.WAITLISTED
 FULL = "full"
 ALREADY_REGISTERED = "already_registered"
 CLOSED = "closed"
+# The talk's form changed after the person's form was checked: nothing saved.
+CHANGED = "changed"
 
 # Registration states of an event in which a registration may be attempted.
 _ACCEPTING = ("open", "waitlist")
@@ -38,18 +48,41 @@ class Outcome:
     """What happened to one registration attempt."""
 
     status: str
-    registration: Registration | None = None
+    registration_id: int | None = None
+
+    @property
+    def registration(self) -> Registration | None:
+        """Return the registration, loaded when asked: the form's POST never asks."""
+        if self.registration_id is None:
+            return None
+        return db.session.get(Registration, self.registration_id)
 
 
-def register(event: Event, data: dict, *, on_created=None) -> Outcome:
+@dataclass(frozen=True)
+class NewRegistration:
+    """What its first email needs of a registration just inserted (notifications.outbox_row)."""
+
+    id: int
+    email: str
+    language: str
+    status: str
+    # The talk's row as the transaction read it: its title and languages for the subject.
+    event: sa.Row
+
+
+def register(event, data: dict, *, on_created=None, form_version: int | None = None) -> Outcome:
     """Register a person for an event in one transaction and enqueue their email.
 
-    on_created(registration), when given, adds to the transaction of a new
-    registration (an audit entry), so that both commit or neither does.
+    `event` is the talk or a row with its id. form_version, when given, is
+    the talk's content_version the form was checked against: if the talk
+    changed since, nothing is saved and the answer is CHANGED (check the
+    form again). on_created(registration), when given, adds to the
+    transaction of a new registration (an audit entry), so that both commit
+    or neither does.
     """
     email = normalise_email(data["email"])
     try:
-        outcome = _register(event.id, email, data)
+        outcome = _register(event.id, email, data, form_version)
         if on_created is not None and outcome.status in (CONFIRMED, WAITLISTED):
             on_created(outcome.registration)
         db.session.commit()
@@ -61,12 +94,37 @@ def register(event: Event, data: dict, *, on_created=None) -> Outcome:
     return outcome
 
 
-def _register(event_id: int, email: str, data: dict) -> Outcome:
-    # The caller's talk when this session has it: the form read it in this
-    # transaction (on SQLite under the write lock); the seat is decided by the
-    # conditional UPDATE below in any case.
-    event = db.session.get(Event, event_id)
-    state = event.registration_state() if event else EventStatus.DRAFT
+# The talk as the transaction sees it (on SQLite its first statement takes the
+# write lock), with what the email's subject needs, and whether any webhook
+# endpoint is on at all: while none is, a registration asks no more about them.
+# Read in the registration's own transaction, as the endpoints themselves would
+# be, so an endpoint added by another process counts from its commit on.
+# Built once, of the tables' columns: every registration runs these statements
+# on the session's connection, without the ORM's bookkeeping.
+_EVENT = Event.__table__
+_TALK_NOW = sa.select(
+    *(
+        _EVENT.c[name]
+        for name in (
+            "id", "content_version", "status", "ends_at", "registration_opens_at",
+            "registration_closes_at", "capacity", "seats_taken", "waitlist_enabled",
+            "language", "other_languages", "title", "translations",
+        )
+    ),
+    sa.exists().where(WebhookEndpoint.__table__.c.enabled.is_(True)).label("webhooks"),
+).where(_EVENT.c.id == sa.bindparam("event_id"))  # fmt: skip
+_INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
+_INSERT_ANSWER = sa.insert(Answer.__table__)
+
+
+def _register(event_id: int, email: str, data: dict, form_version: int | None) -> Outcome:
+    connection = db.session.connection()
+    talk = connection.execute(_TALK_NOW, {"event_id": event_id}).one_or_none()
+    if form_version is not None and (talk is None or talk.content_version != form_version):
+        return Outcome(CHANGED)
+    if talk is None:
+        return Outcome(CLOSED)
+    state = registration_state(talk)
     # Decide "closed" and "full" before looking the address up, so the answer
     # never depends on whether someone registered with it.
     if state == "full":
@@ -75,53 +133,57 @@ def _register(event_id: int, email: str, data: dict) -> Outcome:
         return Outcome(CLOSED)
 
     # No lookup of the address first: the unique index refuses a second active
-    # registration at the flush below, and register() then rolls back (the
+    # registration at the INSERT below, and register() then rolls back (the
     # seat too) and re-sends the personal link.
     if _take_seat(event_id):
         status = CONFIRMED
-    elif event.waitlist_enabled:
+    elif talk.waitlist_enabled:
         status = WAITLISTED
     else:
         existing = _already_registered(event_id, email)
-        return existing if existing.registration is not None else Outcome(FULL)
+        return existing if existing.registration_id is not None else Outcome(FULL)
 
     now = utcnow()
-    registration = Registration(
-        event=event,
-        token=secrets.token_urlsafe(32),
+    values = {
+        "event_id": event_id,
+        "token": secrets.token_urlsafe(32),
         # The join link's own secret: forwarded, it opens the talk and nothing else.
-        join_token=secrets.token_urlsafe(32),
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"].strip(),
-        email_normalised=email,
-        organisation=data.get("organisation", ""),
-        country=data.get("country", ""),
-        job_title=data.get("job_title", ""),
-        status=status,
-        created_at=now,
-        attendee_timezone=data.get("timezone", ""),
-        language=data.get("language", event.language),
-        utm_source=data.get("utm_source", ""),
-        utm_medium=data.get("utm_medium", ""),
-        utm_campaign=data.get("utm_campaign", ""),
-        referrer=data.get("referrer", ""),
-        privacy_consent_at=now,
-        privacy_notice_version=data.get("privacy_notice_version", ""),
-        marketing_consent=bool(data.get("marketing_consent")),
-        marketing_consent_at=now if data.get("marketing_consent") else None,
+        "join_token": secrets.token_urlsafe(32),
+        "first_name": data["first_name"],
+        "last_name": data["last_name"],
+        "email": data["email"].strip(),
+        "email_normalised": email,
+        "organisation": data.get("organisation", ""),
+        "country": data.get("country", ""),
+        "job_title": data.get("job_title", ""),
+        "status": status,
+        "created_at": now,
+        "attendee_timezone": data.get("timezone", ""),
+        "language": data.get("language", talk.language),
+        "utm_source": data.get("utm_source", ""),
+        "utm_medium": data.get("utm_medium", ""),
+        "utm_campaign": data.get("utm_campaign", ""),
+        "referrer": data.get("referrer", ""),
+        "privacy_consent_at": now,
+        "privacy_notice_version": data.get("privacy_notice_version", ""),
+        "marketing_consent": bool(data.get("marketing_consent")),
+        "marketing_consent_at": now if data.get("marketing_consent") else None,
+    }
+    # A concurrent duplicate makes the unique index raise IntegrityError here.
+    registration_id = connection.execute(_INSERT_REGISTRATION, values).scalar_one()
+    answers = [{**answer, "registration_id": registration_id} for answer in data.get("answers", ())]
+    if answers:
         # Written with the registration, so the confirmation email can list them.
-        answers=[Answer(**answer) for answer in data.get("answers", ())],
+        connection.execute(_INSERT_ANSWER, answers)
+    notifications.enqueue_registered(
+        NewRegistration(registration_id, values["email"], values["language"], status, talk)
     )
-    db.session.add(registration)
-    # The flush raises IntegrityError here, not at commit, on a concurrent duplicate.
-    db.session.flush()
-    if status == CONFIRMED:
-        notifications.enqueue_confirmation(registration)
-    else:
-        notifications.enqueue_waitlisted(registration)
-    webhooks.registration_event(("registration.created", f"registration.{status}"), registration)
-    return Outcome(status, registration)
+    if talk.webhooks:
+        webhooks.registration_event(
+            ("registration.created", f"registration.{status}"),
+            db.session.get(Registration, registration_id),
+        )
+    return Outcome(status, registration_id)
 
 
 def _already_registered(event_id: int, email: str) -> Outcome:
@@ -136,24 +198,24 @@ def _already_registered(event_id: int, email: str) -> Outcome:
     if registration is None:
         return Outcome(ALREADY_REGISTERED)
     notifications.enqueue_already_registered(registration)
-    return Outcome(ALREADY_REGISTERED, registration)
+    return Outcome(ALREADY_REGISTERED, registration.id)
 
 
-# Built once: every registration runs it.
+# The session's copy of the talk, if it has one, is not updated (as with
+# synchronize_session=False).
 _TAKE_SEAT = (
-    sa.update(Event)
+    sa.update(_EVENT)
     .where(
-        Event.id == sa.bindparam("event_id"),
-        sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity),
+        _EVENT.c.id == sa.bindparam("event_id"),
+        sa.or_(_EVENT.c.capacity.is_(None), _EVENT.c.seats_taken < _EVENT.c.capacity),
     )
-    .values(seats_taken=Event.seats_taken + 1, **KEEP_CONTENT_VERSION)
-    .execution_options(synchronize_session=False)
+    .values(seats_taken=_EVENT.c.seats_taken + 1, content_version=_EVENT.c.content_version)
 )
 
 
 def _take_seat(event_id: int) -> bool:
     """Take one seat if one is free; the WHERE clause makes it safe under concurrency."""
-    return db.session.execute(_TAKE_SEAT, {"event_id": event_id}).rowcount == 1
+    return db.session.connection().execute(_TAKE_SEAT, {"event_id": event_id}).rowcount == 1
 
 
 def _release_seat(event_id: int) -> None:

@@ -34,7 +34,7 @@ from .accounts import (  # noqa: F401
     enqueue_password_changed,
     enqueue_password_reset,
 )
-from .rows import enqueue, enqueue_for
+from .rows import enqueue, enqueue_for, insert_email
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,12 @@ def enqueue_confirmation_again(registration: Registration) -> OutboxEmail:
 def enqueue_waitlisted(registration: Registration) -> OutboxEmail:
     """Tell a new registrant they are on the waiting list."""
     return enqueue("waitlisted", registration)
+
+
+def enqueue_registered(registration) -> None:
+    """Tell someone seats.register has just registered: seat confirmed, or on the waiting list."""
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    insert_email("confirmation" if confirmed else "waitlisted", registration)
 
 
 def enqueue_promoted(registration: Registration) -> OutboxEmail:

@@ -70,20 +70,32 @@ def mailbox_is_full(mailbox: str) -> bool:
     cap = current_app.config["MAILBOX_EMAILS_PER_HOUR"]
     if cap is None:
         return False
-    _take_turns(mailbox)
-    count = db.session.scalar(_SENT_TO_MAILBOX, {"mailbox": mailbox, "since": utcnow() - WINDOW})
+    # On the session's connection: in its transaction, without the ORM's work
+    # and without flushing what the caller has added so far (it flushes once).
+    connection = db.session.connection()
+    _take_turns(connection, mailbox)
+    count = connection.scalar(_SENT_TO_MAILBOX, {"mailbox": mailbox, "since": utcnow() - WINDOW})
     return count >= cap
 
 
 def hold(email: OutboxEmail) -> None:
     """Keep an email in the outbox without sending it, saying why."""
-    email.status = OutboxStatus.HELD
-    email.last_error = HELD_REASON.format(cap=current_app.config["MAILBOX_EMAILS_PER_HOUR"])
+    for name, value in held().items():
+        setattr(email, name, value)
 
 
-def _take_turns(mailbox: str) -> None:
+def held() -> dict[str, str]:
+    """Return the columns of an email kept in the outbox without sending it, saying why."""
+    reason = HELD_REASON.format(cap=current_app.config["MAILBOX_EMAILS_PER_HOUR"])
+    return {"status": OutboxStatus.HELD, "last_error": reason}
+
+
+_TAKE_TURNS = sa.select(sa.func.pg_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger)))
+
+
+def _take_turns(connection: sa.Connection, mailbox: str) -> None:
     """On PostgreSQL, wait for other transactions counting this mailbox (until commit)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql":
         return
     key = int.from_bytes(hashlib.sha256(mailbox.encode()).digest()[:8], "big", signed=True)
-    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    connection.execute(_TAKE_TURNS, {"key": key})

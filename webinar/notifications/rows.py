@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Select
+from sqlalchemy import Select, insert
 
 from ..database import insert_new
 from ..extensions import db
@@ -32,7 +32,7 @@ from ..mail.render import render_email, render_subject
 from ..models import ONCE_PER_REGISTRATION, OutboxEmail, OutboxStatus, Registration, utcnow
 from ..talk_languages import in_language
 from ..unsubscribe import NEWS_KINDS, receives_news
-from .caps import FORM_KINDS, canonical_mailbox, hold, mailbox_is_full
+from .caps import FORM_KINDS, canonical_mailbox, held, hold, mailbox_is_full
 
 BATCH_SIZE = 200
 
@@ -88,7 +88,8 @@ def outbox_row(
 def enqueue(kind: str, registration: Registration) -> OutboxEmail:
     """Add one email to the session (held if a form sent its mailbox enough); the caller commits."""
     row = outbox_row(kind, registration)
-    # Counted before the row is added: the query would flush it and count it too.
+    # Counted before the row is added (the count flushes nothing: the caller's
+    # registration and this email go in one flush).
     full = kind in FORM_KINDS and mailbox_is_full(row["mailbox"])
     email = OutboxEmail(**row)
     email.registration = registration
@@ -96,6 +97,21 @@ def enqueue(kind: str, registration: Registration) -> OutboxEmail:
         hold(email)
     db.session.add(email)
     return email
+
+
+_INSERT_EMAIL = insert(OutboxEmail.__table__)
+
+
+def insert_email(kind: str, registration) -> None:
+    """Insert one email of a registration now, on the session's connection; the caller commits.
+
+    What enqueue() adds, held past the cap alike, for the registration
+    seats.register has just inserted without the ORM (seats.NewRegistration).
+    """
+    row = outbox_row(kind, registration)
+    if kind in FORM_KINDS and mailbox_is_full(row["mailbox"]):
+        row.update(held())
+    db.session.connection().execute(_INSERT_EMAIL, row)
 
 
 def recipients(kind: str, query: Select) -> Select:

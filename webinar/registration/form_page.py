@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from functools import lru_cache
 
 from flask import Response, abort, current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
@@ -26,10 +27,9 @@ from markupsafe import escape
 from .. import talk_languages
 from ..events import pagecache, queries
 from ..events.queries import public_event
-from ..extensions import db
 from ..models import Event
 from ..models.event import registration_state
-from .questions import registration_form_class
+from .talk_form import talk_form_class
 
 # Registration states in which the form is shown.
 FORM_STATES = ("open", "waitlist")
@@ -52,14 +52,41 @@ def marker(name: str) -> str:
 _VERSION = queries._PAGE_VERSION.add_columns(Event.__table__.c.content_version)
 
 
+# Talks whose version this process keeps, as last read.
+MOST_VERSIONS_KEPT = 1000
+
+
 def talk_version(slug: str):
     """Return what the pages' keys and the registration state need of a public talk, or 404."""
-    with db.engine.connect() as connection:
-        row = connection.execute(_VERSION, {"slug": slug}).one_or_none()
+    row = queries.page_version(_VERSION, slug=slug)
     if row is None:
         abort(404)
     talk_languages.offer_page_languages(row)
+    seen = _seen()
+    if len(seen) >= MOST_VERSIONS_KEPT:
+        # Forgetting costs a POST one read of its talk, at most.
+        seen.clear()
+    seen[slug] = row
     return row
+
+
+def last_talk_version(slug: str):
+    """Return the version of a talk this process read last, if its form was open then; or None.
+
+    Only for a POST, whose transaction checks the version again
+    (seats.register, CHANGED): it spares the POST reading the talk first,
+    and never answers from an older talk than the database holds.
+    """
+    row = _seen().get(slug)
+    if row is None or registration_state(row) not in FORM_STATES:
+        return None
+    talk_languages.offer_page_languages(row)
+    return row
+
+
+def _seen() -> dict:
+    """Return this app's talk versions by slug: one app, one database, whose rows they are."""
+    return current_app.extensions.setdefault("talk_versions", {})
 
 
 def page_key(page: str, row, *parts: object) -> str:
@@ -90,7 +117,7 @@ def empty_form_page(slug: str) -> Response | None:
         state = event.registration_state()
         if state not in FORM_STATES:
             return None
-        form = registration_form_class(event)()
+        form = talk_form_class(event, lambda: event)()
         for name in SOURCE_FIELDS:
             getattr(form, name).data = marker(name)
         form.csrf_token.current_token = marker("csrf_token")
@@ -138,6 +165,17 @@ def cached(key: str, render: Callable[[], tuple[str, bytes] | None]) -> bytes | 
 
 def visitor_page(body: bytes, values: dict[str, str]) -> Response:
     """Return a cached page with this visitor's own values in place of its markers."""
-    escaped = {name: str(escape(value)).encode() for name, value in values.items()}
-    page = MARKERS.sub(lambda match: escaped[match.group(1).decode()], body)
-    return current_app.response_class(page, mimetype="text/html")
+    pieces = list(_pieces(body))
+    # Odd places hold the markers' names.
+    for place in range(1, len(pieces), 2):
+        pieces[place] = str(escape(values[pieces[place].decode()])).encode()
+    return current_app.response_class(b"".join(pieces), mimetype="text/html")
+
+
+@lru_cache(maxsize=256)
+def _pieces(body: bytes) -> tuple[bytes, ...]:
+    """Return a cached page cut at its markers: text, marker's name, text, ...
+
+    Cut once per page: a search of the whole page at every request cost more.
+    """
+    return tuple(MARKERS.split(body))

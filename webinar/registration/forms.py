@@ -67,6 +67,12 @@ def countries_in(language: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]).casefold())
 
 
+@cache
+def country_codes() -> frozenset[str]:
+    """Return the ISO 3166-1 alpha-2 codes the country list offers."""
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
 # The fixed text fields: their label and what the form says when one is left empty.
 TEXT_FIELDS = {
     "first_name": (_l("First name"), _l("Please enter your first name.")),
@@ -166,7 +172,7 @@ class RegistrationForm(SiteForm):
             self.country.choices = [("", _l("Choose a country"))] + country_choices()
 
     def validate_country(self, field) -> None:
-        if field.data and field.data not in dict(country_choices()):
+        if field.data and field.data not in country_codes():
             raise ValidationError(_l("Please choose a country from the list."))
 
     def is_spam(self) -> bool:

@@ -1,8 +1,9 @@
 """The registration form of one talk: its fixed fields as the talk asks them, then its questions.
 
-A form class is made per request from the talk's questions, so CSRF, errors
-and the values kept on error work for the questions as for the fixed fields,
-and SiteForm's checks (control characters, ranges) cover them too.
+A form class is made from the talk's questions, so CSRF, errors and the
+values kept on error work for the questions as for the fixed fields, and
+SiteForm's checks (control characters, ranges) cover them too. The public
+form's class is made once per talk version and language (talk_form.py).
 
 A question shown only for some answers of an earlier one is decided on the
 server from what was submitted: hidden, it is never required and whatever

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import flask_babel
 import sqlalchemy as sa
 from flask import (
     Response,
@@ -24,15 +25,25 @@ from ..extensions import db, limiter
 from ..languages import lazy_gettext as _l
 from ..mail.render import personal_calendar, times
 from ..models import Event, EventStatus, Registration, RegistrationStatus, utcnow
+from ..models.event import registration_state
 from ..notifications.followers import follower_of_link
 from ..privacy import erase
 from . import bp
-from .form_page import FORM_STATES, empty_form_page, received_page, source_values
+from .form_page import (
+    FORM_STATES,
+    empty_form_page,
+    last_talk_version,
+    received_page,
+    source_values,
+    talk_version,
+)
 from .forms import ConfirmForm
-from .questions import registration_form_class
+from .talk_form import talk_form_class
 
 # The join link works from this long before the start until the end.
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
+# How many times a registration is checked against a talk whose form keeps changing.
+TRIES = 3
 # How often a join is written down for one person: "last joined" to the minute.
 JOIN_NOTED_EVERY = timedelta(minutes=1)
 
@@ -112,40 +123,47 @@ def register(slug: str):
         page = empty_form_page(slug)
         if page is not None:
             return page
-    # The form is the talk's own (its questions), so the talk is read first. On
-    # SQLite that query takes a POST's write lock until the commit: validating
-    # meanwhile is in memory only (no address lookups), and quick.
-    event = public_event(slug, with_details=False, with_questions=True)
-    talk_languages.offer_page_languages(event)
-    form = registration_form_class(event)()
-    submitted = form.validate_on_submit()
-    state = event.registration_state()
-    if state not in FORM_STATES:
-        return render_template("registration/unavailable.html", event=event, state=state)
-
-    if request.method == "GET":
-        for name, value in source_values().items():
-            getattr(form, name).data = value
-        prefill_from_follow(form, request.args.get("follower", ""))
-
-    if submitted and not form.is_spam() and not client_may_register(event):
-        page = render_template(
-            "registration/form.html",
-            event=event,
-            form=form,
-            state=state,
-            refusal=TOO_MANY_FROM_CLIENT,
+    counted = False
+    # The talk's form can change while a person sends it: then it is checked again.
+    for attempt in range(TRIES):
+        # The talk's version and state, read on a connection of its own (on
+        # SQLite a POST's write transaction starts only in seats.register).
+        # A POST first tries the version this process saw last: the
+        # transaction checks it, and a talk changed since costs one more try.
+        version = (attempt == 0 and request.method == "POST" and last_talk_version(slug)) or (
+            talk_version(slug)
         )
-        return page, 429, {"Retry-After": "3600"}
+        if attempt:
+            # The talk's languages may have changed with it: choose the language again.
+            flask_babel.refresh()
+        state = registration_state(version)
+        if state not in FORM_STATES:
+            event = public_event(slug, with_details=False)
+            return render_template("registration/unavailable.html", event=event, state=state)
+        form_class = talk_form_class(version, lambda: talk_with_questions(slug))
+        form = form_class()
+        submitted = form.validate_on_submit()
 
-    if submitted:
+        if request.method == "GET":
+            for name, value in source_values().items():
+                getattr(form, name).data = value
+            prefill_from_follow(form, request.args.get("follower", ""))
+            break
+        if not submitted:
+            break
         if not form.is_spam():
+            if not counted and not client_may_register(version):
+                page = form_page(slug, form, refusal=TOO_MANY_FROM_CLIENT)
+                return page, 429, {"Retry-After": "3600"}
+            counted = True
             data = form.registration_data()
             data["answers"] = form.answers()
             data["privacy_notice_version"] = current_app.config["PRIVACY_NOTICE_VERSION"]
             # The emails to this person are written in the language they registered in.
             data["language"] = talk_languages.current_language()
-            outcome = seats.register(event, data)
+            outcome = seats.register(version, data, form_version=form_class.talk_version)
+            if outcome.status == seats.CHANGED:
+                continue
             if outcome.status in (seats.FULL, seats.CLOSED):
                 # The last seat went while the form was open: the page now says why.
                 return redirect(url_for(".register", slug=slug), code=303)
@@ -153,9 +171,24 @@ def register(slug: str):
         session["registered"] = {"slug": slug, "email": form.email.data}
         return redirect(url_for(".received", slug=slug), code=303)
 
-    page = render_template("registration/form.html", event=event, form=form, state=state)
+    page = form_page(slug, form)
     # Filled in with a follower's address: a page for that person only.
     return private(page) if request.args.get("follower") else page
+
+
+def form_page(slug: str, form, **values) -> str:
+    """Render the form page of a talk for one visitor: errors, typed values, a refusal."""
+    event = public_event(slug, with_details=False)
+    # From the talk just read: a POST may have been checked against an older state.
+    state = event.registration_state()
+    if state not in FORM_STATES:
+        return render_template("registration/unavailable.html", event=event, state=state)
+    return render_template("registration/form.html", event=event, form=form, state=state, **values)
+
+
+def talk_with_questions(slug: str) -> Event:
+    """Return a public talk with its registration questions, or 404."""
+    return public_event(slug, with_details=False, with_questions=True)
 
 
 def prefill_from_follow(form, signed: str) -> None:
