@@ -5,12 +5,9 @@ streamed), so both always show the same people.
 
 At 100,000 registrations an event's rows are found through indexes on
 (event_id, created_at, id) and (event_id, last_name, first_name, id), so
-sorting and paging read the index in order. A search is a case-insensitive
-substring match (LIKE), which no B-tree index can serve. PostgreSQL finds
-the matching rows in a trigram index (pg_trgm); SQLite reads the event's
-entries of an index that holds every searched column, much narrower than
-the rows (models/registration.py). Either way one pass finds the page and
-counts the matches.
+sorting and paging read the index in order. A search (search.py) finds the
+matching rows in a trigram index; one pass finds the page and counts the
+matches.
 """
 
 from __future__ import annotations
@@ -19,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, case, func, or_
+from sqlalchemy import ColumnElement, Select, case, func
 
 from ...extensions import db
 from ...languages import lazy_gettext as _l
 from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
-from ...models.registration import FULL_NAME
 from ...paging import page_number
 from .answers import REMOVED, REMOVED_SENSITIVE, filter_clauses, filter_name, raw_filters
+from .search import indexed_matches, search_clause
 
 PER_PAGE = 50
 SORTS = {
@@ -34,8 +31,6 @@ SORTS = {
     "name": (Registration.last_name, Registration.first_name, Registration.id),
 }
 ORDERS = ("asc", "desc")
-# What LIKE reads as wildcards, and the escape character autoescape adds.
-LIKE_SPECIAL = "%_/"
 # Confirmed people and those on the waiting list, as the figures count them.
 ACTIVE = "active"
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -127,35 +122,6 @@ class ListParams:
         return self.query_args(answers=kept, page=1)
 
 
-def search_clause(text: str) -> ColumnElement:
-    """Return the clause of the registrations whose name, email or organisation contains text.
-
-    Each name is searched alone, and the full name only when the text has a
-    space (only then can a match span the two): the same people as searching
-    the full name, but each column can be read from an index.
-    """
-    ignoring_case = db.session.get_bind().dialect.name == "sqlite"
-
-    def folded(column: ColumnElement) -> ColumnElement:
-        # SQLite's LIKE ignores the case of ASCII letters, the only ones its
-        # lower() changes: the same matches without a function call per row.
-        return column if ignoring_case else func.lower(column)
-
-    columns = [
-        folded(Registration.first_name),
-        folded(Registration.last_name),
-        # Stored in lower case already: no lower() needed.
-        Registration.email_normalised,
-        folded(Registration.organisation),
-    ]
-    if " " in text:
-        columns.append(folded(FULL_NAME))
-    # Escaping only when the text holds a wildcard or the escape character: an
-    # ESCAPE clause costs SQLite a tenth of the search, four times a row.
-    escaped = any(character in text for character in LIKE_SPECIAL)
-    return or_(*(column.contains(text, autoescape=escaped) for column in columns))
-
-
 def matching(event_id: int, params: ListParams, whole: bool = False) -> list[ColumnElement]:
     """Return the WHERE clauses of the registrations the parameters select.
 
@@ -168,7 +134,14 @@ def matching(event_id: int, params: ListParams, whole: bool = False) -> list[Col
     elif params.status:
         clauses.append(Registration.status == params.status)
     if params.q:
-        clauses.append(search_clause(params.q.lower()))
+        searched = params.q.lower()
+        found = indexed_matches(searched)
+        if found is not None:
+            # "+ 0" keeps SQLite from reading the event's index entries: the
+            # few rows the search index found are read by id instead.
+            clauses[0] = Registration.event_id + 0 == event_id
+            clauses.append(found)
+        clauses.append(search_clause(searched))
     # Last, so that a database evaluating the clauses in order probes the answers
     # only of the people the cheaper clauses kept.
     clauses += filter_clauses(event_id, params.answers, whole=whole and not params.q)
