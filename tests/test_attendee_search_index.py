@@ -138,3 +138,23 @@ def test_the_migration_indexes_the_people_already_registered(
     assert found(owner_client, owned_event, "lovelace") == ["Ada Lovelace"]
     assert found(owner_client, owned_event, "navy") == ["Grace Hopper"]
     assert found(owner_client, owned_event, "ce+ho") == ["Grace Hopper"]
+
+
+@pytest.mark.parametrize("sort", ["name", "time"])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_pages_past_the_middle_list_the_same_people_in_the_same_order(
+    app, owner_client, owned_event, make_registrations, sort, order
+):
+    ids = make_registrations(owned_event.id, *["confirmed"] * 130)
+    with app.app_context():
+        people = [db.session.get(Registration, id_) for id_ in ids]
+        key = ((lambda r: (r.last_name, r.first_name, r.id)) if sort == "name"
+               else (lambda r: (r.created_at, r.id)))  # fmt: skip
+        expected = [r.full_name for r in sorted(people, key=key, reverse=order == "desc")]
+    pages = [names_on(list_page(owner_client, owned_event, f"?sort={sort}&order={order}"
+                                                           f"&page={n}"))
+             for n in (1, 2, 3)]  # fmt: skip
+    assert [len(page) for page in pages] == [50, 50, 30]
+    assert pages[0] + pages[1] + pages[2] == expected
+    beyond = list_page(owner_client, owned_event, f"?sort={sort}&order={order}&page=4")
+    assert names_on(beyond) == [] and "Nobody matches" in beyond
