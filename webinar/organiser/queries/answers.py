@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Result
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -183,23 +183,21 @@ def answer_rows(registration_ids: list[int], *, removed_sensitive: bool = True):
     )  # fmt: skip
 
 
-def listed_answer_rows(clauses: list[ColumnElement], order: list[ColumnElement],
-                       rows_per_fetch: int) -> Result:  # fmt: skip
-    """Return, streamed, the answers of the registrations these clauses select, in this order.
+def listed_answers(clauses: list[ColumnElement], order: list[ColumnElement]) -> Select:
+    """Return the query of the answers of the registrations these clauses select, in this order.
 
     Rows as answer_rows() gives them, each person's together and in question
     order. The answers read are an alias of the table, so that an answer
     filter among the clauses still probes the answers of its registration only.
     """
     given = Answer.__table__.alias("given")
-    return db.session.connection().execute(
+    return (
         db.select(given.c.registration_id, given.c.question_id, given.c.option_id,
                   given.c.question_label, given.c.question_position, given.c.question_kind,
                   given.c.value)
         .join_from(Registration, given, given.c.registration_id == Registration.id)
         .where(*clauses)
         .order_by(*order, given.c.question_position, given.c.id)
-        .execution_options(yield_per=rows_per_fetch)
     )  # fmt: skip
 
 
