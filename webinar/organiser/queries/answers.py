@@ -109,8 +109,15 @@ class AnswerFilter:
         (IN), instead: twice as fast as 100,000 probes on SQLite.
         """
         conditions = [Answer.question_id == self.question.id]
+        probed = not whole or self.values == (UNANSWERED,)
         if self.question.is_choice:
-            conditions.append(Answer.option_id.in_([int(value) for value in self.values]))
+            option = Answer.option_id
+            if probed and len(self.values) > 1 and db.session.get_bind().dialect.name == "sqlite":
+                # "+ 0": SQLite descends the index once a person and reads their
+                # few answers to the question, rather than once per option asked
+                # for (a quarter of two answers and a search).
+                option = option + 0
+            conditions.append(option.in_([int(value) for value in self.values]))
         else:
             conditions.append(Answer.option_id.is_(None))
             if self.question.kind == QuestionKind.YES_NO:
@@ -119,7 +126,7 @@ class AnswerFilter:
                 return Registration.id.is_not(None)
             else:
                 conditions.append(Answer.value != "")
-        if not whole or self.values == (UNANSWERED,):
+        if probed:
             # The id, not *: SQLite would read each answer's row, not the index alone.
             given = (
                 db.select(Answer.id)
