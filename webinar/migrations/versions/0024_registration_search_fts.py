@@ -8,6 +8,10 @@ PostgreSQL has its trigram index since 0016; SQLite gets an FTS5 table with the
 trigram tokenizer, filled from the registrations already there and kept by
 triggers on every INSERT, UPDATE and DELETE of a registration (an erasure is
 an UPDATE, a retention purge a DELETE), so it holds only what the rows hold.
+
+A later migration that rebuilds the registration table on SQLite (a batch
+operation: copy, drop, rename) drops these triggers with the old table: it
+must create them again, and refill the index if the ids change.
 """
 from alembic import op
 

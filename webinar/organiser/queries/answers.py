@@ -153,11 +153,15 @@ def resolve_filters(questions: Iterable[Question], raw) -> list[AnswerFilter]:
     return filters
 
 
-def filter_clauses(event_id: int, raw, whole: bool = False) -> list[ColumnElement]:
-    """Return the WHERE clauses of the answer filters asked for (several: all must hold)."""
+def filter_clauses(event_id: int, raw, whole: bool = False,
+                   questions: list[Question] | None = None) -> list[ColumnElement]:  # fmt: skip
+    """Return the WHERE clauses of the answer filters asked for (several: all must hold).
+
+    `questions`: the event's questions when the caller has them already.
+    """
     if not raw:
         return []
-    filters = resolve_filters(event_questions(event_id), raw)
+    filters = resolve_filters(event_questions(event_id) if questions is None else questions, raw)
     # A database tests the probes of one row in the order written (SQLite does,
     # after the cheaper clauses): the narrowest first leaves the others fewer.
     filters.sort(key=lambda answer_filter: answer_filter.share)

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, case, func, text
 
 from ...extensions import db
 from ...languages import lazy_gettext as _l
-from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
+from ...models import OutboxEmail, OutboxStatus, Question, Registration, RegistrationStatus
 from ...paging import page_number
 from .answers import REMOVED, REMOVED_SENSITIVE, filter_clauses, filter_name, raw_filters
 from .search import indexed_matches, search_clause
@@ -122,11 +122,13 @@ class ListParams:
         return self.query_args(answers=kept, page=1)
 
 
-def matching(event_id: int, params: ListParams, whole: bool = False) -> list[ColumnElement]:
+def matching(event_id: int, params: ListParams, whole: bool = False,
+             questions: list[Question] | None = None) -> list[ColumnElement]:  # fmt: skip
     """Return the WHERE clauses of the registrations the parameters select.
 
     `whole`: the query reads every registration that matches (a count), so
     answer filters are read as lists rather than probed person by person.
+    `questions`: the event's questions, when the caller has read them already.
     """
     clauses = [Registration.event_id == event_id]
     if params.status == ACTIVE:
@@ -144,7 +146,8 @@ def matching(event_id: int, params: ListParams, whole: bool = False) -> list[Col
         clauses.append(search_clause(searched))
     # Last, so that a database evaluating the clauses in order probes the answers
     # only of the people the cheaper clauses kept.
-    clauses += filter_clauses(event_id, params.answers, whole=whole and not params.q)
+    clauses += filter_clauses(event_id, params.answers, whole=whole and not params.q,
+                              questions=questions)  # fmt: skip
     return clauses
 
 
@@ -216,12 +219,16 @@ class SearchPagination(Pagination):
         return db.session.execute(db.select(func.count()).select_from(matches)).scalar_one()
 
 
-def list_page(event_id: int, params: ListParams) -> Pagination:
-    """Return the page of the list the parameters ask for (beyond the last: empty)."""
+def list_page(event_id: int, params: ListParams,
+              questions: list[Question] | None = None) -> Pagination:  # fmt: skip
+    """Return the page of the list the parameters ask for (beyond the last: empty).
+
+    `questions`: the event's questions, when the caller has read them already.
+    """
     if params.q or params.answers:
         # A search or an answer filter reads every registration of the talk
         # (and every answer given) anyway: one pass finds the page and counts.
-        clauses = matching(event_id, params, whole=True)
+        clauses = matching(event_id, params, whole=True, questions=questions)
         return SearchPagination(page=params.page, per_page=PER_PAGE, error_out=False,
                                 clauses=clauses, params=params)  # fmt: skip
     # Without them, the page reads the index in order and stops after its rows,
