@@ -67,7 +67,8 @@ def indexed_matches(text: str) -> ColumnElement | None:
     is too short for trigrams, or when the index finds so many people that
     reading the event's index entries in order is cheaper.
     """
-    if db.session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM:
+    # FTS5 ends a quoted text at a NUL (an error); LIKE, which reads it, decides alone.
+    if db.session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM or "\x00" in text:
         return None
     # A phrase: the text's trigrams side by side, in order. Inside the quotes
     # only a quote means anything to FTS5, written twice to stand for itself.
