@@ -118,8 +118,10 @@ FULL_NAME = Registration.first_name + literal_column("' '") + Registration.last_
 # The attendee search looks for a substring in each name, the full name, the
 # address and the organisation. No B-tree serves a substring, so each database
 # gets its own index: PostgreSQL a trigram index that finds the matching rows
-# (pg_trgm, the lower-case text the search compares), SQLite an index that holds
-# every searched column in list order, read instead of the much wider rows.
+# (pg_trgm, the lower-case text the search compares); SQLite a trigram
+# full-text table (types.SEARCH_TABLE, FTS5, kept by triggers of migration 0024) for
+# searches that find few people, and an index that holds every searched column
+# in list order, read instead of the much wider rows, for those that find many.
 only_on(
     "postgresql",
     Index(

@@ -5,28 +5,25 @@ streamed), so both always show the same people.
 
 At 100,000 registrations an event's rows are found through indexes on
 (event_id, created_at, id) and (event_id, last_name, first_name, id), so
-sorting and paging read the index in order. A search is a case-insensitive
-substring match (LIKE), which no B-tree index can serve. PostgreSQL finds
-the matching rows in a trigram index (pg_trgm); SQLite reads the event's
-entries of an index that holds every searched column, much narrower than
-the rows (models/registration.py). Either way one pass finds the page and
-counts the matches.
+sorting and paging read the index in order. A search (search.py) finds the
+matching rows in a trigram index; one pass finds the page and counts the
+matches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, case, func, or_
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import ColumnElement, Select, case, func, text
 
 from ...extensions import db
 from ...languages import lazy_gettext as _l
-from ...models import OutboxEmail, OutboxStatus, Registration, RegistrationStatus
-from ...models.registration import FULL_NAME
+from ...models import OutboxEmail, OutboxStatus, Question, Registration, RegistrationStatus
 from ...paging import page_number
 from .answers import REMOVED, REMOVED_SENSITIVE, filter_clauses, filter_name, raw_filters
+from .search import indexed_matches, search_clause
 
 PER_PAGE = 50
 SORTS = {
@@ -34,8 +31,6 @@ SORTS = {
     "name": (Registration.last_name, Registration.first_name, Registration.id),
 }
 ORDERS = ("asc", "desc")
-# What LIKE reads as wildcards, and the escape character autoescape adds.
-LIKE_SPECIAL = "%_/"
 # Confirmed people and those on the waiting list, as the figures count them.
 ACTIVE = "active"
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -127,40 +122,13 @@ class ListParams:
         return self.query_args(answers=kept, page=1)
 
 
-def search_clause(text: str) -> ColumnElement:
-    """Return the clause of the registrations whose name, email or organisation contains text.
-
-    Each name is searched alone, and the full name only when the text has a
-    space (only then can a match span the two): the same people as searching
-    the full name, but each column can be read from an index.
-    """
-    ignoring_case = db.session.get_bind().dialect.name == "sqlite"
-
-    def folded(column: ColumnElement) -> ColumnElement:
-        # SQLite's LIKE ignores the case of ASCII letters, the only ones its
-        # lower() changes: the same matches without a function call per row.
-        return column if ignoring_case else func.lower(column)
-
-    columns = [
-        folded(Registration.first_name),
-        folded(Registration.last_name),
-        # Stored in lower case already: no lower() needed.
-        Registration.email_normalised,
-        folded(Registration.organisation),
-    ]
-    if " " in text:
-        columns.append(folded(FULL_NAME))
-    # Escaping only when the text holds a wildcard or the escape character: an
-    # ESCAPE clause costs SQLite a tenth of the search, four times a row.
-    escaped = any(character in text for character in LIKE_SPECIAL)
-    return or_(*(column.contains(text, autoescape=escaped) for column in columns))
-
-
-def matching(event_id: int, params: ListParams, whole: bool = False) -> list[ColumnElement]:
+def matching(event_id: int, params: ListParams, whole: bool = False,
+             questions: list[Question] | None = None) -> list[ColumnElement]:  # fmt: skip
     """Return the WHERE clauses of the registrations the parameters select.
 
     `whole`: the query reads every registration that matches (a count), so
     answer filters are read as lists rather than probed person by person.
+    `questions`: the event's questions, when the caller has read them already.
     """
     clauses = [Registration.event_id == event_id]
     if params.status == ACTIVE:
@@ -168,10 +136,18 @@ def matching(event_id: int, params: ListParams, whole: bool = False) -> list[Col
     elif params.status:
         clauses.append(Registration.status == params.status)
     if params.q:
-        clauses.append(search_clause(params.q.lower()))
+        searched = params.q.lower()
+        found = indexed_matches(searched)
+        if found is not None:
+            # "+ 0" keeps SQLite from reading the event's index entries: the
+            # few rows the search index found are read by id instead.
+            clauses[0] = Registration.event_id + 0 == event_id
+            clauses.append(found)
+        clauses.append(search_clause(searched))
     # Last, so that a database evaluating the clauses in order probes the answers
     # only of the people the cheaper clauses kept.
-    clauses += filter_clauses(event_id, params.answers, whole=whole and not params.q)
+    clauses += filter_clauses(event_id, params.answers, whole=whole and not params.q,
+                              questions=questions)  # fmt: skip
     return clauses
 
 
@@ -202,6 +178,11 @@ class SearchPagination(Pagination):
 
     def _query_items(self) -> list[Registration]:
         params: ListParams = self._query_args["params"]
+        if params.q and db.session.get_bind().dialect.name == "postgresql":
+            # After a search's index has found its few rows, parallel workers
+            # each built the same hash of an answer's people: 69 ms against
+            # 27 ms alone. SET LOCAL ends with the request's transaction.
+            db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         keys = SORTS[params.sort]
         # Referenced twice, the CTE is materialised by both databases anyway;
         # saying so keeps PostgreSQL from ever inlining it into the page's LIMIT.
@@ -238,18 +219,50 @@ class SearchPagination(Pagination):
         return db.session.execute(db.select(func.count()).select_from(matches)).scalar_one()
 
 
-def list_page(event_id: int, params: ListParams) -> Pagination:
-    """Return the page of the list the parameters ask for (beyond the last: empty)."""
+def list_page(event_id: int, params: ListParams,
+              questions: list[Question] | None = None) -> Pagination:  # fmt: skip
+    """Return the page of the list the parameters ask for (beyond the last: empty).
+
+    `questions`: the event's questions, when the caller has read them already.
+    """
     if params.q or params.answers:
         # A search or an answer filter reads every registration of the talk
         # (and every answer given) anyway: one pass finds the page and counts.
-        clauses = matching(event_id, params, whole=True)
+        clauses = matching(event_id, params, whole=True, questions=questions)
         return SearchPagination(page=params.page, per_page=PER_PAGE, error_out=False,
                                 clauses=clauses, params=params)  # fmt: skip
     # Without them, the page reads the index in order and stops after its rows,
     # and the count reads only the index: two queries are cheaper than one here.
-    query = registrations_query(event_id, params)
-    return db.paginate(query, page=params.page, per_page=PER_PAGE, error_out=False)
+    return WholePagination(select=registrations_query(event_id, params), session=db.session(),
+                           page=params.page, per_page=PER_PAGE, error_out=False,
+                           event_id=event_id, params=params)  # fmt: skip
+
+
+class WholePagination(SelectPagination):
+    """A page of the list neither searched nor filtered by answer, read from the nearer end.
+
+    OFFSET reads and skips every row before the page: the last page of
+    100,000 read 99,950 index entries. Past the middle, the page is read in
+    the opposite order from the other end, and turned around.
+    """
+
+    def _query_items(self) -> list[Registration]:
+        self._total = super()._query_count()
+        offset, params = self._query_offset, self._query_args["params"]
+        if offset * 2 <= self._total:
+            return super()._query_items()
+        after = self._total - offset  # the rows from the page's first to the end
+        if after <= 0:
+            return []
+        backwards = replace(params, order="asc" if params.order == "desc" else "desc")
+        query = registrations_query(self._query_args["event_id"], backwards)
+        rows = db.session.scalars(
+            query.limit(min(self.per_page, after)).offset(max(0, after - self.per_page))
+        )
+        return list(rows)[::-1]
+
+    def _query_count(self) -> int:
+        return self._total
 
 
 def worst_email_state() -> ColumnElement:

@@ -18,11 +18,10 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Row, String, case, func
+from sqlalchemy import ColumnElement, Row, Select, String, case, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -34,7 +33,7 @@ from .answers import (
     READABLE,
     WORDED_KINDS,
     event_questions,
-    listed_answer_rows,
+    listed_answers,
     removed_questions,
 )
 from .attendee_list import (
@@ -320,24 +319,47 @@ def csv_lines(event: Event, params: ListParams,
     yield taken()
     clauses, order = matching(event.id, params), ordering(params)
     # Through the connection, not the ORM session: its row handling costs as much as the query.
-    rows = db.session.connection().execute(
-        db.select(Registration.id, *COLUMNS)
-        .where(*clauses)
-        .order_by(*order)
-        .execution_options(yield_per=ROWS_PER_FETCH)
-    )
+    rows = db.select(Registration.id, *COLUMNS).where(*clauses).order_by(*order)
+    registrations = driver_rows(rows, "export_registrations", ROWS_PER_FETCH)
     wanted = answer_columns.questions or answer_columns.removed
-    answers = listed_answer_rows(clauses, order, ANSWERS_PER_FETCH) if wanted else None
+    given = (driver_rows(listed_answers(clauses, order), "export_answers", ANSWERS_PER_FETCH)
+             if wanted else ())  # fmt: skip
     minutes = LocalMinutes(ZoneInfo(event.timezone))
     said = words()
-    registrations = chain.from_iterable(rows.partitions())
-    given = chain.from_iterable(answers.partitions()) if answers is not None else ()
     for row, answer_cells in answer_columns.alongside(registrations, given):
         writer.writerow(cells(row[1:], minutes, said) + answer_cells)
         # Lines go out in chunks of a few kilobytes rather than one write each.
         if buffer.tell() >= CHUNK_CHARACTERS:
             yield taken()
     yield taken()
+
+
+def driver_rows(statement: Select, name: str, rows_per_fetch: int) -> Iterator[tuple]:
+    """Yield the rows of a query as the database driver gives them: tuples, not SQLAlchemy rows.
+
+    Every cell the export reads is text or a whole number, which SQLAlchemy
+    would hand over unchanged; making its Row objects was a fifth of the time.
+    The parameters, too, reach the driver as they are, without SQLAlchemy's
+    type processing: the list's clauses bind only text and numbers. On
+    PostgreSQL the cursor is a named one, kept on the server, so the rows come
+    as they are read (SQLite's cursor steps through its rows anyway).
+    """
+    connection = db.session.connection()
+    compiled = statement.compile(dialect=connection.dialect,
+                                 compile_kwargs={"render_postcompile": True})  # fmt: skip
+    parameters = compiled.construct_params()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=name)
+    else:
+        cursor = driver.cursor()
+        parameters = [parameters[key] for key in compiled.positiontup]
+    try:
+        cursor.execute(str(compiled), parameters)
+        while batch := cursor.fetchmany(rows_per_fetch):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def one_snapshot() -> None:

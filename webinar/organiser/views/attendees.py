@@ -28,9 +28,9 @@ def attendees(event_id: int):
     """List the people registered for an event: searched, filtered, sorted, 50 a page."""
     event = get_event_or_404(current_user, event_id, Permission.SEE)
     params = ListParams.from_args(request.args)
-    page = list_page(event.id, params)
-    ids = [registration.id for registration in page.items]
     questions = event_questions(event.id)
+    page = list_page(event.id, params, questions)
+    ids = [registration.id for registration in page.items]
     return render_template(
         "organiser/attendees.html",
         event=event,
