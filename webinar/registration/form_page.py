@@ -24,9 +24,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from .. import talk_languages
+from ..database import PreparedRead
 from ..events import pagecache, queries
 from ..events.queries import public_event
-from ..extensions import db
 from ..models import Event
 from ..models.event import registration_state
 from .questions import registration_form_class
@@ -49,13 +49,14 @@ def marker(name: str) -> str:
 
 # The talk page's key query (plain columns, compiled once) and the version of
 # what the form shows: read on every request, cached page or not.
-_VERSION = queries._PAGE_VERSION.add_columns(Event.__table__.c.content_version)
+_VERSION = PreparedRead(
+    queries._PAGE_VERSION.statement.add_columns(Event.__table__.c.content_version)
+)
 
 
 def talk_version(slug: str):
     """Return what the pages' keys and the registration state need of a public talk, or 404."""
-    with db.engine.connect() as connection:
-        row = connection.execute(_VERSION, {"slug": slug}).one_or_none()
+    row = queries.page_version(_VERSION, slug=slug)
     if row is None:
         abort(404)
     talk_languages.offer_page_languages(row)
