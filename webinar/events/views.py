@@ -87,7 +87,6 @@ def detail(slug: str):
             share_links=share_links(talk_languages.text_of(event, "title"), url),
             google_calendar_url=calendar.google_calendar_url(event),
             register_args=register_args,
-            follow_csrf=pagecache.CSRF_MARKER,
         )
         return page_key(event, series_updated_at, register_args), html
 
