@@ -96,7 +96,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL, not SQLite")
     parser.add_argument("--only", help="measure only the pages whose name contains this")
-    parser.add_argument("--profile", metavar="PATH", help="profile this page with pyinstrument")
+    parser.add_argument("--profile", metavar="PATH", help="profile this page (a path or a page's name) with pyinstrument")
     parser.add_argument(
         "--cprofile", metavar="PATH", help="the same with cProfile, in CPU time"
     )
@@ -111,10 +111,11 @@ def main(argv: list[str]) -> int:
         try:
             site = pages.prepare(env, app)
             wsgi = app.wsgi_app
+            named = {name: path for name, path, _ in targets(site)}
             if args.profile:
-                return profile(app, args.profile, args.requests)
+                return profile(app, named.get(args.profile, args.profile), args.requests)
             if args.cprofile:
-                return cprofile(app, args.cprofile, args.requests)
+                return cprofile(app, named.get(args.cprofile, args.cprofile), args.requests)
             bare = environ("/")
             print(f"{'page':32} {'us/request':>10} {'bare us':>8} {'ratio':>6}")
             for name, path, headers in targets(site):
