@@ -96,7 +96,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL, not SQLite")
     parser.add_argument("--only", help="measure only the pages whose name contains this")
-    parser.add_argument("--profile", metavar="PATH", help="profile this page (a path or a page's name) with pyinstrument")
+    parser.add_argument(
+        "--profile", metavar="PATH", help="profile this page (a path or its name) with pyinstrument"
+    )
     parser.add_argument(
         "--cprofile", metavar="PATH", help="the same with cProfile, in CPU time"
     )

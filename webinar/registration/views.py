@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from limits import parse_many
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import seats, talk_languages
 from ..clients import client_address
@@ -70,9 +71,14 @@ def answers_may_change(registration: Registration) -> bool:
     )
 
 
-def registration_for(token: str) -> Registration:
-    """Return the registration of a personal link, or 404; a join secret finds nothing."""
-    registration = db.one_or_404(db.select(Registration).where(Registration.token == token))
+def registration_for(token: str, *options) -> Registration:
+    """Return the registration of a personal link, or 404; a join secret finds nothing.
+
+    Its talk comes in the same query (every page of the link shows it);
+    `options` load more of what a page shows.
+    """
+    query = db.select(Registration).where(Registration.token == token)
+    registration = db.one_or_404(query.options(joinedload(Registration.event), *options))
     talk_languages.offer_page_languages(registration.event)
     return registration
 
@@ -183,7 +189,12 @@ def received(slug: str):
 @bp.get("/registrations/<token>")
 def manage(token: str):
     """Show an attendee their registration, the join details and what they can do."""
-    registration = registration_for(token)
+    registration = registration_for(
+        token,
+        selectinload(Registration.answers),
+        # Only whether the talk has questions: may the answers still change.
+        joinedload(Registration.event).selectinload(Event.questions),
+    )
     event_time, own_time = times(registration)
     return private(
         render_template(
