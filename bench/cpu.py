@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import tempfile
 import time
@@ -163,7 +164,9 @@ def cprofile(app, path: str, requests: int) -> int:
     for _ in range(requests):
         call(wsgi, page_env)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+    if os.environ.get("DUMP"):
+        profiler.dump_stats(os.environ["DUMP"])
+    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(60)
     return 0
 
 

@@ -94,7 +94,11 @@ def select_language() -> str:
     default = current_app.config["DEFAULT_LANGUAGE"]
     if not request:
         return default
-    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE),
+    # Not MultiDict.get, which raises and catches a KeyError for an absent
+    # name: most requests have neither, and this runs on every page.
+    args, cookies = request.args if request.query_string else {}, request.cookies
+    for chosen in (args["lang"] if "lang" in args else None,
+                   cookies[COOKIE] if COOKIE in cookies else None,
                    g.get("preferred_language")):  # fmt: skip
         if chosen in offered:
             return chosen

@@ -102,5 +102,6 @@ def cached_page(
     if last_modified is not None:
         response.last_modified = last_modified
     # Revalidate each time: seats, registration states and the past move without notice.
-    response.cache_control.no_cache = True
+    # (Set as text: the cache_control object parses and writes the header back.)
+    response.headers["Cache-Control"] = "no-cache"
     return response

@@ -33,10 +33,13 @@ def past():
 
 def _listing(*, past: bool):
     """Render one page of talks, filtered by the topic, type and series in the query string."""
-    topic = request.args.get("topic", "").strip() or None
-    event_type = request.args.get("type", "").strip() or None
-    series = request.args.get("series", "").strip() or None
-    number = paging.page_number(request.args)
+    # Most visits have no query string: no parsing, and no KeyError raised and
+    # caught for each absent argument, which is what MultiDict.get costs.
+    args = request.args if request.query_string else {}
+    topic = args.get("topic", "").strip() or None
+    event_type = args.get("type", "").strip() or None
+    series = args.get("series", "").strip() or None
+    number = paging.page_number(args)
     if number is None:
         abort(404)
     # The filters and the page number are in the key through the page's kept arguments.
