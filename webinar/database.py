@@ -158,29 +158,33 @@ class PreparedRead:
 
     def _compile(self, dialect) -> tuple:
         compiled = self.statement.compile(dialect=dialect)
+        # By the name each parameter has in the SQL: the value the statement
+        # holds, the name a caller gives it by (the bindparam's key), its type's
+        # conversion for the driver.
         constants = {
-            key: value.value if isinstance(value, enum.Enum) else value
-            for key, value in compiled.params.items()
+            name: value.value if isinstance(value, enum.Enum) else value
+            for name, value in compiled.params.items()
         }
-        processors = {}
-        for key, bound in compiled.binds.items():
+        keys, processors = {}, {}
+        for bound, name in compiled.bind_names.items():
+            keys[name] = bound.key
             processor = bound.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                processors[key] = processor
+                processors[name] = processor
 
-        def value(key: str, params: dict):
-            given = params[key] if key in params else constants[key]
-            return processors[key](given) if key in processors else given
+        def value(name: str, params: dict):
+            given = params.get(keys[name], constants[name])
+            return processors[name](given) if name in processors else given
 
         if compiled.positional:
             order = list(compiled.positiontup)
 
             def bind(params: dict):
-                return tuple(value(key, params) for key in order)
+                return tuple(value(name, params) for name in order)
         else:
 
             def bind(params: dict):
-                return {key: value(key, params) for key in compiled.binds}
+                return {name: value(name, params) for name in keys}
 
         columns = self.statement.selected_columns
         row_class = namedtuple("Row", columns.keys(), rename=True)
