@@ -124,7 +124,14 @@ class PreparedRead:
         dialect = engine.dialect
         sql, bind, make_row = self._compiled_for(dialect)
         arguments = bind(params)
-        raw = engine.raw_connection()
+        error_class = dialect.loaded_dbapi.Error
+        try:
+            raw = engine.raw_connection()
+        except error_class as error:  # the server is down or restarting
+            lost = dialect.is_disconnect(error, None, None)
+            raise DBAPIError.instance(
+                None, None, error, error_class, connection_invalidated=lost, dialect=dialect
+            ) from error
         driver = raw.driver_connection
         postgresql = dialect.name == "postgresql"
         cursor = None
@@ -138,14 +145,18 @@ class PreparedRead:
             cursor.close()
             if postgresql:
                 driver.autocommit = False
-        except dialect.loaded_dbapi.Error as error:
-            lost = dialect.is_disconnect(error, raw.dbapi_connection, cursor)
-            if lost:
-                raw.invalidate(error)
+        except Exception as error:
+            # Rare, and the connection may be gone or left in autocommit: never
+            # back to the pool, which opens a new one next time.
+            lost = isinstance(error, error_class) and dialect.is_disconnect(
+                error, raw.dbapi_connection, cursor
+            )
+            raw.invalidate(error)
+            if not isinstance(error, error_class):
+                raise
             raise DBAPIError.instance(
-                sql, arguments, error, dialect.loaded_dbapi.Error,
-                connection_invalidated=lost, dialect=dialect,
-            ) from error  # fmt: skip
+                sql, arguments, error, error_class, connection_invalidated=lost, dialect=dialect
+            ) from error
         finally:
             raw.close()
         return None if row is None else make_row(row)
