@@ -133,7 +133,8 @@ def test_the_series_page_and_its_talks_pages_lead_to_the_follow_form(
     talk = make_event(series_id=a_series.id)
     for path in (f"/series/{a_series.slug}", f"/events/{talk.slug}"):
         page = client.get(path).text
-        assert f'<a class="button" href="/series/{a_series.slug}/follow">Follow this series</a>' in page
+        link = f'<a class="button" href="/series/{a_series.slug}/follow">Follow this series</a>'
+        assert link in page
         # The form itself, with its token, is on the follow page only.
         assert "<form" not in page.split('id="follow-heading"')[1].split("</section>")[0]
     form_page = client.get(f"/series/{a_series.slug}/follow").text
