@@ -3,6 +3,8 @@ their connection as they found it."""
 
 from datetime import UTC, datetime
 
+from support.eventdata import counted_queries
+
 from webinar.events import queries
 from webinar.extensions import db
 from webinar.models import Event
@@ -47,3 +49,15 @@ def test_a_change_rolled_back_after_a_key_read_is_not_kept(app, make_event):
         db.session.execute(db.update(Event).where(Event.id == event.id).values(title="After"))
         db.session.rollback()
         assert db.session.get(Event, event.id).title == "Before"
+
+
+def test_counting_the_statements_changes_no_page_key(app, client, make_event):
+    # While a test counts statements the read goes through SQLAlchemy's
+    # Connection: the same row, so the same ETag and the cached page.
+    event = make_event()
+    for path in ("/", f"/events/{event.slug}"):
+        etag = client.get(path).headers["ETag"]
+        with counted_queries(app) as statements:
+            response = client.get(path)
+        assert response.headers["ETag"] == etag
+        assert len(statements) == 1, path

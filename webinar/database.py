@@ -118,11 +118,13 @@ class PreparedRead:
 
     def one_or_none(self, engine: Engine, **params):
         """Return the row, with its columns as attributes, or None."""
+        dialect = engine.dialect
+        sql, bind, make_row, row_class = self._compiled_for(dialect)
         if engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute:
             with one_statement(engine) as connection:
-                return connection.execute(self.statement, params).one_or_none()
-        dialect = engine.dialect
-        sql, bind, make_row = self._compiled_for(dialect)
+                row = connection.execute(self.statement, params).one_or_none()
+            # The same kind of row either way: page keys are made of its repr().
+            return None if row is None else row_class._make(row)
         arguments = bind(params)
         error_class = dialect.loaded_dbapi.Error
         try:
@@ -210,7 +212,7 @@ class PreparedRead:
                 return row_class._make(read(item) if read else item for read, item in pairs)
         else:
             make_row = row_class._make
-        return str(compiled), bind, make_row
+        return str(compiled), bind, make_row, row_class
 
 
 def insert_new(model, rows: list[dict]) -> int:
