@@ -127,25 +127,38 @@ def test_an_unknown_series_has_no_follow_form(client):
     assert client.get("/series/no-such-series/follow").status_code == 404
 
 
-def test_the_series_page_and_its_talks_pages_carry_the_form(
+def test_the_series_page_and_its_talks_pages_lead_to_the_follow_form(
     client, app, make_event, a_series
 ):
     talk = make_event(series_id=a_series.id)
     for path in (f"/series/{a_series.slug}", f"/events/{talk.slug}"):
         page = client.get(path).text
-        assert f'action="/series/{a_series.slug}/follow"' in page
-        assert '<label for="consent_privacy">' in page
+        link = f'<a class="button" href="/series/{a_series.slug}/follow">Follow this series</a>'
+        assert link in page
+        # The form itself, with its token, is on the follow page only.
+        assert "<form" not in page.split('id="follow-heading"')[1].split("</section>")[0]
+    form_page = client.get(f"/series/{a_series.slug}/follow").text
+    assert f'action="/series/{a_series.slug}/follow"' in form_page
+    assert '<label for="consent_privacy">' in form_page
 
 
-def test_a_cached_talk_page_gives_each_visitor_a_token_of_their_own(
-    app, make_event, a_series
-):
+def test_reading_a_talk_or_series_page_sets_no_cookie(app, make_event, a_series):
     talk = make_event(series_id=a_series.id)
+    for path in (f"/series/{a_series.slug}", f"/events/{talk.slug}"):
+        for _ in range(2):  # rendered, then from the cache
+            response = app.test_client().get(path)
+            assert response.status_code == 200
+            assert "Set-Cookie" not in response.headers, path
+
+
+def test_each_visitor_of_the_follow_page_gets_a_token_of_their_own(app, a_series):
     first, second = app.test_client(), app.test_client()
-    # The second visitor is served the page the first one's visit cached.
-    first_token = csrf_token(first.get(f"/events/{talk.slug}").data)
-    second_token = csrf_token(second.get(f"/events/{talk.slug}").data)
+    first_token = csrf_token(first.get(f"/series/{a_series.slug}/follow").data)
+    second_token = csrf_token(second.get(f"/series/{a_series.slug}/follow").data)
     assert first_token != second_token
+    # Each token works for its own visitor only.
+    stolen = dict(FOLLOW_FORM, csrf_token=first_token)
+    assert second.post(f"/series/{a_series.slug}/follow", data=stolen).status_code == 400
     for visitor, token in ((first, first_token), (second, second_token)):
         form = dict(FOLLOW_FORM, csrf_token=token)
         assert visitor.post(f"/series/{a_series.slug}/follow", data=form).status_code == 303

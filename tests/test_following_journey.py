@@ -32,9 +32,11 @@ def test_a_visitor_follows_hears_of_the_next_talk_once_and_registers(
     coming = make_event(title="Clusters and skills", status="draft", series_id=series.id,
                         owner_id=organiser.id)  # fmt: skip
 
-    # From a talk of the series, without JavaScript.
+    # From a talk of the series, without JavaScript: its link leads to the form.
     ada = new_tab(javascript=False)
     ada.goto(f"/events/{current.slug}")
+    ada.get_by_role("link", name="Follow this series").click()
+    expect(ada.get_by_role("heading", name="Follow Cluster Voices", level=1)).to_be_visible()
     follow = ada.locator("form", has=ada.get_by_role("button", name="Follow this series"))
     follow.get_by_label("Email address").fill("ada@example.org")
     follow.get_by_label("Name").fill("Ada Lovelace")

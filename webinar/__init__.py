@@ -108,12 +108,12 @@ def configure(app: Flask, test_config: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
     from . import database, languages, security, session_cookie
-    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .extensions import Migrations, babel, csrf, db, limiter, login_manager, mail
 
     db.init_app(app)
     database.init_app(app)
     migrations = str(Path(__file__).parent / "migrations")
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
+    app.extensions["migrate"] = Migrations(app, migrations)
     mail.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

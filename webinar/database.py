@@ -6,11 +6,13 @@ the site's "please try again" page, status 503 with Retry-After, and the
 transaction rolled back, so nothing is half-written.
 """
 
+import enum
 import time
+from collections import namedtuple
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy import Connection, Engine, Select, event
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 from .api.problems import is_api_request, problem
 from .errors import error_page, error_text
@@ -96,6 +98,121 @@ def one_statement(engine: Engine) -> Connection:
     if engine.dialect.name == "postgresql":
         return connection.execution_options(isolation_level="AUTOCOMMIT")
     return connection.execution_options(**{ONE_STATEMENT: True})
+
+
+class PreparedRead:
+    """A SELECT of at most one row, compiled once per database and run on the driver's cursor.
+
+    Cached pages read their key on every request. Through SQLAlchemy's
+    Connection that costs about four times what the driver itself does (its
+    execution context, result and events); this keeps the pool (and its
+    check of idle connections), the column types and SQLAlchemy's errors,
+    so a lost connection still gives the "please try again" page. While
+    anything listens to the engine's statements (a test counting them), the
+    statement goes through the Connection, where they see it.
+    """
+
+    def __init__(self, statement: Select) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, str], tuple] = {}
+
+    def one_or_none(self, engine: Engine, **params):
+        """Return the row, with its columns as attributes, or None."""
+        dialect = engine.dialect
+        sql, bind, make_row, row_class = self._compiled_for(dialect)
+        if engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute:
+            with one_statement(engine) as connection:
+                row = connection.execute(self.statement, params).one_or_none()
+            # The same kind of row either way: page keys are made of its repr().
+            return None if row is None else row_class._make(row)
+        arguments = bind(params)
+        error_class = dialect.loaded_dbapi.Error
+        try:
+            raw = engine.raw_connection()
+        except error_class as error:  # the server is down or restarting
+            lost = dialect.is_disconnect(error, None, None)
+            raise DBAPIError.instance(
+                None, None, error, error_class, connection_invalidated=lost, dialect=dialect
+            ) from error
+        driver = raw.driver_connection
+        postgresql = dialect.name == "postgresql"
+        cursor = None
+        try:
+            if postgresql:
+                # One statement sees one state of the database: no BEGIN, no ROLLBACK.
+                driver.autocommit = True
+            cursor = raw.cursor()
+            cursor.execute(sql, arguments)
+            row = cursor.fetchone()
+            cursor.close()
+            if postgresql:
+                driver.autocommit = False
+        except Exception as error:
+            # Rare, and the connection may be gone or left in autocommit: never
+            # back to the pool, which opens a new one next time.
+            lost = isinstance(error, error_class) and dialect.is_disconnect(
+                error, raw.dbapi_connection, cursor
+            )
+            raw.invalidate(error)
+            if not isinstance(error, error_class):
+                raise
+            raise DBAPIError.instance(
+                sql, arguments, error, error_class, connection_invalidated=lost, dialect=dialect
+            ) from error
+        finally:
+            raw.close()
+        return None if row is None else make_row(row)
+
+    def _compiled_for(self, dialect) -> tuple:
+        name = (dialect.name, dialect.driver)
+        if name not in self._compiled:
+            self._compiled[name] = self._compile(dialect)
+        return self._compiled[name]
+
+    def _compile(self, dialect) -> tuple:
+        compiled = self.statement.compile(dialect=dialect)
+        # By the name each parameter has in the SQL: the value the statement
+        # holds, the name a caller gives it by (the bindparam's key), its type's
+        # conversion for the driver.
+        constants = {
+            name: value.value if isinstance(value, enum.Enum) else value
+            for name, value in compiled.params.items()
+        }
+        keys, processors = {}, {}
+        for bound, name in compiled.bind_names.items():
+            keys[name] = bound.key
+            processor = bound.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors[name] = processor
+
+        def value(name: str, params: dict):
+            given = params.get(keys[name], constants[name])
+            return processors[name](given) if name in processors else given
+
+        if compiled.positional:
+            order = list(compiled.positiontup)
+
+            def bind(params: dict):
+                return tuple(value(name, params) for name in order)
+        else:
+
+            def bind(params: dict):
+                return {name: value(name, params) for name in keys}
+
+        columns = self.statement.selected_columns
+        row_class = namedtuple("Row", columns.keys(), rename=True)
+        results = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in columns
+        ]
+        if any(results):
+
+            def make_row(values):
+                pairs = zip(results, values, strict=True)
+                return row_class._make(read(item) if read else item for read, item in pairs)
+        else:
+            make_row = row_class._make
+        return str(compiled), bind, make_row, row_class
 
 
 def insert_new(model, rows: list[dict]) -> int:

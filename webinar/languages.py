@@ -31,6 +31,8 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, r
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 bp = Blueprint("languages", __name__)
 
@@ -92,15 +94,40 @@ def select_language() -> str:
     default = current_app.config["DEFAULT_LANGUAGE"]
     if not request:
         return default
-    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE),
+    # Not MultiDict.get, which raises and catches a KeyError for an absent
+    # name: most requests have neither, and this runs on every page.
+    args, cookies = request.args if request.query_string else {}, request.cookies
+    for chosen in (args["lang"] if "lang" in args else None,
+                   cookies[COOKIE] if COOKIE in cookies else None,
                    g.get("preferred_language")):  # fmt: skip
         if chosen in offered:
             return chosen
-    best = request.accept_languages.best_match(page_languages())
+    best = best_language(request.headers.get("Accept-Language", ""), tuple(page_languages()))
     if best:
         return best
     page_default = g.get("page_default_language")
     return page_default if page_default in offered else default
+
+
+def best_language(header: str, offered: tuple[str, ...]) -> str | None:
+    """Return the language of those offered that an Accept-Language header prefers, if any."""
+    if not header:
+        return None
+    if len(header) > MEMO_HEADER_LENGTH:
+        return parse_accept_header(header, LanguageAccept).best_match(offered)
+    return _best_language(header, offered)
+
+
+# Browsers send a few dozen different headers, each again and again: the
+# answer is kept for each header and page languages, instead of parsing the
+# header on every request (a tenth of a cached page). Long headers, which no
+# browser sends, are parsed each time and keep nothing.
+MEMO_HEADER_LENGTH = 200
+
+
+@functools.lru_cache(maxsize=1024)
+def _best_language(header: str, offered: tuple[str, ...]) -> str | None:
+    return parse_accept_header(header, LanguageAccept).best_match(offered)
 
 
 def select_locale() -> Locale:

@@ -4,7 +4,6 @@ from flask import Flask
 from flask_babel import ngettext
 
 from . import calendar, dates, languages, markup, talk_languages, text, uploads
-from .following.forms import FollowForm
 from .languages import lazy_gettext as _l
 from .registration.answers import answer_lines
 from .registration.views import JOIN_OPENS_BEFORE
@@ -41,8 +40,6 @@ def init_app(app: Flask) -> None:
         # upload limits are settings: templates read them as config.BANNER_MAX_BYTES).
         join_opens_before=JOIN_OPENS_BEFORE,
         banner_size=uploads.BANNER_SIZE,
-        # The follow form that series and talk pages draw (templates/series/_follow.html).
-        follow_form_class=FollowForm,
         # Each language named in itself, for the organiser's tabs of a talk's texts.
         language_names=languages.NAMES,
         material_kind=material_kind,

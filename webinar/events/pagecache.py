@@ -20,13 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, session
-from flask_wtf.csrf import generate_csrf
 
 from ..languages import current_language, kept_args
-
-# Where a cached page's form takes the visitor's CSRF token: the page is the
-# same for everyone, so each response puts its own token in (with_csrf_token).
-CSRF_MARKER = "cached-page-csrf-token"
 
 
 class RenderCache:
@@ -102,16 +97,11 @@ def cached_page(
         body = html.encode()
         if not personal:
             cache().put(key, body)
-    response = current_app.response_class(with_csrf_token(body), mimetype="text/html")
+    response = current_app.response_class(body, mimetype="text/html")
     response.set_etag(key)
     if last_modified is not None:
         response.last_modified = last_modified
     # Revalidate each time: seats, registration states and the past move without notice.
-    response.cache_control.no_cache = True
+    # (Set as text: the cache_control object parses and writes the header back.)
+    response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-def with_csrf_token(body: bytes) -> bytes:
-    """Put the visitor's own CSRF token into a cached page's form, if it has one."""
-    marker = CSRF_MARKER.encode()
-    return body.replace(marker, generate_csrf().encode()) if marker in body else body

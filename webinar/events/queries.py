@@ -4,7 +4,7 @@ from flask import abort
 from sqlalchemy import Row, Select, bindparam, case, func, or_
 from sqlalchemy.orm import selectinload
 
-from ..database import one_statement
+from ..database import PreparedRead
 from ..extensions import db
 from ..models import Event, EventStatus, Question, Series, Topic, utcnow
 from ..models.event import event_topic
@@ -83,7 +83,7 @@ def public_event(slug: str, *, with_details: bool = True, with_questions: bool =
 # request, cached rendering or not.
 _EVENT = Event.__table__
 _SERIES = Series.__table__
-_PAGE_VERSION = db.select(
+_PAGE_VERSION = PreparedRead(db.select(
     *(
         _EVENT.c[name]
         for name in (
@@ -100,7 +100,7 @@ _PAGE_VERSION = db.select(
     _EVENT.c.slug == bindparam("slug"),
     # Not IN (...): an IN list is expanded at every execution, equalities are compiled once.
     or_(*(_EVENT.c.status == status for status in PUBLIC_STATUSES)),
-)  # fmt: skip
+))  # fmt: skip
 
 
 def public_event_version(slug: str) -> Row:
@@ -115,15 +115,15 @@ def public_event_version(slug: str) -> Row:
     return row
 
 
-def page_version(statement: Select, **params) -> Row | None:
+def page_version(statement: PreparedRead, **params) -> Row | None:
     """Return the one row that a cached page's key is made of, or None.
 
     It is read on a short connection of its own rather than through the
-    session, whose bookkeeping costs as much again; a page rendered after it
-    is keyed by it or by what the session then loads, never by anything older.
+    session, whose bookkeeping costs as much again (and on the driver's
+    cursor: database.PreparedRead); a page rendered after it is keyed by it
+    or by what the session then loads, never by anything older.
     """
-    with one_statement(db.engine) as connection:
-        return connection.execute(statement, params).one_or_none()
+    return statement.one_or_none(db.engine, **params)
 
 
 # What a list of published talks shows moves whenever one of these does: a talk
@@ -141,11 +141,13 @@ _IS_PUBLISHED = _EVENT.c.status == EventStatus.PUBLISHED
 
 # The lists show every published talk's series by name and link, and offer the
 # series as a filter: a series renamed or removed moves their latest change or count.
-_LISTING_VERSION = db.select(
-    *TALKS_SHOWN,
-    db.select(func.count(_SERIES.c.id)).scalar_subquery(),
-    db.select(func.max(_SERIES.c.updated_at)).scalar_subquery(),
-).where(_IS_PUBLISHED)
+_LISTING_VERSION = PreparedRead(
+    db.select(
+        *TALKS_SHOWN,
+        db.select(func.count(_SERIES.c.id)).scalar_subquery(),
+        db.select(func.max(_SERIES.c.updated_at)).scalar_subquery(),
+    ).where(_IS_PUBLISHED)
+)
 
 
 def listing_version() -> Row:

@@ -25,6 +25,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from .. import talk_languages
+from ..database import PreparedRead
 from ..events import pagecache, queries
 from ..events.queries import public_event
 from ..models import Event
@@ -49,7 +50,9 @@ def marker(name: str) -> str:
 
 # The talk page's key query (plain columns, compiled once) and the version of
 # what the form shows: read on every request, cached page or not.
-_VERSION = queries._PAGE_VERSION.add_columns(Event.__table__.c.content_version)
+_VERSION = PreparedRead(
+    queries._PAGE_VERSION.statement.add_columns(Event.__table__.c.content_version)
+)
 
 
 # Talks whose version this process keeps, as last read.

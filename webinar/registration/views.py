@@ -17,9 +17,11 @@ from flask import (
     url_for,
 )
 from limits import parse_many
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import seats, talk_languages
 from ..clients import client_address
+from ..database import PreparedRead
 from ..events.queries import public_event
 from ..extensions import db, limiter
 from ..languages import lazy_gettext as _l
@@ -80,9 +82,14 @@ def answers_may_change(registration: Registration) -> bool:
     )
 
 
-def registration_for(token: str) -> Registration:
-    """Return the registration of a personal link, or 404; a join secret finds nothing."""
-    registration = db.one_or_404(db.select(Registration).where(Registration.token == token))
+def registration_for(token: str, *options) -> Registration:
+    """Return the registration of a personal link, or 404; a join secret finds nothing.
+
+    Its talk comes in the same query (every page of the link shows it);
+    `options` load more of what a page shows.
+    """
+    query = db.select(Registration).where(Registration.token == token)
+    registration = db.one_or_404(query.options(joinedload(Registration.event), *options))
     talk_languages.offer_page_languages(registration.event)
     return registration
 
@@ -215,7 +222,12 @@ def received(slug: str):
 @bp.get("/registrations/<token>")
 def manage(token: str):
     """Show an attendee their registration, the join details and what they can do."""
-    registration = registration_for(token)
+    registration = registration_for(
+        token,
+        selectinload(Registration.answers),
+        # Only whether the talk has questions: may the answers still change.
+        joinedload(Registration.event).selectinload(Event.questions),
+    )
     event_time, own_time = times(registration)
     return private(
         render_template(
@@ -275,12 +287,35 @@ def confirm_then(token: str, action: str, perform):
     )
 
 
+# What the join link needs to send a confirmed attendee on, in one row: a
+# click while the talk is on costs this one read (and a write once a minute).
+_REGISTRATION, _EVENT = Registration.__table__, Event.__table__
+_JOIN = PreparedRead(
+    sa.select(
+        _REGISTRATION.c.id, _REGISTRATION.c.last_joined_at, _EVENT.c.join_url,
+        _EVENT.c.starts_at, _EVENT.c.ends_at,
+    )
+    .select_from(_REGISTRATION.join(_EVENT, _EVENT.c.id == _REGISTRATION.c.event_id))
+    .where(
+        _REGISTRATION.c.join_token == sa.bindparam("token"),
+        _REGISTRATION.c.status == RegistrationStatus.CONFIRMED,
+        _REGISTRATION.c.anonymised_at.is_(None),
+        _EVENT.c.status != EventStatus.CANCELLED,
+        _EVENT.c.join_url != "",
+    )
+)  # fmt: skip
+
+
 @bp.get("/join/<token>")
 def join(token: str):
     """Send an attendee to the talk while it is on, and note that they joined."""
+    now = utcnow()
+    row = _JOIN.one_or_none(db.engine, token=token)
+    if row is not None and row.starts_at - JOIN_OPENS_BEFORE <= now < row.ends_at:
+        return joined(row.id, row.join_url, row.last_joined_at, now)
+    # Every other answer (not yet, ended, no seat, an old link) is a page that says why.
     registration = registration_to_join(token)
     event = registration.event
-    now = utcnow()
     opens_at = event.starts_at - JOIN_OPENS_BEFORE
     if (
         registration.status != RegistrationStatus.CONFIRMED
@@ -312,6 +347,11 @@ def join(token: str):
     # UPDATE opens a transaction of its own and waits for the write lock
     # instead of failing to upgrade a read.
     db.session.commit()
+    return joined(registration_id, join_url, last_joined_at, now)
+
+
+def joined(registration_id: int, join_url: str, last_joined_at, now) -> Response:
+    """Note the join (once a minute at most) and send the attendee to the talk."""
     # A click again within the minute changes nothing worth a write: people
     # click the link twice, and a whole audience clicks at the start.
     if last_joined_at is None or now - last_joined_at >= JOIN_NOTED_EVERY:

@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import Row, Select, bindparam
 from sqlalchemy.orm import selectinload
 
+from ..database import PreparedRead
 from ..events.queries import TALKS_SHOWN, page_version
 from ..extensions import db
 from ..models import Event, EventStatus, Series, utcnow
@@ -28,7 +29,7 @@ def public_series(slug: str) -> Series:
 _SERIES = Series.__table__
 _EVENT = Event.__table__
 # The series' own row and its published talks: what its page shows.
-_PAGE_VERSION = (
+_PAGE_VERSION = PreparedRead(
     db.select(_SERIES.c.id, _SERIES.c.updated_at, *TALKS_SHOWN)
     .select_from(
         _SERIES.outerjoin(

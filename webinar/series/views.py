@@ -22,7 +22,6 @@ def page(series_slug: str):
             past=past,
             more_past=more_past,
             canonical_url=calendar.public_url("series.page", series_slug=series.slug),
-            follow_csrf=pagecache.CSRF_MARKER,
         )
         return key, html
 
