@@ -19,9 +19,7 @@ import argparse
 import io
 import os
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,16 +61,6 @@ def cpu_per_request(app, env: dict, requests: int) -> float:
     return (time.process_time() - start) / requests * 1e6
 
 
-@contextmanager
-def database(postgres: bool, folder: Path):
-    """Yield the URL of a new database: a PostgreSQL one of its own, or a SQLite file."""
-    if postgres:
-        with servers.postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{folder / 'webinar.sqlite3'}"
-
-
 def targets(site: pages.Site) -> list[tuple[str, str, dict | None]]:
     """Return (name, path, headers) of every page measured."""
     upcoming = f"/events/{site.upcoming}"
@@ -106,8 +94,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from bench.bare import app as bare_app
 
-    with tempfile.TemporaryDirectory() as folder, database(args.postgres, Path(folder)) as url:
-        workdir = Path(folder)
+    with servers.scratch_database(args.postgres) as (url, workdir):
         secret = servers.new_secret()
         env = servers.app_env(url, workdir, servers.free_port(), secret)
         app = data.make_app(url, workdir, secret)

@@ -18,7 +18,6 @@ import argparse
 import importlib
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -155,11 +154,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--postgres", action="store_true", help="on a PostgreSQL database")
     parser.add_argument("--against", metavar="MODULE", help="another version's export module")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.postgres:
-            return 0 if measure(f"sqlite:///{tmp}/webinar.sqlite3", Path(tmp), args) else 1
-        with servers.postgres_database() as url:
-            return 0 if measure(url, Path(tmp), args) else 1
+    with servers.scratch_database(args.postgres) as (url, workdir):
+        return 0 if measure(url, workdir, args) else 1
 
 
 if __name__ == "__main__":
